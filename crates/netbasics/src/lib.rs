@@ -1,0 +1,43 @@
+//! # netbasics: the first two lessons of the course
+//!
+//! Lesson 1 (IP 地址, 端口, 子网掩码, MAC 地址) and lesson 2 (编码 and 解码: text
+//! and bytes) as a small library and the `netbasics` command.
+//!
+//! All the address arithmetic is written out here by hand, because it *is* the lesson:
+//! an IPv4 address is a 32-bit number, a netmask is a run of 1 bits followed by 0 bits,
+//! and the network and broadcast addresses come from two bitwise operations.
+//!
+//! # Layout
+//!
+//! - [`ipv4`]: parsing dotted-decimal text, the classful classes A-E and the special
+//!   ranges (private, loopback, link-local, multicast, ...).
+//! - [`ipv4net`]: [`Ipv4Net`], an address with a prefix: netmask <-> prefix, network,
+//!   broadcast, hosts, subnetting, supernets and summarising.
+//! - [`ipv6`]: parsing and printing IPv6 addresses (RFC 5952) and their special ranges.
+//! - [`ipv6net`]: [`Ipv6Net`], the same prefix math for 128-bit addresses.
+//! - [`port`]: port numbers, their ranges, and the services the course names.
+//! - [`mac`]: [`MacAddr`], hardware addresses and what their bits mean.
+//! - [`text`]: text to bytes and back in UTF-8, GBK, GB18030, Big5, Shift_JIS, UTF-16.
+//! - [`resolve`]: names to addresses with the system resolver and the hosts file.
+//! - [`interfaces`]: this machine's network interfaces (what `ifconfig` shows).
+//! - [`icmp`] and [`ping`]: ICMP echo request/reply, the packets `ping` sends.
+//! - [`arp`]: the ARP cache (IP address -> MAC address) the OS keeps.
+
+#![deny(missing_docs)]
+
+pub mod arp;
+pub mod icmp;
+pub mod interfaces;
+pub mod ipv4;
+pub mod ipv4net;
+pub mod ipv6;
+pub mod ipv6net;
+pub mod mac;
+pub mod ping;
+pub mod port;
+pub mod resolve;
+pub mod text;
+
+pub use ipv4net::Ipv4Net;
+pub use ipv6net::Ipv6Net;
+pub use mac::MacAddr;
