@@ -1,1 +1,51 @@
-fn main() {}
+//! `cargo xtask`: the workspace's own tasks, written in Rust so they run wherever cargo does.
+//!
+//! - `cargo xtask test`: formatting, lints, every test (unit, doc, end-to-end), then a summary
+//!   of what ran, what passed and which real-peer tests were skipped for a missing tool.
+//! - `cargo xtask tour`: builds the lesson programs and runs each lesson on loopback, printing
+//!   every command and what comes back.
+//!
+//! The pattern is matklad's xtask: a plain binary in the workspace, called through the
+//! `xtask` alias in `.cargo/config.toml`.
+
+mod docs;
+mod run;
+mod test;
+mod tour;
+
+use anyhow::{bail, Result};
+
+const USAGE: &str = "\
+usage: cargo xtask <task>
+
+tasks:
+  test    cargo fmt --check, cargo clippy -D warnings, cargo test (unit, doc, e2e), summary
+  tour    build the lesson programs and run every lesson on loopback, narrated
+  docs    rerun the commands in docs/*.md and rewrite their transcripts
+          (--check: only say which ones no longer match)
+";
+
+fn main() {
+    if let Err(err) = dispatch() {
+        eprintln!("error: {err:#}");
+        std::process::exit(1);
+    }
+}
+
+fn dispatch() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("test") => test::run(&args[1..]),
+        Some("tour") => tour::run(&args[1..]),
+        Some("docs") => docs::run(args.get(1).is_some_and(|a| a == "--check")),
+        Some("-h" | "--help" | "help") => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => bail!("unknown task `{other}`\n\n{USAGE}"),
+        None => {
+            eprint!("{USAGE}");
+            std::process::exit(2);
+        }
+    }
+}

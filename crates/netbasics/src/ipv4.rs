@@ -1,1 +1,1180 @@
-//! (being written)
+//! IPv4 addresses: reading dotted-decimal text, the classes A-E, and the special ranges.
+//!
+//! An IPv4 address is one 32-bit number. People write it as four *octets* (8-bit
+//! pieces, each 0-255) in decimal, separated by dots: `192.168.1.1` is the number
+//! `0xC0A80101`. Everything else in this module is arithmetic on that number:
+//!
+//! - [`parse_ipv4`] turns the text into an [`Ipv4Addr`], with an error that says exactly
+//!   what is wrong ([`Ipv4ParseError`]).
+//! - [`Class`] is the old *classful* scheme (A, B, C for unicast, D for multicast, E
+//!   reserved), decided only by the first few bits of the address. Classes were replaced by
+//!   CIDR prefixes (see [`crate::ipv4net`]) in 1993, but they are still taught, and their
+//!   default prefixes (/8, /16, /24) are still what many tools assume.
+//! - [`is_private`], [`is_loopback`], ... and [`special_ranges`] say whether an address
+//!   belongs to one of the blocks the RFCs set aside (private networks, loopback,
+//!   multicast, documentation, ...).
+//! - [`to_binary`] shows the 32 bits, which is how the netmask lesson makes sense.
+//!
+//! The address type is the standard library's [`Ipv4Addr`]; we convert it to and from
+//! `u32` (`u32::from(addr)`, `Ipv4Addr::from(n)`) to do the math.
+
+use std::fmt;
+use std::net::Ipv4Addr;
+
+/// Why a text is not a dotted-decimal IPv4 address.
+///
+/// Octets are numbered from 1 (the leftmost) to 4; positions count characters from 1.
+///
+/// # Examples
+///
+/// ```
+/// use netbasics::ipv4::{parse_ipv4, Ipv4ParseError};
+///
+/// assert_eq!(parse_ipv4("192.168.1"), Err(Ipv4ParseError::TooFewOctets { found: 3 }));
+/// let err = parse_ipv4("192.168.1").unwrap_err();
+/// assert!(err.to_string().starts_with("found 3 of the 4 octets"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Ipv4ParseError {
+    /// The text is empty.
+    #[error("the address is empty: an IPv4 address is four numbers 0-255 separated by dots, like 192.168.1.1")]
+    Empty,
+    /// Fewer than four dot-separated parts.
+    #[error("found {found} of the 4 octets an IPv4 address needs: write four numbers 0-255 separated by dots, like 192.168.1.1")]
+    TooFewOctets {
+        /// How many dot-separated parts the text has.
+        found: usize,
+    },
+    /// More than four dot-separated parts.
+    #[error("found {found} dot-separated parts, but an IPv4 address has exactly 4 octets, like 192.168.1.1")]
+    TooManyOctets {
+        /// How many dot-separated parts the text has.
+        found: usize,
+    },
+    /// Two dots with nothing between them, or a dot at the start or the end.
+    #[error("octet {octet} is empty (two dots in a row, or a dot at the start or end): each octet is a number 0-255")]
+    EmptyOctet {
+        /// Which octet (1-4) is empty.
+        octet: usize,
+    },
+    /// A character that is neither an ASCII digit nor a dot.
+    #[error("{ch:?} at position {position}{} is not a digit or a dot{}: an IPv4 address is four numbers 0-255 separated by dots, like 192.168.1.1",
+        place(*.position, *.at_end), char_hint(*.ch))]
+    InvalidChar {
+        /// The offending character.
+        ch: char,
+        /// Its position in the text, counting characters from 1.
+        position: usize,
+        /// Whether it is the last character (trailing garbage or a newline, say).
+        at_end: bool,
+    },
+    /// An octet above 255: eight bits only count up to 255.
+    #[error("octet {octet} is {text}, but an octet is 8 bits and at most 255")]
+    OctetTooLarge {
+        /// Which octet (1-4) is too large.
+        octet: usize,
+        /// The octet as written (it may be too long for any integer type).
+        text: String,
+    },
+    /// An octet with a leading zero, like `010`.
+    #[error("octet {octet} is {text:?}, with a leading zero: leading zeros are not allowed, because some tools read 010 as octal (= 8) and others as decimal 10")]
+    LeadingZero {
+        /// Which octet (1-4) has the leading zero.
+        octet: usize,
+        /// The octet as written.
+        text: String,
+    },
+}
+
+/// Where a bad character sits, for the error message: leading and trailing garbage
+/// (often a space or a newline) are the common cases.
+fn place(position: usize, at_end: bool) -> &'static str {
+    match (position, at_end) {
+        (1, true) => "",
+        (1, false) => " (the start)",
+        (_, true) => " (the end)",
+        _ => "",
+    }
+}
+
+/// A hint for the characters that usually cause the error: whitespace (invisible in a
+/// terminal), and a port or a prefix length typed where only an address belongs.
+fn char_hint(ch: char) -> &'static str {
+    match ch {
+        c if c.is_whitespace() => {
+            " (whitespace is not allowed anywhere in the address, trim it first)"
+        }
+        ':' => " (a :port is not part of the address)",
+        '/' => " (a /prefix makes a network, not an address)",
+        _ => "",
+    }
+}
+
+/// Parses a dotted-decimal IPv4 address: exactly four octets, each `0`-`255`, written in
+/// decimal without leading zeros.
+///
+/// This is stricter than the C library's `inet_aton`, which also accepts `"10.1"`,
+/// `"0x7f.1"` or `"010.0.0.1"` (octal!). It accepts exactly what Python's
+/// `ipaddress.ip_address` and Rust's `str::parse::<Ipv4Addr>` accept.
+///
+/// # Errors
+///
+/// Every way of going wrong has its own [`Ipv4ParseError`] variant. The checks run in this
+/// order: empty text, characters that are not digits or dots, the number of octets, then
+/// each octet from left to right (empty, leading zero, too large).
+///
+/// # Examples
+///
+/// ```
+/// use std::net::Ipv4Addr;
+/// use netbasics::ipv4::{parse_ipv4, Ipv4ParseError};
+///
+/// assert_eq!(parse_ipv4("192.168.1.1"), Ok(Ipv4Addr::new(192, 168, 1, 1)));
+/// assert_eq!(parse_ipv4("0.0.0.0"), Ok(Ipv4Addr::UNSPECIFIED));
+///
+/// assert_eq!(parse_ipv4(""), Err(Ipv4ParseError::Empty));
+/// assert_eq!(parse_ipv4("1.2.3.4.5"), Err(Ipv4ParseError::TooManyOctets { found: 5 }));
+/// assert_eq!(parse_ipv4("1..2.3"), Err(Ipv4ParseError::EmptyOctet { octet: 2 }));
+/// assert_eq!(
+///     parse_ipv4("1.2.3.256"),
+///     Err(Ipv4ParseError::OctetTooLarge { octet: 4, text: "256".into() })
+/// );
+/// assert_eq!(
+///     parse_ipv4("010.0.0.1"),
+///     Err(Ipv4ParseError::LeadingZero { octet: 1, text: "010".into() })
+/// );
+/// assert_eq!(
+///     parse_ipv4("1.2.3.4\n"),
+///     Err(Ipv4ParseError::InvalidChar { ch: '\n', position: 8, at_end: true })
+/// );
+/// ```
+pub fn parse_ipv4(s: &str) -> Result<Ipv4Addr, Ipv4ParseError> {
+    if s.is_empty() {
+        return Err(Ipv4ParseError::Empty);
+    }
+
+    // 1. Only ASCII digits and dots may appear. Checking this first gives the most useful
+    //    message for the usual mistakes: a space, a newline, a port (`:80`), a prefix (`/24`).
+    //    `is_ascii_digit` on purpose: `char::is_numeric` would let in '٣' (Arabic three).
+    let char_count = s.chars().count();
+    if let Some((index, ch)) = s
+        .chars()
+        .enumerate()
+        .find(|&(_, c)| !(c.is_ascii_digit() || c == '.'))
+    {
+        return Err(Ipv4ParseError::InvalidChar {
+            ch,
+            position: index + 1,
+            at_end: index + 1 == char_count,
+        });
+    }
+
+    // 2. Exactly four octets.
+    let parts: Vec<&str> = s.split('.').collect();
+    if parts.len() < 4 {
+        return Err(Ipv4ParseError::TooFewOctets { found: parts.len() });
+    }
+    if parts.len() > 4 {
+        return Err(Ipv4ParseError::TooManyOctets { found: parts.len() });
+    }
+
+    // 3. Each octet: not empty, no leading zero, at most 255.
+    let mut octets = [0u8; 4];
+    for (i, part) in parts.iter().enumerate() {
+        octets[i] = parse_octet(part, i + 1)?;
+    }
+    Ok(Ipv4Addr::from(octets))
+}
+
+/// Parses one octet, already known to hold only ASCII digits. `octet` (1-4) is for the
+/// error message.
+fn parse_octet(text: &str, octet: usize) -> Result<u8, Ipv4ParseError> {
+    if text.is_empty() {
+        return Err(Ipv4ParseError::EmptyOctet { octet });
+    }
+    if text.len() > 1 && text.starts_with('0') {
+        return Err(Ipv4ParseError::LeadingZero {
+            octet,
+            text: text.to_string(),
+        });
+    }
+    let too_large = || Ipv4ParseError::OctetTooLarge {
+        octet,
+        text: text.to_string(),
+    };
+    // More than three digits can never be 255 or less (no leading zeros by now), and
+    // stopping here means a 1000-digit octet cannot overflow the sum below.
+    if text.len() > 3 {
+        return Err(too_large());
+    }
+    let value = text
+        .bytes()
+        .fold(0u32, |acc, digit| acc * 10 + u32::from(digit - b'0'));
+    u8::try_from(value).map_err(|_| too_large())
+}
+
+/// The classes of the classful addressing scheme (RFC 791, 1981), told apart by the
+/// leading bits of the first octet.
+///
+/// | class | leading bits | first octet | default prefix | use |
+/// |---|---|---|---|---|
+/// | A | `0`    | 0-127   | /8  | unicast |
+/// | B | `10`   | 128-191 | /16 | unicast |
+/// | C | `110`  | 192-223 | /24 | unicast |
+/// | D | `1110` | 224-239 | -   | multicast |
+/// | E | `1111` | 240-255 | -   | reserved (experimental) |
+///
+/// Since CIDR (RFC 1519, 1993) the class of an address no longer decides its network: any
+/// prefix length can be used anywhere. The class is history, still useful to read old
+/// documents and to know which default netmask a tool guesses.
+///
+/// # Examples
+///
+/// ```
+/// use std::net::Ipv4Addr;
+/// use netbasics::ipv4::Class;
+///
+/// let class = Class::of(Ipv4Addr::new(192, 168, 1, 1));
+/// assert_eq!(class, Class::C);
+/// assert_eq!(class.to_string(), "C");
+/// assert_eq!(class.default_prefix(), Some(24));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Class {
+    /// Leading bit `0`: 0.0.0.0 - 127.255.255.255, 8-bit network, 24-bit host.
+    A,
+    /// Leading bits `10`: 128.0.0.0 - 191.255.255.255, 16-bit network, 16-bit host.
+    B,
+    /// Leading bits `110`: 192.0.0.0 - 223.255.255.255, 24-bit network, 8-bit host.
+    C,
+    /// Leading bits `1110`: 224.0.0.0 - 239.255.255.255, multicast.
+    D,
+    /// Leading bits `1111`: 240.0.0.0 - 255.255.255.255, reserved.
+    E,
+}
+
+impl Class {
+    /// All five classes, in address order.
+    pub const ALL: [Class; 5] = [Class::A, Class::B, Class::C, Class::D, Class::E];
+
+    /// The class of an address, from its leading bits.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::net::Ipv4Addr;
+    /// use netbasics::ipv4::Class;
+    ///
+    /// assert_eq!(Class::of(Ipv4Addr::new(127, 255, 255, 255)), Class::A);
+    /// assert_eq!(Class::of(Ipv4Addr::new(128, 0, 0, 0)), Class::B);
+    /// assert_eq!(Class::of(Ipv4Addr::new(224, 0, 0, 1)), Class::D);
+    /// ```
+    pub fn of(addr: Ipv4Addr) -> Class {
+        let first = addr.octets()[0];
+        // Test one more leading bit at each step: 0, 10, 110, 1110, else 1111.
+        if first & 0b1000_0000 == 0 {
+            Class::A
+        } else if first & 0b0100_0000 == 0 {
+            Class::B
+        } else if first & 0b0010_0000 == 0 {
+            Class::C
+        } else if first & 0b0001_0000 == 0 {
+            Class::D
+        } else {
+            Class::E
+        }
+    }
+
+    /// The prefix length a class implies (its "natural" netmask): A /8, B /16, C /24.
+    /// Classes D and E are not split into network and host, so they have none.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use netbasics::ipv4::Class;
+    ///
+    /// assert_eq!(Class::B.default_prefix(), Some(16));
+    /// assert_eq!(Class::D.default_prefix(), None);
+    /// ```
+    pub fn default_prefix(self) -> Option<u8> {
+        match self {
+            Class::A => Some(8),
+            Class::B => Some(16),
+            Class::C => Some(24),
+            Class::D | Class::E => None,
+        }
+    }
+
+    /// The leading bits that mark the class, as text.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use netbasics::ipv4::Class;
+    ///
+    /// assert_eq!(Class::C.leading_bits(), "110");
+    /// ```
+    pub fn leading_bits(self) -> &'static str {
+        match self {
+            Class::A => "0",
+            Class::B => "10",
+            Class::C => "110",
+            Class::D => "1110",
+            Class::E => "1111",
+        }
+    }
+
+    /// The first address of the whole class block.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::net::Ipv4Addr;
+    /// use netbasics::ipv4::Class;
+    ///
+    /// assert_eq!(Class::A.first(), Ipv4Addr::new(0, 0, 0, 0));
+    /// assert_eq!(Class::B.first(), Ipv4Addr::new(128, 0, 0, 0));
+    /// ```
+    pub fn first(self) -> Ipv4Addr {
+        // The leading bits followed by zeros.
+        let first_octet = match self {
+            Class::A => 0,
+            Class::B => 128,
+            Class::C => 192,
+            Class::D => 224,
+            Class::E => 240,
+        };
+        Ipv4Addr::new(first_octet, 0, 0, 0)
+    }
+
+    /// The last address of the whole class block.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::net::Ipv4Addr;
+    /// use netbasics::ipv4::Class;
+    ///
+    /// assert_eq!(Class::A.last(), Ipv4Addr::new(127, 255, 255, 255));
+    /// assert_eq!(Class::E.last(), Ipv4Addr::new(255, 255, 255, 255));
+    /// ```
+    pub fn last(self) -> Ipv4Addr {
+        // The leading bits followed by ones.
+        let last_octet = match self {
+            Class::A => 127,
+            Class::B => 191,
+            Class::C => 223,
+            Class::D => 239,
+            Class::E => 255,
+        };
+        Ipv4Addr::new(last_octet, 255, 255, 255)
+    }
+
+    /// How many networks the class has, if it is split into networks (A, B, C): two to the
+    /// power of the network bits left after the leading bits. A: 2^7 = 128, B: 2^14 = 16384,
+    /// C: 2^21 = 2097152. (Some of them are special: in class A, 0.0.0.0/8 means "this
+    /// network" and 127.0.0.0/8 is loopback, which leaves 126 for ordinary hosts.)
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use netbasics::ipv4::Class;
+    ///
+    /// assert_eq!(Class::A.networks(), Some(128));
+    /// assert_eq!(Class::C.networks(), Some(2_097_152));
+    /// assert_eq!(Class::D.networks(), None);
+    /// ```
+    pub fn networks(self) -> Option<u32> {
+        let prefix = u32::from(self.default_prefix()?);
+        let fixed_bits = self.leading_bits().len() as u32;
+        Some(1 << (prefix - fixed_bits))
+    }
+
+    /// How many hosts fit in one network of the class: 2^host_bits - 2, because the
+    /// all-zeros host part names the network and the all-ones host part is its broadcast.
+    /// A: 16777214, B: 65534, C: 254.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use netbasics::ipv4::Class;
+    ///
+    /// assert_eq!(Class::A.hosts_per_network(), Some(16_777_214));
+    /// assert_eq!(Class::B.hosts_per_network(), Some(65_534));
+    /// assert_eq!(Class::C.hosts_per_network(), Some(254));
+    /// assert_eq!(Class::E.hosts_per_network(), None);
+    /// ```
+    pub fn hosts_per_network(self) -> Option<u32> {
+        let host_bits = 32 - u32::from(self.default_prefix()?);
+        Some((1 << host_bits) - 2)
+    }
+
+    /// A one-line description of what the class is for.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use netbasics::ipv4::Class;
+    ///
+    /// assert_eq!(Class::A.description(), "unicast, 8-bit network + 24-bit host");
+    /// assert_eq!(Class::D.description(), "multicast");
+    /// ```
+    pub fn description(self) -> &'static str {
+        match self {
+            Class::A => "unicast, 8-bit network + 24-bit host",
+            Class::B => "unicast, 16-bit network + 16-bit host",
+            Class::C => "unicast, 24-bit network + 8-bit host",
+            Class::D => "multicast",
+            Class::E => "reserved (experimental)",
+        }
+    }
+}
+
+impl fmt::Display for Class {
+    /// Prints the letter, `A` to `E`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let letter = match self {
+            Class::A => "A",
+            Class::B => "B",
+            Class::C => "C",
+            Class::D => "D",
+            Class::E => "E",
+        };
+        f.pad(letter)
+    }
+}
+
+/// Whether `addr` lies in the block `network/prefix`: the first `prefix` bits agree.
+fn in_block(addr: Ipv4Addr, network: [u8; 4], prefix: u32) -> bool {
+    // `checked_shl` because shifting a u32 by 32 is an overflow in Rust (a /0 mask has no
+    // 1 bits at all).
+    let mask = u32::MAX.checked_shl(32 - prefix).unwrap_or(0);
+    u32::from(addr) & mask == u32::from_be_bytes(network)
+}
+
+/// Private addresses (RFC 1918): `10.0.0.0/8`, `172.16.0.0/12` (172.16.0.0 -
+/// 172.31.255.255) and `192.168.0.0/16`. Anyone may use them inside their own network;
+/// routers on the public Internet do not carry them, so a private network reaches the
+/// Internet through NAT.
+///
+/// Only these three blocks: carrier-grade NAT space ([`is_shared`]), loopback and
+/// link-local are special too, but not "private" in the RFC 1918 sense.
+///
+/// # Examples
+///
+/// ```
+/// use std::net::Ipv4Addr;
+/// use netbasics::ipv4::is_private;
+///
+/// assert!(is_private(Ipv4Addr::new(172, 31, 255, 255)));
+/// assert!(!is_private(Ipv4Addr::new(172, 32, 0, 0)));
+/// assert!(!is_private(Ipv4Addr::new(8, 8, 8, 8)));
+/// ```
+pub fn is_private(a: Ipv4Addr) -> bool {
+    in_block(a, [10, 0, 0, 0], 8)
+        || in_block(a, [172, 16, 0, 0], 12)
+        || in_block(a, [192, 168, 0, 0], 16)
+}
+
+/// Loopback addresses, `127.0.0.0/8` (RFC 1122): packets sent to any of them never leave
+/// the machine. `127.0.0.1` is the usual one ("localhost").
+///
+/// # Examples
+///
+/// ```
+/// use std::net::Ipv4Addr;
+/// use netbasics::ipv4::is_loopback;
+///
+/// assert!(is_loopback(Ipv4Addr::new(127, 0, 0, 1)));
+/// assert!(is_loopback(Ipv4Addr::new(127, 255, 255, 255)));
+/// assert!(!is_loopback(Ipv4Addr::new(128, 0, 0, 1)));
+/// ```
+pub fn is_loopback(a: Ipv4Addr) -> bool {
+    in_block(a, [127, 0, 0, 0], 8)
+}
+
+/// Link-local addresses, `169.254.0.0/16` (RFC 3927): what a machine gives itself when
+/// no DHCP server answers. They only work on the local link.
+///
+/// # Examples
+///
+/// ```
+/// use std::net::Ipv4Addr;
+/// use netbasics::ipv4::is_link_local;
+///
+/// assert!(is_link_local(Ipv4Addr::new(169, 254, 10, 20)));
+/// assert!(!is_link_local(Ipv4Addr::new(169, 253, 0, 1)));
+/// ```
+pub fn is_link_local(a: Ipv4Addr) -> bool {
+    in_block(a, [169, 254, 0, 0], 16)
+}
+
+/// Multicast addresses, `224.0.0.0/4` (class D, RFC 5771): one packet, delivered to
+/// every member of a group.
+///
+/// # Examples
+///
+/// ```
+/// use std::net::Ipv4Addr;
+/// use netbasics::ipv4::is_multicast;
+///
+/// assert!(is_multicast(Ipv4Addr::new(224, 0, 0, 251))); // mDNS
+/// assert!(is_multicast(Ipv4Addr::new(239, 255, 255, 255)));
+/// assert!(!is_multicast(Ipv4Addr::new(240, 0, 0, 0)));
+/// ```
+pub fn is_multicast(a: Ipv4Addr) -> bool {
+    in_block(a, [224, 0, 0, 0], 4)
+}
+
+/// The limited broadcast address, `255.255.255.255` (RFC 919): every host on the local
+/// network, never forwarded by routers. (Each network also has its own *directed*
+/// broadcast address, its last address; see [`crate::Ipv4Net::broadcast`].)
+///
+/// # Examples
+///
+/// ```
+/// use std::net::Ipv4Addr;
+/// use netbasics::ipv4::is_broadcast;
+///
+/// assert!(is_broadcast(Ipv4Addr::BROADCAST));
+/// assert!(!is_broadcast(Ipv4Addr::new(192, 168, 1, 255)));
+/// ```
+pub fn is_broadcast(a: Ipv4Addr) -> bool {
+    u32::from(a) == u32::MAX
+}
+
+/// The unspecified address, `0.0.0.0`: "no address yet" as a source, and "every local
+/// address" when a server binds to it.
+///
+/// # Examples
+///
+/// ```
+/// use std::net::Ipv4Addr;
+/// use netbasics::ipv4::is_unspecified;
+///
+/// assert!(is_unspecified(Ipv4Addr::new(0, 0, 0, 0)));
+/// assert!(!is_unspecified(Ipv4Addr::new(0, 0, 0, 1)));
+/// ```
+pub fn is_unspecified(a: Ipv4Addr) -> bool {
+    u32::from(a) == 0
+}
+
+/// Documentation addresses (RFC 5737): `192.0.2.0/24` (TEST-NET-1), `198.51.100.0/24`
+/// (TEST-NET-2) and `203.0.113.0/24` (TEST-NET-3), for examples in books and manuals.
+///
+/// # Examples
+///
+/// ```
+/// use std::net::Ipv4Addr;
+/// use netbasics::ipv4::is_documentation;
+///
+/// assert!(is_documentation(Ipv4Addr::new(198, 51, 100, 7)));
+/// assert!(!is_documentation(Ipv4Addr::new(192, 0, 3, 1)));
+/// ```
+pub fn is_documentation(a: Ipv4Addr) -> bool {
+    in_block(a, [192, 0, 2, 0], 24)
+        || in_block(a, [198, 51, 100, 0], 24)
+        || in_block(a, [203, 0, 113, 0], 24)
+}
+
+/// Shared address space, `100.64.0.0/10` (100.64.0.0 - 100.127.255.255, RFC 6598): used
+/// between an Internet provider's carrier-grade NAT and its customers' routers.
+///
+/// # Examples
+///
+/// ```
+/// use std::net::Ipv4Addr;
+/// use netbasics::ipv4::is_shared;
+///
+/// assert!(is_shared(Ipv4Addr::new(100, 127, 255, 255)));
+/// assert!(!is_shared(Ipv4Addr::new(100, 128, 0, 0)));
+/// ```
+pub fn is_shared(a: Ipv4Addr) -> bool {
+    in_block(a, [100, 64, 0, 0], 10)
+}
+
+/// Reserved for future use, `240.0.0.0/4` (the old class E, RFC 1112), except
+/// `255.255.255.255`, which is the limited broadcast address ([`is_broadcast`]).
+///
+/// # Examples
+///
+/// ```
+/// use std::net::Ipv4Addr;
+/// use netbasics::ipv4::is_reserved;
+///
+/// assert!(is_reserved(Ipv4Addr::new(240, 0, 0, 0)));
+/// assert!(is_reserved(Ipv4Addr::new(255, 255, 255, 254)));
+/// assert!(!is_reserved(Ipv4Addr::new(255, 255, 255, 255)));
+/// ```
+pub fn is_reserved(a: Ipv4Addr) -> bool {
+    in_block(a, [240, 0, 0, 0], 4) && !is_broadcast(a)
+}
+
+/// A special-purpose block: its label (with the RFC that defines it) and a test.
+struct SpecialRange {
+    label: &'static str,
+    contains: fn(Ipv4Addr) -> bool,
+}
+
+/// The blocks [`special_ranges`] knows, in address order. They come from the IANA
+/// special-purpose address registry (RFC 6890 and its updates).
+const SPECIAL_RANGES: &[SpecialRange] = &[
+    SpecialRange {
+        label: "this network (RFC 1122)",
+        contains: |a| in_block(a, [0, 0, 0, 0], 8),
+    },
+    SpecialRange {
+        label: "unspecified (RFC 1122)",
+        contains: is_unspecified,
+    },
+    SpecialRange {
+        label: "private (RFC 1918)",
+        contains: is_private,
+    },
+    SpecialRange {
+        label: "shared address space, carrier-grade NAT (RFC 6598)",
+        contains: is_shared,
+    },
+    SpecialRange {
+        label: "loopback (RFC 1122)",
+        contains: is_loopback,
+    },
+    SpecialRange {
+        label: "link-local (RFC 3927)",
+        contains: is_link_local,
+    },
+    SpecialRange {
+        label: "IETF protocol assignments (RFC 6890)",
+        contains: |a| in_block(a, [192, 0, 0, 0], 24),
+    },
+    SpecialRange {
+        label: "documentation (RFC 5737)",
+        contains: is_documentation,
+    },
+    SpecialRange {
+        label: "benchmarking (RFC 2544)",
+        contains: |a| in_block(a, [198, 18, 0, 0], 15),
+    },
+    SpecialRange {
+        label: "multicast (RFC 5771)",
+        contains: is_multicast,
+    },
+    SpecialRange {
+        label: "reserved for future use (RFC 1112)",
+        contains: is_reserved,
+    },
+    SpecialRange {
+        label: "limited broadcast (RFC 919)",
+        contains: is_broadcast,
+    },
+];
+
+/// Human labels, each naming its RFC, of every special-purpose range `a` belongs to.
+/// Empty for an ordinary public unicast address.
+///
+/// Besides the ranges of the `is_*` functions this also knows `0.0.0.0/8` ("this
+/// network"), `192.0.0.0/24` (IETF protocol assignments) and `198.18.0.0/15`
+/// (benchmarking).
+///
+/// # Examples
+///
+/// ```
+/// use std::net::Ipv4Addr;
+/// use netbasics::ipv4::special_ranges;
+///
+/// assert_eq!(special_ranges(Ipv4Addr::new(192, 168, 1, 1)), ["private (RFC 1918)"]);
+/// assert_eq!(special_ranges(Ipv4Addr::new(127, 0, 0, 1)), ["loopback (RFC 1122)"]);
+/// assert_eq!(
+///     special_ranges(Ipv4Addr::new(0, 0, 0, 0)),
+///     ["this network (RFC 1122)", "unspecified (RFC 1122)"]
+/// );
+/// assert!(special_ranges(Ipv4Addr::new(8, 8, 8, 8)).is_empty());
+/// ```
+pub fn special_ranges(a: Ipv4Addr) -> Vec<&'static str> {
+    SPECIAL_RANGES
+        .iter()
+        .filter(|range| (range.contains)(a))
+        .map(|range| range.label)
+        .collect()
+}
+
+/// The 32 bits of the address, octet by octet, separated by dots.
+///
+/// # Examples
+///
+/// ```
+/// use std::net::Ipv4Addr;
+/// use netbasics::ipv4::to_binary;
+///
+/// assert_eq!(to_binary(Ipv4Addr::new(192, 168, 1, 1)), "11000000.10101000.00000001.00000001");
+/// assert_eq!(to_binary(Ipv4Addr::new(255, 255, 255, 0)), "11111111.11111111.11111111.00000000");
+/// ```
+pub fn to_binary(a: Ipv4Addr) -> String {
+    let octets: Vec<String> = a.octets().iter().map(|o| format!("{o:08b}")).collect();
+    octets.join(".")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> Ipv4Addr {
+        s.parse().expect("test addresses are valid")
+    }
+
+    #[test]
+    fn parses_the_extremes() {
+        assert_eq!(parse_ipv4("0.0.0.0"), Ok(Ipv4Addr::new(0, 0, 0, 0)));
+        assert_eq!(parse_ipv4("255.255.255.255"), Ok(Ipv4Addr::BROADCAST));
+        assert_eq!(parse_ipv4("1.2.3.4"), Ok(Ipv4Addr::new(1, 2, 3, 4)));
+        assert_eq!(parse_ipv4("10.0.200.99"), Ok(Ipv4Addr::new(10, 0, 200, 99)));
+    }
+
+    #[test]
+    fn empty_input() {
+        assert_eq!(parse_ipv4(""), Err(Ipv4ParseError::Empty));
+        assert!(Ipv4ParseError::Empty.to_string().contains("empty"));
+    }
+
+    #[test]
+    fn too_few_octets() {
+        assert_eq!(
+            parse_ipv4("192.168.1"),
+            Err(Ipv4ParseError::TooFewOctets { found: 3 })
+        );
+        assert_eq!(
+            parse_ipv4("1234"),
+            Err(Ipv4ParseError::TooFewOctets { found: 1 })
+        );
+        assert_eq!(
+            parse_ipv4("1.2"),
+            Err(Ipv4ParseError::TooFewOctets { found: 2 })
+        );
+        let message = Ipv4ParseError::TooFewOctets { found: 3 }.to_string();
+        assert!(message.contains("found 3 of the 4 octets"), "{message}");
+    }
+
+    #[test]
+    fn too_many_octets() {
+        assert_eq!(
+            parse_ipv4("1.2.3.4.5"),
+            Err(Ipv4ParseError::TooManyOctets { found: 5 })
+        );
+        // A trailing dot makes a fifth (empty) part.
+        assert_eq!(
+            parse_ipv4("1.2.3.4."),
+            Err(Ipv4ParseError::TooManyOctets { found: 5 })
+        );
+        assert_eq!(
+            parse_ipv4("......"),
+            Err(Ipv4ParseError::TooManyOctets { found: 7 })
+        );
+    }
+
+    #[test]
+    fn empty_octets() {
+        assert_eq!(
+            parse_ipv4("1..2.3"),
+            Err(Ipv4ParseError::EmptyOctet { octet: 2 })
+        );
+        assert_eq!(
+            parse_ipv4(".1.2.3"),
+            Err(Ipv4ParseError::EmptyOctet { octet: 1 })
+        );
+        assert_eq!(
+            parse_ipv4("1.2.3."),
+            Err(Ipv4ParseError::EmptyOctet { octet: 4 })
+        );
+        assert_eq!(
+            parse_ipv4("..."),
+            Err(Ipv4ParseError::EmptyOctet { octet: 1 })
+        );
+        assert_eq!(
+            parse_ipv4("."),
+            Err(Ipv4ParseError::TooFewOctets { found: 2 })
+        );
+    }
+
+    #[test]
+    fn invalid_characters_say_which_and_where() {
+        assert_eq!(
+            parse_ipv4(" 1.2.3.4"),
+            Err(Ipv4ParseError::InvalidChar {
+                ch: ' ',
+                position: 1,
+                at_end: false
+            })
+        );
+        assert_eq!(
+            parse_ipv4("1.2.3.4 "),
+            Err(Ipv4ParseError::InvalidChar {
+                ch: ' ',
+                position: 8,
+                at_end: true
+            })
+        );
+        assert_eq!(
+            parse_ipv4("1.2.x.4"),
+            Err(Ipv4ParseError::InvalidChar {
+                ch: 'x',
+                position: 5,
+                at_end: false
+            })
+        );
+        assert_eq!(
+            parse_ipv4("10.0.0.1:80"),
+            Err(Ipv4ParseError::InvalidChar {
+                ch: ':',
+                position: 9,
+                at_end: false
+            })
+        );
+        assert_eq!(
+            parse_ipv4("-1.2.3.4"),
+            Err(Ipv4ParseError::InvalidChar {
+                ch: '-',
+                position: 1,
+                at_end: false
+            })
+        );
+        assert_eq!(
+            parse_ipv4("+1.2.3.4"),
+            Err(Ipv4ParseError::InvalidChar {
+                ch: '+',
+                position: 1,
+                at_end: false
+            })
+        );
+        assert_eq!(
+            parse_ipv4("x"),
+            Err(Ipv4ParseError::InvalidChar {
+                ch: 'x',
+                position: 1,
+                at_end: true
+            })
+        );
+        // Positions count characters, not bytes; non-ASCII digits are not digits here.
+        assert_eq!(
+            parse_ipv4("1.2.3.٣"),
+            Err(Ipv4ParseError::InvalidChar {
+                ch: '٣',
+                position: 7,
+                at_end: true
+            })
+        );
+        assert_eq!(
+            parse_ipv4("é1.2.3.4"),
+            Err(Ipv4ParseError::InvalidChar {
+                ch: 'é',
+                position: 1,
+                at_end: false
+            })
+        );
+        // Characters are checked before the octet count.
+        assert!(matches!(
+            parse_ipv4("1.2/24"),
+            Err(Ipv4ParseError::InvalidChar { ch: '/', .. })
+        ));
+    }
+
+    #[test]
+    fn invalid_character_messages() {
+        let start = parse_ipv4(" 1.2.3.4")
+            .expect_err("this input is invalid")
+            .to_string();
+        assert!(
+            start.starts_with("' ' at position 1 (the start)"),
+            "{start}"
+        );
+        assert!(start.contains("whitespace"), "{start}");
+        let end = parse_ipv4("1.2.3.4\n")
+            .expect_err("this input is invalid")
+            .to_string();
+        assert!(end.starts_with("'\\n' at position 8 (the end)"), "{end}");
+        let middle = parse_ipv4("1.2.x.4")
+            .expect_err("this input is invalid")
+            .to_string();
+        assert!(
+            middle.starts_with("'x' at position 5 is not a digit or a dot:"),
+            "{middle}"
+        );
+        assert!(!middle.contains("whitespace"), "{middle}");
+        let port = parse_ipv4("10.0.0.1:80")
+            .expect_err("this input is invalid")
+            .to_string();
+        assert!(
+            port.contains("(a :port is not part of the address)"),
+            "{port}"
+        );
+        let prefix = parse_ipv4("10.0.0.0/8")
+            .expect_err("this input is invalid")
+            .to_string();
+        assert!(prefix.contains("(a /prefix makes a network"), "{prefix}");
+    }
+
+    #[test]
+    fn octet_too_large_names_octet_and_value() {
+        assert_eq!(
+            parse_ipv4("1.2.3.256"),
+            Err(Ipv4ParseError::OctetTooLarge {
+                octet: 4,
+                text: "256".into()
+            })
+        );
+        assert_eq!(
+            parse_ipv4("300.2.3.4"),
+            Err(Ipv4ParseError::OctetTooLarge {
+                octet: 1,
+                text: "300".into()
+            })
+        );
+        assert_eq!(
+            parse_ipv4("999.2.3.4"),
+            Err(Ipv4ParseError::OctetTooLarge {
+                octet: 1,
+                text: "999".into()
+            })
+        );
+        // Far too many digits: no overflow, the text is kept as written.
+        let huge = "1".repeat(40);
+        assert_eq!(
+            parse_ipv4(&format!("1.{huge}.3.4")),
+            Err(Ipv4ParseError::OctetTooLarge {
+                octet: 2,
+                text: huge
+            })
+        );
+        let message = parse_ipv4("1.2.3.256")
+            .expect_err("this input is invalid")
+            .to_string();
+        assert_eq!(
+            message,
+            "octet 4 is 256, but an octet is 8 bits and at most 255"
+        );
+    }
+
+    #[test]
+    fn leading_zeros_are_rejected() {
+        assert_eq!(
+            parse_ipv4("010.0.0.1"),
+            Err(Ipv4ParseError::LeadingZero {
+                octet: 1,
+                text: "010".into()
+            })
+        );
+        assert_eq!(
+            parse_ipv4("1.2.3.00"),
+            Err(Ipv4ParseError::LeadingZero {
+                octet: 4,
+                text: "00".into()
+            })
+        );
+        // A leading zero is reported even when the value would also be too large.
+        assert_eq!(
+            parse_ipv4("1.0300.3.4"),
+            Err(Ipv4ParseError::LeadingZero {
+                octet: 2,
+                text: "0300".into()
+            })
+        );
+        let message = parse_ipv4("010.0.0.1")
+            .expect_err("this input is invalid")
+            .to_string();
+        assert!(message.contains("octal"), "{message}");
+    }
+
+    #[test]
+    fn errors_are_std_errors() {
+        fn is_error<E: std::error::Error>(_: &E) {}
+        is_error(&Ipv4ParseError::Empty);
+    }
+
+    #[test]
+    fn class_boundaries() {
+        let cases = [
+            ("0.0.0.0", Class::A),
+            ("127.255.255.255", Class::A),
+            ("128.0.0.0", Class::B),
+            ("191.255.255.255", Class::B),
+            ("192.0.0.0", Class::C),
+            ("223.255.255.255", Class::C),
+            ("224.0.0.0", Class::D),
+            ("239.255.255.255", Class::D),
+            ("240.0.0.0", Class::E),
+            ("255.255.255.255", Class::E),
+        ];
+        for (addr, class) in cases {
+            assert_eq!(Class::of(ip(addr)), class, "{addr}");
+        }
+    }
+
+    #[test]
+    fn class_blocks_tile_the_address_space() {
+        // Each class starts right after the previous one ends, from 0.0.0.0 to
+        // 255.255.255.255, and first/last agree with `Class::of`.
+        let mut expected_first = 0u32;
+        for class in Class::ALL {
+            assert_eq!(u32::from(class.first()), expected_first, "{class}");
+            assert_eq!(Class::of(class.first()), class);
+            assert_eq!(Class::of(class.last()), class);
+            expected_first = u32::from(class.last()).wrapping_add(1);
+        }
+        assert_eq!(expected_first, 0, "class E ends at 255.255.255.255");
+    }
+
+    #[test]
+    fn class_leading_bits_match_first_address() {
+        for class in Class::ALL {
+            let bits = class.leading_bits();
+            let first = to_binary(class.first());
+            let last = to_binary(class.last());
+            assert!(first.starts_with(bits), "{class}: {first}");
+            assert!(last.starts_with(bits), "{class}: {last}");
+        }
+    }
+
+    #[test]
+    fn class_facts() {
+        assert_eq!(Class::A.default_prefix(), Some(8));
+        assert_eq!(Class::B.default_prefix(), Some(16));
+        assert_eq!(Class::C.default_prefix(), Some(24));
+        assert_eq!(Class::D.default_prefix(), None);
+        assert_eq!(Class::E.default_prefix(), None);
+        assert_eq!(Class::A.networks(), Some(128));
+        assert_eq!(Class::B.networks(), Some(16_384));
+        assert_eq!(Class::C.networks(), Some(2_097_152));
+        assert_eq!(Class::D.networks(), None);
+        assert_eq!(Class::A.hosts_per_network(), Some(16_777_214));
+        assert_eq!(Class::B.hosts_per_network(), Some(65_534));
+        assert_eq!(Class::C.hosts_per_network(), Some(254));
+        assert_eq!(Class::D.hosts_per_network(), None);
+        assert_eq!(Class::E.description(), "reserved (experimental)");
+        let letters: Vec<String> = Class::ALL.iter().map(|c| c.to_string()).collect();
+        assert_eq!(letters, ["A", "B", "C", "D", "E"]);
+        assert_eq!(format!("[{:>3}]", Class::B), "[  B]");
+    }
+
+    #[test]
+    fn private_ranges_and_their_edges() {
+        for inside in [
+            "10.0.0.0",
+            "10.255.255.255",
+            "172.16.0.0",
+            "172.31.255.255",
+            "192.168.0.0",
+            "192.168.255.255",
+        ] {
+            assert!(is_private(ip(inside)), "{inside}");
+        }
+        for outside in [
+            "9.255.255.255",
+            "11.0.0.0",
+            "172.15.255.255",
+            "172.32.0.0",
+            "192.167.255.255",
+            "192.169.0.0",
+            "100.64.0.1",
+            "127.0.0.1",
+        ] {
+            assert!(!is_private(ip(outside)), "{outside}");
+        }
+    }
+
+    #[test]
+    fn other_ranges_and_their_edges() {
+        assert!(is_loopback(ip("127.0.0.0")) && is_loopback(ip("127.255.255.255")));
+        assert!(!is_loopback(ip("126.255.255.255")) && !is_loopback(ip("128.0.0.0")));
+        assert!(is_link_local(ip("169.254.0.0")) && is_link_local(ip("169.254.255.255")));
+        assert!(!is_link_local(ip("169.255.0.0")));
+        assert!(is_multicast(ip("224.0.0.0")) && is_multicast(ip("239.255.255.255")));
+        assert!(!is_multicast(ip("223.255.255.255")) && !is_multicast(ip("240.0.0.0")));
+        assert!(is_broadcast(ip("255.255.255.255")) && !is_broadcast(ip("255.255.255.254")));
+        assert!(is_unspecified(ip("0.0.0.0")) && !is_unspecified(ip("0.0.0.1")));
+        for doc in [
+            "192.0.2.0",
+            "192.0.2.255",
+            "198.51.100.0",
+            "198.51.100.255",
+            "203.0.113.0",
+            "203.0.113.255",
+        ] {
+            assert!(is_documentation(ip(doc)), "{doc}");
+        }
+        for not_doc in [
+            "192.0.1.255",
+            "192.0.3.0",
+            "198.51.99.255",
+            "198.51.101.0",
+            "203.0.112.255",
+            "203.0.114.0",
+        ] {
+            assert!(!is_documentation(ip(not_doc)), "{not_doc}");
+        }
+        assert!(is_shared(ip("100.64.0.0")) && is_shared(ip("100.127.255.255")));
+        assert!(!is_shared(ip("100.63.255.255")) && !is_shared(ip("100.128.0.0")));
+        assert!(is_reserved(ip("240.0.0.0")) && is_reserved(ip("255.255.255.254")));
+        assert!(!is_reserved(ip("239.255.255.255")) && !is_reserved(ip("255.255.255.255")));
+    }
+
+    #[test]
+    fn special_range_labels() {
+        assert_eq!(special_ranges(ip("10.1.2.3")), ["private (RFC 1918)"]);
+        assert_eq!(special_ranges(ip("127.0.0.1")), ["loopback (RFC 1122)"]);
+        assert_eq!(special_ranges(ip("169.254.1.1")), ["link-local (RFC 3927)"]);
+        assert_eq!(special_ranges(ip("224.0.0.1")), ["multicast (RFC 5771)"]);
+        assert_eq!(
+            special_ranges(ip("255.255.255.255")),
+            ["limited broadcast (RFC 919)"]
+        );
+        assert_eq!(
+            special_ranges(ip("250.1.1.1")),
+            ["reserved for future use (RFC 1112)"]
+        );
+        assert_eq!(
+            special_ranges(ip("203.0.113.9")),
+            ["documentation (RFC 5737)"]
+        );
+        assert_eq!(
+            special_ranges(ip("100.100.0.1")),
+            ["shared address space, carrier-grade NAT (RFC 6598)"]
+        );
+        assert_eq!(special_ranges(ip("0.1.2.3")), ["this network (RFC 1122)"]);
+        assert_eq!(
+            special_ranges(ip("198.19.255.255")),
+            ["benchmarking (RFC 2544)"]
+        );
+        assert_eq!(
+            special_ranges(ip("192.0.0.8")),
+            ["IETF protocol assignments (RFC 6890)"]
+        );
+        for public in [
+            "8.8.8.8",
+            "1.1.1.1",
+            "223.255.255.255",
+            "128.0.0.0",
+            "172.32.0.1",
+        ] {
+            assert!(special_ranges(ip(public)).is_empty(), "{public}");
+        }
+    }
+
+    #[test]
+    fn binary_form() {
+        assert_eq!(
+            to_binary(ip("0.0.0.0")),
+            "00000000.00000000.00000000.00000000"
+        );
+        assert_eq!(
+            to_binary(ip("255.255.255.255")),
+            "11111111.11111111.11111111.11111111"
+        );
+        assert_eq!(
+            to_binary(ip("192.168.1.1")),
+            "11000000.10101000.00000001.00000001"
+        );
+        assert_eq!(
+            to_binary(ip("10.0.0.128")),
+            "00001010.00000000.00000000.10000000"
+        );
+    }
+}

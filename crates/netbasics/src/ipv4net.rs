@@ -1,5 +1,1377 @@
-//! (being written)
+//! IPv4 networks: an address with a prefix length, and the subnet arithmetic around it.
+//!
+//! `192.168.1.77/24` says: the first 24 bits (`192.168.1`) name the *network*, the last 8
+//! bits (`77`) name the *host* inside it. The netmask writes the same split as an address:
+//! 24 one bits then 8 zero bits, `255.255.255.0`. From there every figure in a subnet
+//! calculator is one bitwise operation on 32-bit numbers:
+//!
+//! ```text
+//! address    11000000.10101000.00000001.01001101   192.168.1.77
+//! netmask    11111111.11111111.11111111.00000000   255.255.255.0    (prefix 24)
+//! hostmask   00000000.00000000.00000000.11111111   0.0.0.255        (!netmask)
+//! network    11000000.10101000.00000001.00000000   192.168.1.0      (address & netmask)
+//! broadcast  11000000.10101000.00000001.11111111   192.168.1.255    (address | hostmask)
+//! ```
+//!
+//! [`Ipv4Net`] keeps the address as given (host bits and all, like the `ipnet` crate), so
+//! `192.168.1.77/24` prints back unchanged; [`Ipv4Net::trunc`] clears the host bits.
+//! [`summarize`] does the reverse of subnetting: it merges networks into the fewest
+//! prefixes that cover the same addresses (what routers call route aggregation).
 
-/// An IPv4 address with a prefix length.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Ipv4Net;
+use std::fmt;
+use std::net::Ipv4Addr;
+use std::str::FromStr;
+
+use crate::ipv4::{parse_ipv4, to_binary, Ipv4ParseError};
+
+/// What went wrong building, parsing or splitting a network.
+///
+/// # Examples
+///
+/// ```
+/// use netbasics::ipv4net::NetError;
+/// use netbasics::Ipv4Net;
+///
+/// let err = "10.0.0.0/33".parse::<Ipv4Net>().unwrap_err();
+/// assert_eq!(err, NetError::BadPrefix { text: "33".into() });
+/// println!("{err}");
+/// ```
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub enum NetError {
+    /// A prefix length above 32.
+    #[error("prefix length {prefix} is too long: an IPv4 prefix length is 0 to 32 (the number of 1 bits in the netmask)")]
+    PrefixTooLong {
+        /// The prefix length that was asked for.
+        prefix: u8,
+    },
+    /// A netmask whose 1 bits are not all at the front.
+    #[error("{mask} is not a valid netmask: in binary it is {}, but a netmask is some 1 bits followed only by 0 bits (like 255.255.255.0 = 11111111.11111111.11111111.00000000)", to_binary(*.mask))]
+    NonContiguousMask {
+        /// The mask that was given.
+        mask: Ipv4Addr,
+    },
+    /// The mask after `/` is neither a netmask (1s then 0s) nor a hostmask (0s then 1s).
+    #[error("{mask} is neither a netmask nor a hostmask: in binary it is {}, but a netmask is 1 bits then 0 bits (like 255.255.255.0) and a hostmask is 0 bits then 1 bits (like 0.0.0.255)", to_binary(*.mask))]
+    NotAMask {
+        /// The mask that was given.
+        mask: Ipv4Addr,
+    },
+    /// Nothing after the `/`.
+    #[error("nothing after '/': write a prefix length 0-32 (like 10.0.0.0/8) or a netmask (like 10.0.0.0/255.0.0.0)")]
+    MissingPrefix,
+    /// The text after `/` is neither a number 0-32 nor a mask.
+    #[error("'/{text}' is not a valid prefix: after '/' write a prefix length 0-32 (like /24) or a netmask (like /255.255.255.0)")]
+    BadPrefix {
+        /// The text after the `/`.
+        text: String,
+    },
+    /// The mask after `/` looked like an address but is not one.
+    #[error("the mask after '/' is not a valid address: {error}")]
+    BadMask {
+        /// Why the mask text is not an address.
+        error: Ipv4ParseError,
+    },
+    /// `subnets` was asked for a prefix shorter than the network's own.
+    #[error("cannot split a /{prefix} into /{new_prefix} subnets: a subnet is smaller than its network, so its prefix length must be {prefix} to 32")]
+    SubnetPrefixTooShort {
+        /// The network's prefix length.
+        prefix: u8,
+        /// The prefix length that was asked for.
+        new_prefix: u8,
+    },
+    /// The address part is not a valid IPv4 address.
+    #[error(transparent)]
+    Address(#[from] Ipv4ParseError),
+}
+
+/// The netmask for a prefix length: `prefix` one bits followed by zero bits.
+///
+/// # Errors
+///
+/// [`NetError::PrefixTooLong`] if `prefix` is above 32.
+///
+/// # Examples
+///
+/// ```
+/// use std::net::Ipv4Addr;
+/// use netbasics::ipv4net::{prefix_to_netmask, NetError};
+///
+/// assert_eq!(prefix_to_netmask(24), Ok(Ipv4Addr::new(255, 255, 255, 0)));
+/// assert_eq!(prefix_to_netmask(20), Ok(Ipv4Addr::new(255, 255, 240, 0)));
+/// assert_eq!(prefix_to_netmask(0), Ok(Ipv4Addr::new(0, 0, 0, 0)));
+/// assert_eq!(prefix_to_netmask(32), Ok(Ipv4Addr::new(255, 255, 255, 255)));
+/// assert_eq!(prefix_to_netmask(33), Err(NetError::PrefixTooLong { prefix: 33 }));
+/// ```
+pub fn prefix_to_netmask(prefix: u8) -> Result<Ipv4Addr, NetError> {
+    if prefix > 32 {
+        return Err(NetError::PrefixTooLong { prefix });
+    }
+    Ok(Ipv4Addr::from(mask_bits(prefix)))
+}
+
+/// The netmask of a prefix known to be 0..=32, as a number.
+fn mask_bits(prefix: u8) -> u32 {
+    // All ones, shifted left by the number of host bits. For /0 that shift is 32, which
+    // Rust treats as an overflow (the CPU would shift by 0 and give all ones, the wrong
+    // answer), so `checked_shl` returns None and the mask is 0.
+    u32::MAX.checked_shl(32 - u32::from(prefix)).unwrap_or(0)
+}
+
+/// The prefix length of a netmask: how many 1 bits it starts with.
+///
+/// # Errors
+///
+/// [`NetError::NonContiguousMask`] if the mask has a 1 bit after a 0 bit, like
+/// `255.0.255.0`: such a mask does not split the address into a network part and a host
+/// part, and no prefix length describes it.
+///
+/// # Examples
+///
+/// ```
+/// use std::net::Ipv4Addr;
+/// use netbasics::ipv4net::{netmask_to_prefix, NetError};
+///
+/// assert_eq!(netmask_to_prefix(Ipv4Addr::new(255, 255, 255, 0)), Ok(24));
+/// assert_eq!(netmask_to_prefix(Ipv4Addr::new(255, 255, 255, 252)), Ok(30));
+/// assert_eq!(netmask_to_prefix(Ipv4Addr::new(0, 0, 0, 0)), Ok(0));
+/// let bad = Ipv4Addr::new(255, 0, 255, 0);
+/// assert_eq!(netmask_to_prefix(bad), Err(NetError::NonContiguousMask { mask: bad }));
+/// ```
+pub fn netmask_to_prefix(mask: Ipv4Addr) -> Result<u8, NetError> {
+    let bits = u32::from(mask);
+    // Count the 1 bits at the front, rebuild the mask they would make, and compare: any 1
+    // bit further right makes the two differ.
+    let prefix = bits.leading_ones() as u8;
+    if mask_bits(prefix) == bits {
+        Ok(prefix)
+    } else {
+        Err(NetError::NonContiguousMask { mask })
+    }
+}
+
+/// Whether `a` and `b` are on the same network under `mask`: the test a host makes to
+/// decide whether to send a packet straight to `b` or to its gateway.
+///
+/// # Errors
+///
+/// [`NetError::NonContiguousMask`] if `mask` is not a netmask.
+///
+/// # Examples
+///
+/// ```
+/// use std::net::Ipv4Addr;
+/// use netbasics::ipv4net::same_subnet;
+///
+/// let mask = Ipv4Addr::new(255, 255, 255, 0);
+/// assert_eq!(same_subnet(Ipv4Addr::new(192, 168, 1, 10), Ipv4Addr::new(192, 168, 1, 200), mask), Ok(true));
+/// assert_eq!(same_subnet(Ipv4Addr::new(192, 168, 1, 10), Ipv4Addr::new(192, 168, 2, 10), mask), Ok(false));
+/// assert!(same_subnet(Ipv4Addr::new(1, 1, 1, 1), Ipv4Addr::new(1, 1, 1, 1), Ipv4Addr::new(0, 255, 0, 0)).is_err());
+/// ```
+pub fn same_subnet(a: Ipv4Addr, b: Ipv4Addr, mask: Ipv4Addr) -> Result<bool, NetError> {
+    netmask_to_prefix(mask)?;
+    let mask = u32::from(mask);
+    Ok(u32::from(a) & mask == u32::from(b) & mask)
+}
+
+/// An IPv4 address with a prefix length, like `192.168.1.77/24`.
+///
+/// The address keeps its host bits (use [`Ipv4Net::trunc`] to clear them). Networks sort
+/// by address, then prefix length; for truncated networks, such as those [`summarize`]
+/// returns, that is by network address then prefix length.
+///
+/// # Examples
+///
+/// ```
+/// use std::net::Ipv4Addr;
+/// use netbasics::Ipv4Net;
+///
+/// let net: Ipv4Net = "192.168.1.77/24".parse()?;
+/// assert_eq!(net.network(), Ipv4Addr::new(192, 168, 1, 0));
+/// assert_eq!(net.broadcast(), Ipv4Addr::new(192, 168, 1, 255));
+/// assert_eq!(net.num_hosts(), 254);
+/// assert_eq!(net.to_string(), "192.168.1.77/24");
+/// # Ok::<(), netbasics::ipv4net::NetError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Ipv4Net {
+    /// The address as given, host bits included. First field, so the derived order
+    /// compares addresses first.
+    addr: Ipv4Addr,
+    /// How many leading bits name the network, 0..=32 (checked by every constructor).
+    prefix: u8,
+}
+
+impl Ipv4Net {
+    /// A network from an address and a prefix length.
+    ///
+    /// # Errors
+    ///
+    /// [`NetError::PrefixTooLong`] if `prefix` is above 32.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::net::Ipv4Addr;
+    /// use netbasics::{ipv4net::NetError, Ipv4Net};
+    ///
+    /// assert!(Ipv4Net::new(Ipv4Addr::new(10, 1, 2, 3), 8).is_ok());
+    /// assert_eq!(
+    ///     Ipv4Net::new(Ipv4Addr::new(10, 1, 2, 3), 33),
+    ///     Err(NetError::PrefixTooLong { prefix: 33 })
+    /// );
+    /// ```
+    pub fn new(addr: Ipv4Addr, prefix: u8) -> Result<Ipv4Net, NetError> {
+        if prefix > 32 {
+            return Err(NetError::PrefixTooLong { prefix });
+        }
+        Ok(Ipv4Net { addr, prefix })
+    }
+
+    /// A network from an address and a netmask.
+    ///
+    /// # Errors
+    ///
+    /// [`NetError::NonContiguousMask`] if `mask` is not a netmask.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::net::Ipv4Addr;
+    /// use netbasics::Ipv4Net;
+    ///
+    /// let net = Ipv4Net::with_netmask(Ipv4Addr::new(10, 1, 2, 3), Ipv4Addr::new(255, 255, 0, 0))?;
+    /// assert_eq!(net.prefix_len(), 16);
+    /// assert!(Ipv4Net::with_netmask(Ipv4Addr::new(10, 1, 2, 3), Ipv4Addr::new(255, 0, 255, 0)).is_err());
+    /// # Ok::<(), netbasics::ipv4net::NetError>(())
+    /// ```
+    pub fn with_netmask(addr: Ipv4Addr, mask: Ipv4Addr) -> Result<Ipv4Net, NetError> {
+        let prefix = netmask_to_prefix(mask)?;
+        Ipv4Net::new(addr, prefix)
+    }
+
+    /// The address as given, host bits included.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::net::Ipv4Addr;
+    /// use netbasics::Ipv4Net;
+    ///
+    /// let net: Ipv4Net = "10.1.2.3/8".parse()?;
+    /// assert_eq!(net.addr(), Ipv4Addr::new(10, 1, 2, 3));
+    /// # Ok::<(), netbasics::ipv4net::NetError>(())
+    /// ```
+    pub fn addr(&self) -> Ipv4Addr {
+        self.addr
+    }
+
+    /// The prefix length, 0 to 32.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use netbasics::Ipv4Net;
+    ///
+    /// assert_eq!("10.1.2.3/8".parse::<Ipv4Net>()?.prefix_len(), 8);
+    /// assert_eq!("10.1.2.3".parse::<Ipv4Net>()?.prefix_len(), 32);
+    /// # Ok::<(), netbasics::ipv4net::NetError>(())
+    /// ```
+    pub fn prefix_len(&self) -> u8 {
+        self.prefix
+    }
+
+    /// The netmask: `prefix_len` 1 bits, then 0 bits.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::net::Ipv4Addr;
+    /// use netbasics::Ipv4Net;
+    ///
+    /// assert_eq!("10.1.2.3/12".parse::<Ipv4Net>()?.netmask(), Ipv4Addr::new(255, 240, 0, 0));
+    /// # Ok::<(), netbasics::ipv4net::NetError>(())
+    /// ```
+    pub fn netmask(&self) -> Ipv4Addr {
+        Ipv4Addr::from(self.mask())
+    }
+
+    /// The hostmask (Cisco's "wildcard mask"): the netmask inverted, 1 bits for the host
+    /// part.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::net::Ipv4Addr;
+    /// use netbasics::Ipv4Net;
+    ///
+    /// assert_eq!("10.1.2.3/12".parse::<Ipv4Net>()?.hostmask(), Ipv4Addr::new(0, 15, 255, 255));
+    /// # Ok::<(), netbasics::ipv4net::NetError>(())
+    /// ```
+    pub fn hostmask(&self) -> Ipv4Addr {
+        Ipv4Addr::from(!self.mask())
+    }
+
+    /// The network address: the address with every host bit cleared (`addr & netmask`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::net::Ipv4Addr;
+    /// use netbasics::Ipv4Net;
+    ///
+    /// assert_eq!("172.16.45.6/20".parse::<Ipv4Net>()?.network(), Ipv4Addr::new(172, 16, 32, 0));
+    /// # Ok::<(), netbasics::ipv4net::NetError>(())
+    /// ```
+    pub fn network(&self) -> Ipv4Addr {
+        Ipv4Addr::from(self.network_bits())
+    }
+
+    /// The broadcast address: the address with every host bit set (`addr | hostmask`), the
+    /// last address of the network.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::net::Ipv4Addr;
+    /// use netbasics::Ipv4Net;
+    ///
+    /// assert_eq!("172.16.45.6/20".parse::<Ipv4Net>()?.broadcast(), Ipv4Addr::new(172, 16, 47, 255));
+    /// # Ok::<(), netbasics::ipv4net::NetError>(())
+    /// ```
+    pub fn broadcast(&self) -> Ipv4Addr {
+        Ipv4Addr::from(self.broadcast_bits())
+    }
+
+    /// The first address a host can use.
+    ///
+    /// Usually the one after the network address. A /31 has only two addresses and no
+    /// room for a network and a broadcast address, so both are hosts (RFC 3021, for
+    /// point-to-point links); a /32 is a single host.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::net::Ipv4Addr;
+    /// use netbasics::Ipv4Net;
+    ///
+    /// assert_eq!("10.0.0.0/24".parse::<Ipv4Net>()?.first_host(), Ipv4Addr::new(10, 0, 0, 1));
+    /// assert_eq!("10.0.0.0/31".parse::<Ipv4Net>()?.first_host(), Ipv4Addr::new(10, 0, 0, 0));
+    /// assert_eq!("10.0.0.7/32".parse::<Ipv4Net>()?.first_host(), Ipv4Addr::new(10, 0, 0, 7));
+    /// # Ok::<(), netbasics::ipv4net::NetError>(())
+    /// ```
+    pub fn first_host(&self) -> Ipv4Addr {
+        Ipv4Addr::from(self.host_range().0)
+    }
+
+    /// The last address a host can use: usually the one before the broadcast address (see
+    /// [`Ipv4Net::first_host`] for /31 and /32).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::net::Ipv4Addr;
+    /// use netbasics::Ipv4Net;
+    ///
+    /// assert_eq!("10.0.0.0/24".parse::<Ipv4Net>()?.last_host(), Ipv4Addr::new(10, 0, 0, 254));
+    /// assert_eq!("10.0.0.0/31".parse::<Ipv4Net>()?.last_host(), Ipv4Addr::new(10, 0, 0, 1));
+    /// assert_eq!("10.0.0.7/32".parse::<Ipv4Net>()?.last_host(), Ipv4Addr::new(10, 0, 0, 7));
+    /// # Ok::<(), netbasics::ipv4net::NetError>(())
+    /// ```
+    pub fn last_host(&self) -> Ipv4Addr {
+        Ipv4Addr::from(self.host_range().1)
+    }
+
+    /// How many addresses the network spans: 2^(32 - prefix_len). A `u64`, because a /0
+    /// spans 2^32, one more than a `u32` holds.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use netbasics::Ipv4Net;
+    ///
+    /// assert_eq!("10.0.0.0/24".parse::<Ipv4Net>()?.num_addresses(), 256);
+    /// assert_eq!("0.0.0.0/0".parse::<Ipv4Net>()?.num_addresses(), 4_294_967_296);
+    /// # Ok::<(), netbasics::ipv4net::NetError>(())
+    /// ```
+    pub fn num_addresses(&self) -> u64 {
+        1u64 << (32 - self.prefix)
+    }
+
+    /// How many host addresses the network has: all addresses but the network and the
+    /// broadcast address, except that a /31 has 2 and a /32 has 1.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use netbasics::Ipv4Net;
+    ///
+    /// assert_eq!("10.0.0.0/24".parse::<Ipv4Net>()?.num_hosts(), 254);
+    /// assert_eq!("10.0.0.0/30".parse::<Ipv4Net>()?.num_hosts(), 2);
+    /// assert_eq!("10.0.0.0/31".parse::<Ipv4Net>()?.num_hosts(), 2);
+    /// assert_eq!("10.0.0.0/32".parse::<Ipv4Net>()?.num_hosts(), 1);
+    /// # Ok::<(), netbasics::ipv4net::NetError>(())
+    /// ```
+    pub fn num_hosts(&self) -> u64 {
+        let (first, last) = self.host_range();
+        u64::from(last) - u64::from(first) + 1
+    }
+
+    /// The host addresses, from [`first_host`](Ipv4Net::first_host) to
+    /// [`last_host`](Ipv4Net::last_host), produced one at a time (a /8 has 16 million).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::net::Ipv4Addr;
+    /// use netbasics::Ipv4Net;
+    ///
+    /// let hosts: Vec<Ipv4Addr> = "10.0.0.0/30".parse::<Ipv4Net>()?.hosts().collect();
+    /// assert_eq!(hosts, [Ipv4Addr::new(10, 0, 0, 1), Ipv4Addr::new(10, 0, 0, 2)]);
+    ///
+    /// let hosts: Vec<Ipv4Addr> = "10.0.0.0/31".parse::<Ipv4Net>()?.hosts().collect();
+    /// assert_eq!(hosts, [Ipv4Addr::new(10, 0, 0, 0), Ipv4Addr::new(10, 0, 0, 1)]);
+    ///
+    /// let mut hosts = "10.0.0.0/8".parse::<Ipv4Net>()?.hosts();
+    /// assert_eq!(hosts.next(), Some(Ipv4Addr::new(10, 0, 0, 1)));
+    /// # Ok::<(), netbasics::ipv4net::NetError>(())
+    /// ```
+    pub fn hosts(&self) -> Hosts {
+        let (first, last) = self.host_range();
+        Hosts {
+            next: u64::from(first),
+            end: u64::from(last) + 1,
+        }
+    }
+
+    /// The same network with the host bits cleared: `10.1.2.3/8` becomes `10.0.0.0/8`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use netbasics::Ipv4Net;
+    ///
+    /// let net: Ipv4Net = "10.1.2.3/8".parse()?;
+    /// assert_eq!(net.trunc().to_string(), "10.0.0.0/8");
+    /// # Ok::<(), netbasics::ipv4net::NetError>(())
+    /// ```
+    pub fn trunc(&self) -> Ipv4Net {
+        Ipv4Net {
+            addr: self.network(),
+            prefix: self.prefix,
+        }
+    }
+
+    /// Whether `addr` is inside the network (network and broadcast address included).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::net::Ipv4Addr;
+    /// use netbasics::Ipv4Net;
+    ///
+    /// let net: Ipv4Net = "192.168.0.0/23".parse()?;
+    /// assert!(net.contains(Ipv4Addr::new(192, 168, 1, 255)));
+    /// assert!(!net.contains(Ipv4Addr::new(192, 168, 2, 0)));
+    /// # Ok::<(), netbasics::ipv4net::NetError>(())
+    /// ```
+    pub fn contains(&self, addr: Ipv4Addr) -> bool {
+        u32::from(addr) & self.mask() == self.network_bits()
+    }
+
+    /// Whether every address of `other` is inside this network: `other` is this network
+    /// or one of its subnets.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use netbasics::Ipv4Net;
+    ///
+    /// let net: Ipv4Net = "10.0.0.0/8".parse()?;
+    /// assert!(net.contains_net(&"10.20.0.0/16".parse()?));
+    /// assert!(net.contains_net(&net));
+    /// assert!(!net.contains_net(&"10.0.0.0/7".parse()?));
+    /// # Ok::<(), netbasics::ipv4net::NetError>(())
+    /// ```
+    pub fn contains_net(&self, other: &Ipv4Net) -> bool {
+        other.prefix >= self.prefix && self.contains(other.network())
+    }
+
+    /// The subnets of prefix length `new_prefix` that this network splits into, in order,
+    /// produced one at a time.
+    ///
+    /// # Errors
+    ///
+    /// [`NetError::PrefixTooLong`] if `new_prefix` is above 32, and
+    /// [`NetError::SubnetPrefixTooShort`] if it is shorter than this network's prefix.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use netbasics::Ipv4Net;
+    ///
+    /// let net: Ipv4Net = "192.168.1.0/24".parse()?;
+    /// let quarters: Vec<String> = net.subnets(26)?.map(|n| n.to_string()).collect();
+    /// assert_eq!(quarters, ["192.168.1.0/26", "192.168.1.64/26", "192.168.1.128/26", "192.168.1.192/26"]);
+    /// assert_eq!(net.subnets(24)?.len(), 1);
+    /// assert!(net.subnets(23).is_err());
+    /// assert!(net.subnets(33).is_err());
+    /// # Ok::<(), netbasics::ipv4net::NetError>(())
+    /// ```
+    pub fn subnets(&self, new_prefix: u8) -> Result<Subnets, NetError> {
+        if new_prefix > 32 {
+            return Err(NetError::PrefixTooLong { prefix: new_prefix });
+        }
+        if new_prefix < self.prefix {
+            return Err(NetError::SubnetPrefixTooShort {
+                prefix: self.prefix,
+                new_prefix,
+            });
+        }
+        Ok(Subnets {
+            next: u64::from(self.network_bits()),
+            end: u64::from(self.broadcast_bits()) + 1,
+            prefix: new_prefix,
+        })
+    }
+
+    /// The network one bit shorter that contains this one (truncated), or `None` for a
+    /// /0, which already spans every address.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use netbasics::Ipv4Net;
+    ///
+    /// let net: Ipv4Net = "10.0.1.0/24".parse()?;
+    /// assert_eq!(net.supernet(), Some("10.0.0.0/23".parse()?));
+    /// assert_eq!("0.0.0.0/0".parse::<Ipv4Net>()?.supernet(), None);
+    /// # Ok::<(), netbasics::ipv4net::NetError>(())
+    /// ```
+    pub fn supernet(&self) -> Option<Ipv4Net> {
+        let prefix = self.prefix.checked_sub(1)?;
+        Some(
+            Ipv4Net {
+                addr: self.addr,
+                prefix,
+            }
+            .trunc(),
+        )
+    }
+
+    /// The netmask as a number.
+    fn mask(&self) -> u32 {
+        mask_bits(self.prefix)
+    }
+
+    /// The network address as a number.
+    fn network_bits(&self) -> u32 {
+        u32::from(self.addr) & self.mask()
+    }
+
+    /// The broadcast address as a number.
+    fn broadcast_bits(&self) -> u32 {
+        u32::from(self.addr) | !self.mask()
+    }
+
+    /// The first and last host address as numbers: the one rule that `first_host`,
+    /// `last_host`, `num_hosts` and `hosts` share.
+    fn host_range(&self) -> (u32, u32) {
+        let (network, broadcast) = (self.network_bits(), self.broadcast_bits());
+        if self.prefix >= 31 {
+            // /31: both addresses are hosts (RFC 3021). /32: network == broadcast == host.
+            (network, broadcast)
+        } else {
+            // At least 4 addresses, so neither of these can overflow.
+            (network + 1, broadcast - 1)
+        }
+    }
+}
+
+impl From<Ipv4Addr> for Ipv4Net {
+    /// A single address as a /32.
+    fn from(addr: Ipv4Addr) -> Ipv4Net {
+        Ipv4Net { addr, prefix: 32 }
+    }
+}
+
+impl fmt::Display for Ipv4Net {
+    /// `address/prefix`, with the address as given. Width and alignment work
+    /// (`{:<18}`), for tables.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(&format!("{}/{}", self.addr, self.prefix))
+    }
+}
+
+impl FromStr for Ipv4Net {
+    type Err = NetError;
+
+    /// Reads `a.b.c.d` (a /32), `a.b.c.d/24`, `a.b.c.d/255.255.255.0` (a netmask) or, like
+    /// Python's `ipaddress`, `a.b.c.d/0.0.0.255` (a hostmask). A mask is tried as a netmask
+    /// first, then as a hostmask, so `/0.0.0.0` is /0 and `/255.255.255.255` is /32.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use netbasics::{ipv4net::NetError, Ipv4Net};
+    ///
+    /// let a: Ipv4Net = "10.0.0.0/24".parse()?;
+    /// let b: Ipv4Net = "10.0.0.0/255.255.255.0".parse()?;
+    /// let c: Ipv4Net = "10.0.0.0/0.0.0.255".parse()?;
+    /// assert!(a == b && b == c);
+    /// assert_eq!("10.0.0.1".parse::<Ipv4Net>()?.prefix_len(), 32);
+    ///
+    /// assert_eq!("10.0.0.0/".parse::<Ipv4Net>(), Err(NetError::MissingPrefix));
+    /// assert_eq!("10.0.0.0/abc".parse::<Ipv4Net>(), Err(NetError::BadPrefix { text: "abc".into() }));
+    /// assert!(matches!("10.0.0.0/255.0.255.0".parse::<Ipv4Net>(), Err(NetError::NotAMask { .. })));
+    /// # Ok::<(), NetError>(())
+    /// ```
+    fn from_str(s: &str) -> Result<Ipv4Net, NetError> {
+        let Some((addr_text, prefix_text)) = s.split_once('/') else {
+            return Ok(Ipv4Net::from(parse_ipv4(s)?));
+        };
+        let addr = parse_ipv4(addr_text)?;
+
+        if prefix_text.is_empty() {
+            return Err(NetError::MissingPrefix);
+        }
+        if prefix_text.bytes().all(|b| b.is_ascii_digit()) {
+            return parse_prefix_len(prefix_text)
+                .and_then(|prefix| Ipv4Net::new(addr, prefix).ok())
+                .ok_or_else(|| NetError::BadPrefix {
+                    text: prefix_text.to_string(),
+                });
+        }
+        if prefix_text.contains('.') {
+            let mask = parse_ipv4(prefix_text).map_err(|error| NetError::BadMask { error })?;
+            if let Ok(prefix) = netmask_to_prefix(mask) {
+                return Ipv4Net::new(addr, prefix);
+            }
+            // A hostmask is a netmask turned inside out.
+            let inverted = Ipv4Addr::from(!u32::from(mask));
+            if let Ok(prefix) = netmask_to_prefix(inverted) {
+                return Ipv4Net::new(addr, prefix);
+            }
+            return Err(NetError::NotAMask { mask });
+        }
+        Err(NetError::BadPrefix {
+            text: prefix_text.to_string(),
+        })
+    }
+}
+
+/// A prefix length written in decimal digits, 0..=32. `None` for anything else.
+///
+/// Leading zeros are allowed here (`/08` is /8), as Python's `ipaddress` allows them:
+/// unlike an octet, a prefix length has never been read as octal by anyone.
+fn parse_prefix_len(text: &str) -> Option<u8> {
+    let digits = text.trim_start_matches('0');
+    if digits.is_empty() {
+        // Only zeros: "0", "00", ...
+        return Some(0);
+    }
+    // Checking the length first keeps a thousand-digit prefix from overflowing `parse`.
+    if digits.len() > 2 {
+        return None;
+    }
+    digits.parse::<u8>().ok().filter(|&prefix| prefix <= 32)
+}
+
+/// The host addresses of a network, produced lazily; see [`Ipv4Net::hosts`].
+#[derive(Debug, Clone)]
+pub struct Hosts {
+    /// The next address to yield. A `u64` so that stepping past 255.255.255.255 does not
+    /// overflow.
+    next: u64,
+    /// One past the last address to yield.
+    end: u64,
+}
+
+impl Iterator for Hosts {
+    type Item = Ipv4Addr;
+
+    fn next(&mut self) -> Option<Ipv4Addr> {
+        if self.next >= self.end {
+            return None;
+        }
+        let addr = u32::try_from(self.next).expect("host addresses stay below 2^32");
+        self.next += 1;
+        Some(Ipv4Addr::from(addr))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = usize::try_from(self.end - self.next).ok();
+        (left.unwrap_or(usize::MAX), left)
+    }
+}
+
+impl std::iter::FusedIterator for Hosts {}
+
+/// The subnets of a network, produced lazily; see [`Ipv4Net::subnets`].
+#[derive(Debug, Clone)]
+pub struct Subnets {
+    /// The network address of the next subnet (a `u64`, like [`Hosts`]).
+    next: u64,
+    /// One past the last address of the parent network.
+    end: u64,
+    /// The subnets' prefix length.
+    prefix: u8,
+}
+
+impl Subnets {
+    /// How many subnets are left to produce (all of them before the first `next`). A
+    /// `u64`: a /0 split into /32s has 2^32.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use netbasics::Ipv4Net;
+    ///
+    /// let mut subnets = "10.0.0.0/8".parse::<Ipv4Net>()?.subnets(16)?;
+    /// assert_eq!(subnets.len(), 256);
+    /// subnets.next();
+    /// assert_eq!(subnets.len(), 255);
+    /// # Ok::<(), netbasics::ipv4net::NetError>(())
+    /// ```
+    pub fn len(&self) -> u64 {
+        (self.end - self.next) >> (32 - self.prefix)
+    }
+
+    /// Whether every subnet has been produced.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use netbasics::Ipv4Net;
+    ///
+    /// let mut subnets = "10.0.0.0/24".parse::<Ipv4Net>()?.subnets(24)?;
+    /// assert!(!subnets.is_empty());
+    /// subnets.next();
+    /// assert!(subnets.is_empty());
+    /// # Ok::<(), netbasics::ipv4net::NetError>(())
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.next >= self.end
+    }
+}
+
+impl Iterator for Subnets {
+    type Item = Ipv4Net;
+
+    fn next(&mut self) -> Option<Ipv4Net> {
+        if self.is_empty() {
+            return None;
+        }
+        let network = u32::try_from(self.next).expect("subnet addresses stay below 2^32");
+        self.next += 1u64 << (32 - self.prefix);
+        Some(Ipv4Net {
+            addr: Ipv4Addr::from(network),
+            prefix: self.prefix,
+        })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = usize::try_from(self.len()).ok();
+        (left.unwrap_or(usize::MAX), left)
+    }
+}
+
+impl std::iter::FusedIterator for Subnets {}
+
+/// The fewest networks that cover exactly the addresses of `nets`, truncated and sorted
+/// (the same answer as Python's `ipaddress.collapse_addresses`).
+///
+/// It works in three plain steps:
+/// 1. turn each network into a range of numbers, first to last address, and sort them;
+/// 2. merge ranges that overlap or touch (`10.0.0.0-10.0.0.127` and `10.0.0.128-...`);
+/// 3. cut each merged range, from its start, into the largest blocks that fit: a block of
+///    2^k addresses must start on a multiple of 2^k (that is what a prefix means) and must
+///    not run past the end of the range.
+///
+/// # Examples
+///
+/// ```
+/// use netbasics::{ipv4net::summarize, Ipv4Net};
+///
+/// let nets: Vec<Ipv4Net> = ["10.0.0.128/25", "10.0.0.0/25", "10.0.1.0/24", "10.0.2.0/24"]
+///     .iter()
+///     .map(|s| s.parse())
+///     .collect::<Result<_, _>>()?;
+/// let merged: Vec<String> = summarize(&nets).iter().map(|n| n.to_string()).collect();
+/// // 10.0.2.0/24 cannot join 10.0.0.0/23: a /22 would start at 10.0.0.0 and include 10.0.3.0.
+/// assert_eq!(merged, ["10.0.0.0/23", "10.0.2.0/24"]);
+/// # Ok::<(), netbasics::ipv4net::NetError>(())
+/// ```
+pub fn summarize(nets: &[Ipv4Net]) -> Vec<Ipv4Net> {
+    // 1. Ranges of addresses, inclusive, as u64 so that `end + 1` cannot overflow.
+    let mut ranges: Vec<(u64, u64)> = nets
+        .iter()
+        .map(|net| {
+            (
+                u64::from(net.network_bits()),
+                u64::from(net.broadcast_bits()),
+            )
+        })
+        .collect();
+    ranges.sort_unstable();
+
+    // 2. Merge: a range that starts at or before one past the current end continues it.
+    let mut merged: Vec<(u64, u64)> = Vec::new();
+    for (start, end) in ranges {
+        match merged.last_mut() {
+            Some((_, current_end)) if start <= *current_end + 1 => {
+                *current_end = (*current_end).max(end);
+            }
+            _ => merged.push((start, end)),
+        }
+    }
+
+    // 3. Cut each range into aligned blocks.
+    let mut result = Vec::new();
+    for (mut start, end) in merged {
+        while start <= end {
+            // The largest block that may start here is given by the lowest 1 bit of the
+            // start (address 0 is aligned to everything: the whole 2^32 space) ...
+            let mut size: u64 = if start == 0 {
+                1 << 32
+            } else {
+                start & start.wrapping_neg()
+            };
+            // ... halved until it fits inside the range.
+            while start + size - 1 > end {
+                size /= 2;
+            }
+            let prefix = 32 - size.trailing_zeros() as u8;
+            let network = u32::try_from(start).expect("range starts are IPv4 addresses");
+            result.push(Ipv4Net {
+                addr: Ipv4Addr::from(network),
+                prefix,
+            });
+            start += size;
+        }
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn net(s: &str) -> Ipv4Net {
+        s.parse().expect("test networks are valid")
+    }
+
+    fn ip(s: &str) -> Ipv4Addr {
+        s.parse().expect("test addresses are valid")
+    }
+
+    fn nets(list: &[&str]) -> Vec<Ipv4Net> {
+        list.iter().map(|s| net(s)).collect()
+    }
+
+    fn strings(list: &[Ipv4Net]) -> Vec<String> {
+        list.iter().map(|n| n.to_string()).collect()
+    }
+
+    #[test]
+    fn prefix_and_netmask_round_trip() {
+        for prefix in 0..=32u8 {
+            let mask = prefix_to_netmask(prefix).expect("0..=32 is valid");
+            assert_eq!(netmask_to_prefix(mask), Ok(prefix));
+            assert_eq!(u32::from(mask).count_ones(), u32::from(prefix));
+        }
+        assert_eq!(prefix_to_netmask(0), Ok(ip("0.0.0.0")));
+        assert_eq!(prefix_to_netmask(1), Ok(ip("128.0.0.0")));
+        assert_eq!(prefix_to_netmask(31), Ok(ip("255.255.255.254")));
+        assert_eq!(prefix_to_netmask(32), Ok(ip("255.255.255.255")));
+        assert_eq!(
+            prefix_to_netmask(33),
+            Err(NetError::PrefixTooLong { prefix: 33 })
+        );
+        assert_eq!(
+            prefix_to_netmask(255),
+            Err(NetError::PrefixTooLong { prefix: 255 })
+        );
+    }
+
+    #[test]
+    fn masks_all_zeros_and_all_ones() {
+        assert_eq!(netmask_to_prefix(ip("0.0.0.0")), Ok(0));
+        assert_eq!(netmask_to_prefix(ip("255.255.255.255")), Ok(32));
+    }
+
+    #[test]
+    fn non_contiguous_masks_are_rejected() {
+        for bad in [
+            "255.0.255.0",
+            "0.0.0.255",
+            "255.255.255.253",
+            "127.0.0.0",
+            "0.0.0.1",
+            "255.254.255.0",
+        ] {
+            assert_eq!(
+                netmask_to_prefix(ip(bad)),
+                Err(NetError::NonContiguousMask { mask: ip(bad) }),
+                "{bad}"
+            );
+        }
+        let message = netmask_to_prefix(ip("255.0.255.0"))
+            .expect_err("this input is invalid")
+            .to_string();
+        assert!(
+            message.contains("11111111.00000000.11111111.00000000"),
+            "{message}"
+        );
+        assert!(
+            message.contains("1 bits followed only by 0 bits"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn slash_24_figures() {
+        let n = net("192.168.1.77/24");
+        assert_eq!(n.addr(), ip("192.168.1.77"));
+        assert_eq!(n.prefix_len(), 24);
+        assert_eq!(n.netmask(), ip("255.255.255.0"));
+        assert_eq!(n.hostmask(), ip("0.0.0.255"));
+        assert_eq!(n.network(), ip("192.168.1.0"));
+        assert_eq!(n.broadcast(), ip("192.168.1.255"));
+        assert_eq!(n.first_host(), ip("192.168.1.1"));
+        assert_eq!(n.last_host(), ip("192.168.1.254"));
+        assert_eq!(n.num_addresses(), 256);
+        assert_eq!(n.num_hosts(), 254);
+        assert_eq!(n.hosts().count(), 254);
+        assert_eq!(n.to_string(), "192.168.1.77/24");
+        assert_eq!(n.trunc().to_string(), "192.168.1.0/24");
+    }
+
+    #[test]
+    fn slash_0_is_everything() {
+        let n = net("1.2.3.4/0");
+        assert_eq!(n.netmask(), ip("0.0.0.0"));
+        assert_eq!(n.hostmask(), ip("255.255.255.255"));
+        assert_eq!(n.network(), ip("0.0.0.0"));
+        assert_eq!(n.broadcast(), ip("255.255.255.255"));
+        assert_eq!(n.first_host(), ip("0.0.0.1"));
+        assert_eq!(n.last_host(), ip("255.255.255.254"));
+        assert_eq!(n.num_addresses(), 1 << 32);
+        assert_eq!(n.num_hosts(), (1 << 32) - 2);
+        assert_eq!(
+            n.hosts().size_hint().1,
+            usize::try_from((1u64 << 32) - 2).ok()
+        );
+        assert!(n.contains(ip("0.0.0.0")) && n.contains(ip("255.255.255.255")));
+        assert_eq!(n.supernet(), None);
+        assert_eq!(n.trunc(), net("0.0.0.0/0"));
+        assert_eq!(n.subnets(1).expect("valid").len(), 2);
+        assert_eq!(n.subnets(32).expect("valid").len(), 1 << 32);
+    }
+
+    #[test]
+    fn slash_1() {
+        let low = net("127.255.255.255/1");
+        assert_eq!(low.network(), ip("0.0.0.0"));
+        assert_eq!(low.broadcast(), ip("127.255.255.255"));
+        let high = net("128.0.0.0/1");
+        assert_eq!(high.netmask(), ip("128.0.0.0"));
+        assert_eq!(high.broadcast(), ip("255.255.255.255"));
+        assert_eq!(high.last_host(), ip("255.255.255.254"));
+        assert_eq!(high.supernet(), Some(net("0.0.0.0/0")));
+        assert_eq!(
+            strings(&high.subnets(2).expect("valid").collect::<Vec<_>>()),
+            ["128.0.0.0/2", "192.0.0.0/2"]
+        );
+    }
+
+    #[test]
+    fn slash_31_has_two_hosts() {
+        let n = net("10.0.0.1/31");
+        assert_eq!(n.network(), ip("10.0.0.0"));
+        assert_eq!(n.broadcast(), ip("10.0.0.1"));
+        assert_eq!(n.first_host(), ip("10.0.0.0"));
+        assert_eq!(n.last_host(), ip("10.0.0.1"));
+        assert_eq!(n.num_addresses(), 2);
+        assert_eq!(n.num_hosts(), 2);
+        assert_eq!(
+            n.hosts().collect::<Vec<_>>(),
+            [ip("10.0.0.0"), ip("10.0.0.1")]
+        );
+        let top = net("255.255.255.254/31");
+        assert_eq!(
+            top.hosts().collect::<Vec<_>>(),
+            [ip("255.255.255.254"), ip("255.255.255.255")]
+        );
+    }
+
+    #[test]
+    fn slash_32_is_one_host() {
+        let n = net("10.0.0.7/32");
+        assert_eq!(n.network(), ip("10.0.0.7"));
+        assert_eq!(n.broadcast(), ip("10.0.0.7"));
+        assert_eq!(n.netmask(), ip("255.255.255.255"));
+        assert_eq!(n.hostmask(), ip("0.0.0.0"));
+        assert_eq!(n.first_host(), ip("10.0.0.7"));
+        assert_eq!(n.last_host(), ip("10.0.0.7"));
+        assert_eq!(n.num_addresses(), 1);
+        assert_eq!(n.num_hosts(), 1);
+        assert_eq!(n.hosts().collect::<Vec<_>>(), [ip("10.0.0.7")]);
+        assert!(n.contains(ip("10.0.0.7")) && !n.contains(ip("10.0.0.8")));
+        assert_eq!(n.subnets(32).expect("valid").collect::<Vec<_>>(), [n]);
+        assert_eq!(n.supernet(), Some(net("10.0.0.6/31")));
+        // The very top and bottom addresses.
+        assert_eq!(
+            net("255.255.255.255").hosts().collect::<Vec<_>>(),
+            [Ipv4Addr::BROADCAST]
+        );
+        assert_eq!(
+            net("0.0.0.0").hosts().collect::<Vec<_>>(),
+            [Ipv4Addr::UNSPECIFIED]
+        );
+    }
+
+    #[test]
+    fn slash_30_has_two_hosts_between_network_and_broadcast() {
+        let n = net("10.0.0.4/30");
+        assert_eq!(
+            n.hosts().collect::<Vec<_>>(),
+            [ip("10.0.0.5"), ip("10.0.0.6")]
+        );
+        assert_eq!(n.num_hosts(), 2);
+    }
+
+    #[test]
+    fn hosts_iterator_is_lazy_and_fused() {
+        let mut hosts = net("10.0.0.0/8").hosts();
+        assert_eq!(hosts.size_hint(), (16_777_214, Some(16_777_214)));
+        assert_eq!(hosts.next(), Some(ip("10.0.0.1")));
+        assert_eq!(hosts.size_hint(), (16_777_213, Some(16_777_213)));
+        let mut last = net("255.255.255.252/30").hosts();
+        assert_eq!(last.nth(1), Some(ip("255.255.255.254")));
+        assert_eq!(last.next(), None);
+        assert_eq!(last.next(), None);
+    }
+
+    #[test]
+    fn constructors_check_their_input() {
+        assert_eq!(
+            Ipv4Net::new(ip("1.2.3.4"), 33),
+            Err(NetError::PrefixTooLong { prefix: 33 })
+        );
+        assert!(Ipv4Net::new(ip("1.2.3.4"), 32).is_ok());
+        assert_eq!(
+            Ipv4Net::with_netmask(ip("1.2.3.4"), ip("255.255.0.0")),
+            Ok(net("1.2.3.4/16"))
+        );
+        assert_eq!(
+            Ipv4Net::with_netmask(ip("1.2.3.4"), ip("0.0.0.0")),
+            Ok(net("1.2.3.4/0"))
+        );
+        assert_eq!(
+            Ipv4Net::with_netmask(ip("1.2.3.4"), ip("0.0.255.255")),
+            Err(NetError::NonContiguousMask {
+                mask: ip("0.0.255.255")
+            })
+        );
+        assert_eq!(Ipv4Net::from(ip("1.2.3.4")), net("1.2.3.4/32"));
+    }
+
+    #[test]
+    fn parses_every_form() {
+        assert_eq!(
+            net("10.1.2.3"),
+            Ipv4Net::new(ip("10.1.2.3"), 32).expect("valid")
+        );
+        assert_eq!(net("10.1.2.3/8").prefix_len(), 8);
+        assert_eq!(net("10.1.2.3/0").prefix_len(), 0);
+        assert_eq!(net("10.1.2.3/32").prefix_len(), 32);
+        assert_eq!(net("10.1.2.3/255.255.255.0").prefix_len(), 24);
+        assert_eq!(net("10.1.2.3/0.0.0.255").prefix_len(), 24);
+        assert_eq!(net("10.1.2.3/255.255.255.255").prefix_len(), 32);
+        assert_eq!(
+            net("10.1.2.3/0.0.0.0").prefix_len(),
+            0,
+            "netmask first: 0.0.0.0 is /0"
+        );
+        assert_eq!(net("10.1.2.3/255.255.255.0").addr(), ip("10.1.2.3"));
+    }
+
+    #[test]
+    fn parse_errors() {
+        let err = |s: &str| s.parse::<Ipv4Net>().expect_err(s);
+        assert_eq!(err("10.0.0.0/"), NetError::MissingPrefix);
+        assert_eq!(
+            err("10.0.0.0/33"),
+            NetError::BadPrefix { text: "33".into() }
+        );
+        assert_eq!(
+            err("10.0.0.0/300"),
+            NetError::BadPrefix { text: "300".into() }
+        );
+        // Leading zeros in the prefix length are fine, as in Python.
+        assert_eq!(net("10.0.0.0/024"), net("10.0.0.0/24"));
+        assert_eq!(net("10.0.0.0/08"), net("10.0.0.0/8"));
+        assert_eq!(net("10.0.0.0/00"), net("10.0.0.0/0"));
+        assert_eq!(
+            err("10.0.0.0/033"),
+            NetError::BadPrefix { text: "033".into() }
+        );
+        let long = "9".repeat(100);
+        assert_eq!(
+            err(&format!("10.0.0.0/{long}")),
+            NetError::BadPrefix { text: long }
+        );
+        assert_eq!(
+            err("10.0.0.0/abc"),
+            NetError::BadPrefix { text: "abc".into() }
+        );
+        assert_eq!(
+            err("10.0.0.0/-1"),
+            NetError::BadPrefix { text: "-1".into() }
+        );
+        assert_eq!(
+            err("10.0.0.0/ 24"),
+            NetError::BadPrefix { text: " 24".into() }
+        );
+        assert_eq!(
+            err("10.0.0.0/24/8"),
+            NetError::BadPrefix {
+                text: "24/8".into()
+            }
+        );
+        assert_eq!(
+            err("10.0.0.0/255.0.255.0"),
+            NetError::NotAMask {
+                mask: ip("255.0.255.0")
+            }
+        );
+        assert_eq!(
+            err("10.0.0.0/255.255.0"),
+            NetError::BadMask {
+                error: Ipv4ParseError::TooFewOctets { found: 3 }
+            }
+        );
+        assert_eq!(
+            err("10.0.0/24"),
+            NetError::Address(Ipv4ParseError::TooFewOctets { found: 3 })
+        );
+        assert_eq!(err(""), NetError::Address(Ipv4ParseError::Empty));
+        assert_eq!(err("/24"), NetError::Address(Ipv4ParseError::Empty));
+        assert!(matches!(
+            err("10.0.0.256/24"),
+            NetError::Address(Ipv4ParseError::OctetTooLarge { .. })
+        ));
+
+        let message = err("10.0.0.0/33").to_string();
+        assert!(
+            message.contains("'/33'") && message.contains("0-32"),
+            "{message}"
+        );
+        let message = err("10.0.0.0/255.0.255.0").to_string();
+        assert!(
+            message.contains("neither a netmask nor a hostmask"),
+            "{message}"
+        );
+        let message = err("10.0.0/24").to_string();
+        assert!(message.contains("found 3 of the 4 octets"), "{message}");
+        let message = err("10.0.0.0/").to_string();
+        assert!(message.starts_with("nothing after '/'"), "{message}");
+    }
+
+    #[test]
+    fn display_keeps_host_bits_and_pads() {
+        assert_eq!(net("10.1.2.3/8").to_string(), "10.1.2.3/8");
+        assert_eq!(format!("[{:<12}]", net("10.0.0.0/8")), "[10.0.0.0/8  ]");
+        for text in ["0.0.0.0/0", "255.255.255.255/32", "192.168.1.77/24"] {
+            assert_eq!(net(text).to_string(), text);
+        }
+    }
+
+    #[test]
+    fn contains_addresses_and_networks() {
+        let n = net("172.16.0.0/12");
+        assert!(n.contains(ip("172.16.0.0")));
+        assert!(n.contains(ip("172.31.255.255")));
+        assert!(!n.contains(ip("172.15.255.255")));
+        assert!(!n.contains(ip("172.32.0.0")));
+        assert!(n.contains_net(&net("172.20.0.0/16")));
+        assert!(n.contains_net(&net("172.31.255.255/32")));
+        assert!(
+            n.contains_net(&net("172.17.1.1/12")),
+            "host bits do not matter"
+        );
+        assert!(!n.contains_net(&net("172.16.0.0/11")));
+        assert!(!n.contains_net(&net("172.32.0.0/16")));
+        assert!(net("0.0.0.0/0").contains_net(&n));
+    }
+
+    #[test]
+    fn subnets_split_in_order() {
+        let n = net("10.0.0.77/24");
+        let halves = n.subnets(25).expect("valid");
+        assert_eq!(halves.len(), 2);
+        assert_eq!(
+            strings(&halves.collect::<Vec<_>>()),
+            ["10.0.0.0/25", "10.0.0.128/25"]
+        );
+        assert_eq!(
+            n.subnets(24).expect("valid").collect::<Vec<_>>(),
+            [net("10.0.0.0/24")]
+        );
+        let slash_32s = n.subnets(32).expect("valid");
+        assert_eq!(slash_32s.len(), 256);
+        assert_eq!(slash_32s.last(), Some(net("10.0.0.255/32")));
+        assert_eq!(
+            n.subnets(23).expect_err("this input is invalid"),
+            NetError::SubnetPrefixTooShort {
+                prefix: 24,
+                new_prefix: 23
+            }
+        );
+        assert_eq!(
+            n.subnets(33).expect_err("this input is invalid"),
+            NetError::PrefixTooLong { prefix: 33 }
+        );
+        // The last subnet of the address space does not overflow.
+        let top = net("255.255.255.0/24").subnets(26).expect("valid");
+        assert_eq!(top.last(), Some(net("255.255.255.192/26")));
+        let mut all = net("0.0.0.0/0").subnets(2).expect("valid");
+        assert_eq!(all.size_hint(), (4, Some(4)));
+        assert_eq!(all.nth(3), Some(net("192.0.0.0/2")));
+        assert!(all.is_empty());
+        assert_eq!(all.len(), 0);
+        assert_eq!(all.next(), None);
+    }
+
+    #[test]
+    fn supernets_walk_up_to_slash_0() {
+        let mut n = net("10.1.2.3/32");
+        let mut steps = 0;
+        while let Some(parent) = n.supernet() {
+            assert_eq!(parent.prefix_len() + 1, n.prefix_len());
+            assert!(parent.contains_net(&n));
+            assert_eq!(parent, parent.trunc());
+            n = parent;
+            steps += 1;
+        }
+        assert_eq!(steps, 32);
+        assert_eq!(n, net("0.0.0.0/0"));
+    }
+
+    #[test]
+    fn same_subnet_checks_the_mask() {
+        let mask = ip("255.255.255.0");
+        assert_eq!(
+            same_subnet(ip("192.168.1.1"), ip("192.168.1.254"), mask),
+            Ok(true)
+        );
+        assert_eq!(
+            same_subnet(ip("192.168.1.1"), ip("192.168.2.1"), mask),
+            Ok(false)
+        );
+        assert_eq!(
+            same_subnet(ip("1.2.3.4"), ip("200.2.3.4"), ip("0.0.0.0")),
+            Ok(true)
+        );
+        assert_eq!(
+            same_subnet(ip("1.2.3.4"), ip("1.2.3.5"), ip("255.255.255.255")),
+            Ok(false)
+        );
+        assert_eq!(
+            same_subnet(ip("1.2.3.4"), ip("1.2.3.4"), ip("255.0.255.0")),
+            Err(NetError::NonContiguousMask {
+                mask: ip("255.0.255.0")
+            })
+        );
+    }
+
+    #[test]
+    fn ordering_is_by_address_then_prefix() {
+        let mut list = nets(&["10.0.1.0/24", "10.0.0.0/24", "10.0.0.0/16", "9.0.0.0/8"]);
+        list.sort();
+        assert_eq!(
+            strings(&list),
+            ["9.0.0.0/8", "10.0.0.0/16", "10.0.0.0/24", "10.0.1.0/24"]
+        );
+    }
+
+    #[test]
+    fn summarize_adjacent_halves() {
+        let merged = summarize(&nets(&["10.0.0.0/25", "10.0.0.128/25"]));
+        assert_eq!(strings(&merged), ["10.0.0.0/24"]);
+    }
+
+    #[test]
+    fn summarize_overlap_and_duplicates() {
+        let merged = summarize(&nets(&[
+            "10.0.0.0/24",
+            "10.0.0.64/26",
+            "10.0.0.0/24",
+            "10.0.0.5/32",
+        ]));
+        assert_eq!(strings(&merged), ["10.0.0.0/24"]);
+        let merged = summarize(&nets(&[
+            "192.168.0.0/16",
+            "192.168.0.0/24",
+            "192.168.255.0/24",
+        ]));
+        assert_eq!(strings(&merged), ["192.168.0.0/16"]);
+    }
+
+    #[test]
+    fn summarize_does_not_merge_misaligned_neighbours() {
+        // Adjacent, but together they are not one aligned block: a /23 holding 10.0.1.0
+        // starts at 10.0.0.0.
+        let merged = summarize(&nets(&["10.0.2.0/24", "10.0.1.0/24"]));
+        assert_eq!(strings(&merged), ["10.0.1.0/24", "10.0.2.0/24"]);
+        // Not adjacent at all.
+        let merged = summarize(&nets(&["10.0.0.0/24", "10.0.2.0/24"]));
+        assert_eq!(strings(&merged), ["10.0.0.0/24", "10.0.2.0/24"]);
+    }
+
+    #[test]
+    fn summarize_truncates_sorts_and_cuts_ranges() {
+        // Host bits are dropped before merging.
+        let merged = summarize(&nets(&["10.0.0.200/25", "10.0.0.1/25"]));
+        assert_eq!(strings(&merged), ["10.0.0.0/24"]);
+        // Three /24s from .1 to .3: the largest aligned blocks are .1/24 then .2/23.
+        let merged = summarize(&nets(&["10.0.3.0/24", "10.0.1.0/24", "10.0.2.0/24"]));
+        assert_eq!(strings(&merged), ["10.0.1.0/24", "10.0.2.0/23"]);
+        // Four in a row, aligned: one /22.
+        let merged = summarize(&nets(&[
+            "10.0.3.0/24",
+            "10.0.1.0/24",
+            "10.0.2.0/24",
+            "10.0.0.0/24",
+        ]));
+        assert_eq!(strings(&merged), ["10.0.0.0/22"]);
+    }
+
+    #[test]
+    fn summarize_edges_of_the_address_space() {
+        assert_eq!(summarize(&[]), Vec::<Ipv4Net>::new());
+        assert_eq!(
+            strings(&summarize(&nets(&["0.0.0.0/1", "128.0.0.0/1"]))),
+            ["0.0.0.0/0"]
+        );
+        assert_eq!(
+            strings(&summarize(&nets(&["5.6.7.8/0", "10.0.0.0/8"]))),
+            ["0.0.0.0/0"]
+        );
+        assert_eq!(
+            strings(&summarize(&nets(&[
+                "255.255.255.255/32",
+                "255.255.255.254/32"
+            ]))),
+            ["255.255.255.254/31"]
+        );
+        assert_eq!(
+            strings(&summarize(&nets(&[
+                "0.0.0.0/32",
+                "0.0.0.1/32",
+                "0.0.0.2/32"
+            ]))),
+            ["0.0.0.0/31", "0.0.0.2/32"]
+        );
+    }
+}

@@ -1,0 +1,55 @@
+//! Running child processes from the workspace root, with their exit status checked.
+
+use anyhow::{bail, Context, Result};
+use std::path::PathBuf;
+use std::process::{Command, ExitStatus};
+
+/// The workspace root: the parent of this package's directory.
+pub fn root() -> PathBuf {
+    let xtask_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    xtask_dir.parent().map(PathBuf::from).unwrap_or(xtask_dir)
+}
+
+/// The directory cargo builds into (honours `CARGO_TARGET_DIR`).
+pub fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => root().join("target"),
+    }
+}
+
+/// The cargo that runs us (cargo sets `CARGO` for the programs it runs).
+pub fn cargo() -> Command {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(root());
+    cmd
+}
+
+/// A built program of the workspace, e.g. `bin("netbasics")`.
+pub fn bin(name: &str) -> PathBuf {
+    target_dir()
+        .join("debug")
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
+}
+
+/// Runs `cmd`, inheriting stdout and stderr, and returns its exit status.
+pub fn status(cmd: &mut Command) -> Result<ExitStatus> {
+    cmd.status()
+        .with_context(|| format!("could not start {cmd:?}"))
+}
+
+/// Runs `cmd` and fails unless it exits with status 0.
+pub fn check(cmd: &mut Command) -> Result<()> {
+    let status = status(cmd)?;
+    if !status.success() {
+        bail!("{cmd:?} failed ({status})");
+    }
+    Ok(())
+}
+
+/// Builds every binary of the workspace (the lesson programs the tour and tests run).
+pub fn build_bins() -> Result<()> {
+    check(cargo().args(["build", "--workspace", "--bins", "--quiet"]))
+        .context("building the lesson programs")
+}

@@ -1,0 +1,199 @@
+//! `cargo xtask tour`: every lesson on loopback, narrated.
+//!
+//! Each lesson is a list of steps: a sentence saying what to look for, then the command,
+//! run for real, with its output. Nothing here is typed by hand: what you read is what the
+//! programs printed on this machine.
+
+use crate::run::{bin, build_bins};
+use anyhow::{bail, Context, Result};
+use std::io::Write;
+use std::process::Command;
+
+/// One command of the tour.
+struct Step {
+    /// What the reader should notice.
+    say: &'static str,
+    program: &'static str,
+    args: &'static [&'static str],
+    /// Whether the step depends on what this machine allows (ICMP sockets, an ARP cache):
+    /// its failure is shown but does not stop the tour.
+    may_fail: bool,
+}
+
+const fn step(say: &'static str, program: &'static str, args: &'static [&'static str]) -> Step {
+    Step {
+        say,
+        program,
+        args,
+        may_fail: false,
+    }
+}
+
+const fn machine_step(
+    say: &'static str,
+    program: &'static str,
+    args: &'static [&'static str],
+) -> Step {
+    Step {
+        say,
+        program,
+        args,
+        may_fail: true,
+    }
+}
+
+/// Lessons 1-2: addresses, subnets, ports, MAC, encodings, and the machine's own network.
+const NETBASICS: &[Step] = &[
+    step(
+        "An address with a prefix: the network and broadcast addresses come from AND and OR with the mask.",
+        "netbasics",
+        &["ip", "192.168.1.10/24"],
+    ),
+    step(
+        "A netmask works as well as a prefix; 172.20.3.4 is private (RFC 1918: 172.16.0.0/12).",
+        "netbasics",
+        &["ip", "172.20.3.4/255.255.240.0"],
+    ),
+    step(
+        "Without a prefix, the classful default applies: 10.0.0.1 is class A (/8).",
+        "netbasics",
+        &["ip", "10.0.0.1"],
+    ),
+    step(
+        "A /31 point-to-point link has two usable hosts (RFC 3021).",
+        "netbasics",
+        &["ip", "10.0.0.0/31"],
+    ),
+    step(
+        "IPv6: written in its short canonical form (RFC 5952).",
+        "netbasics",
+        &["ip", "2001:0db8:0000:0000:0000:0000:0000:0001/64"],
+    ),
+    step(
+        "Split 192.168.1.0/24 into four subnets.",
+        "netbasics",
+        &["subnets", "192.168.1.0/24", "--prefix", "26"],
+    ),
+    step(
+        "Are two addresses on the same subnet? AND each with the mask and compare.",
+        "netbasics",
+        &["same-subnet", "192.168.1.20", "192.168.1.200", "255.255.255.128"],
+    ),
+    step(
+        "Four /26 networks summarise into one /24.",
+        "netbasics",
+        &[
+            "summarize",
+            "10.1.0.0/26",
+            "10.1.0.64/26",
+            "10.1.0.128/26",
+            "10.1.0.192/26",
+        ],
+    ),
+    step(
+        "Port 2425 is IP Messenger / FeiQ.",
+        "netbasics",
+        &["port", "2425"],
+    ),
+    step(
+        "A MAC address: the manufacturer's OUI and the NIC part.",
+        "netbasics",
+        &["mac", "08:00:20:0a:8c:6d"],
+    ),
+    step(
+        "The course's encode('gbk'): the same text is different bytes in GBK and UTF-8.",
+        "netbasics",
+        &["encode", "你好", "--encoding", "gbk"],
+    ),
+    step("And in UTF-8.", "netbasics", &["encode", "你好"]),
+    step(
+        "decode('utf-8') on bytes that are not UTF-8 shows where they went wrong.",
+        "netbasics",
+        &["decode", "c4 e3 ba c3", "--encoding", "utf-8"],
+    ),
+    step(
+        "Mojibake: UTF-8 bytes read as GBK.",
+        "netbasics",
+        &["mojibake", "你好", "--written-in", "utf-8", "--read-as", "gbk"],
+    ),
+    step(
+        "localhost comes from the hosts file, not from DNS.",
+        "netbasics",
+        &["resolve", "localhost"],
+    ),
+    machine_step(
+        "This machine's interfaces (what ifconfig / ipconfig show).",
+        "netbasics",
+        &["interfaces"],
+    ),
+    machine_step(
+        "ping 127.0.0.1: ICMP echo on the loopback interface.",
+        "netbasics",
+        &["ping", "127.0.0.1", "-c", "2", "-i", "0.2"],
+    ),
+    machine_step(
+        "The ARP cache: IP -> MAC for hosts on the local network.",
+        "netbasics",
+        &["arp"],
+    ),
+];
+
+/// The lessons in course order.
+const LESSONS: &[(&str, &[Step])] = &[(
+    "Lessons 1-2: IP addresses, ports, subnets, MAC, encodings (crate netbasics)",
+    NETBASICS,
+)];
+
+pub fn run(args: &[String]) -> Result<()> {
+    if let Some(arg) = args.first() {
+        bail!("`cargo xtask tour` takes no arguments (got `{arg}`)");
+    }
+    eprintln!("building the lesson programs...");
+    build_bins()?;
+    let mut failures = Vec::new();
+    for (title, steps) in LESSONS {
+        println!("\n{title}\n{}", "=".repeat(title.chars().count()));
+        for step in *steps {
+            if !show(step)? {
+                if step.may_fail {
+                    println!("(this step depends on what this machine allows; the tour goes on)");
+                } else {
+                    failures.push(format!("{} {}", step.program, step.args.join(" ")));
+                }
+            }
+        }
+    }
+    if failures.is_empty() {
+        println!("\nThe tour is over: every lesson ran.");
+        Ok(())
+    } else {
+        bail!("these tour steps failed: {}", failures.join("; "))
+    }
+}
+
+/// Prints the step and runs it; returns whether it succeeded.
+fn show(step: &Step) -> Result<bool> {
+    println!("\n# {}", step.say);
+    println!("$ {} {}", step.program, quoted(step.args));
+    // Flush so our lines come before the child's, which writes to the same terminal.
+    std::io::stdout().flush().context("writing to stdout")?;
+    let status = Command::new(bin(step.program))
+        .args(step.args)
+        .status()
+        .with_context(|| format!("could not start {}", step.program))?;
+    Ok(status.success())
+}
+
+/// Shell-style quoting for display, so a reader can paste the command.
+fn quoted(args: &[&str]) -> String {
+    args.iter()
+        .map(|a| {
+            if a.is_empty() || a.contains(|c: char| c.is_whitespace() || "'\"$\\".contains(c)) {
+                format!("'{}'", a.replace('\'', r"'\''"))
+            } else {
+                (*a).to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
