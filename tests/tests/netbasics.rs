@@ -447,3 +447,21 @@ fn interfaces_and_arp_run() {
         out.stderr
     );
 }
+
+#[test]
+fn a_closed_output_pipe_ends_the_program_quietly() {
+    use std::process::{Command, Stdio};
+    // Four million lines: far more than a pipe holds, so the program must write after
+    // the reader is gone, whenever that happens.
+    let mut child = Command::new(e2e::program("netbasics"))
+        .args(["subnets", "10.0.0.0/8", "--prefix", "30", "--all"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("netbasics starts");
+    drop(child.stdout.take()); // the reader goes away, like `| head -1` finishing
+    let out = child.wait_with_output().expect("netbasics ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(141), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

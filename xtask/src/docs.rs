@@ -24,12 +24,28 @@ const MARKER: &str = "<!-- run: ";
 const MACHINE_MARKER: &str = "<!-- run (this machine): ";
 const MARKER_END: &str = " -->";
 
-/// Regenerates (`check == false`) or checks (`check == true`) every page's transcripts.
-pub fn run(check: bool) -> Result<()> {
+/// Regenerates (`check == false`) or checks (`check == true`) the transcripts of the
+/// pages named in `only` (file names such as `01-ip-addresses-ports-and-subnets.md`),
+/// or of every page when `only` is empty.
+pub fn run(check: bool, only: &[String]) -> Result<()> {
     build_bins()?;
     let mut stale = Vec::new();
     let mut count = 0;
-    for page in pages()? {
+    let all = pages()?;
+    for name in only {
+        if !all
+            .iter()
+            .any(|p| p.file_name().is_some_and(|f| f == name.as_str()))
+        {
+            bail!("no page docs/{name}");
+        }
+    }
+    let selected = all.into_iter().filter(|p| {
+        only.is_empty()
+            || p.file_name()
+                .is_some_and(|f| only.iter().any(|name| f == name.as_str()))
+    });
+    for page in selected {
         let text = std::fs::read_to_string(&page)
             .with_context(|| format!("reading {}", page.display()))?;
         let (updated, blocks, changed) =

@@ -19,10 +19,12 @@ const USAGE: &str = "\
 usage: cargo xtask <task>
 
 tasks:
-  test    cargo fmt --check, cargo clippy -D warnings, cargo test (unit, doc, e2e), summary
+  test    cargo fmt --check, clippy -D warnings, rustdoc, docs transcripts,
+          cargo test (unit, doc, e2e), then a summary
   tour    build the lesson programs and run every lesson on loopback, narrated
-  docs    rerun the commands in docs/*.md and rewrite their transcripts
-          (--check: only say which ones no longer match)
+  docs [PAGE.md...] [--check]
+          rerun the commands in docs/*.md (or the pages named) and rewrite their
+          transcripts; --check only says which ones no longer match
 ";
 
 fn main() {
@@ -37,7 +39,15 @@ fn dispatch() -> Result<()> {
     match args.first().map(String::as_str) {
         Some("test") => test::run(&args[1..]),
         Some("tour") => tour::run(&args[1..]),
-        Some("docs") => docs::run(args.get(1).is_some_and(|a| a == "--check")),
+        Some("docs") => {
+            let check = args.iter().any(|a| a == "--check");
+            let pages: Vec<String> = args[1..]
+                .iter()
+                .filter(|a| *a != "--check")
+                .cloned()
+                .collect();
+            docs::run(check, &pages)
+        }
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(())

@@ -1,4 +1,5 @@
-//! `cargo xtask test`: everything CI checks, then a summary.
+//! `cargo xtask test`: everything CI checks (formatting, lints, rustdoc, the lesson pages'
+//! transcripts, every test), then a summary.
 
 use crate::run::{cargo, status, target_dir};
 use anyhow::{bail, Context, Result};
@@ -42,6 +43,12 @@ pub fn run(args: &[String]) -> Result<()> {
             ]),
         )?,
         simple(
+            "rustdoc",
+            cargo()
+                .args(["doc", "--workspace", "--no-deps", "--quiet"])
+                .env("RUSTDOCFLAGS", "-D warnings"),
+        )?,
+        simple(
             "build lesson programs",
             cargo().args(["build", "--workspace", "--bins", "--quiet"]),
         )?,
@@ -79,7 +86,7 @@ fn simple(name: &'static str, cmd: &mut Command) -> Result<Step> {
 fn docs_step() -> Result<Step> {
     eprintln!("==> docs: transcripts in docs/*.md");
     let start = Instant::now();
-    let result = crate::docs::run(true);
+    let result = crate::docs::run(true, &[]);
     if let Err(err) = &result {
         eprintln!("error: {err:#}");
     }

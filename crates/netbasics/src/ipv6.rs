@@ -489,19 +489,21 @@ pub fn is_multicast(a: Ipv6Addr) -> bool {
     a.segments()[0] >> 8 == 0xff
 }
 
-/// `2001:db8::/32`, reserved for examples in documentation (RFC 3849), like 192.0.2.0/24
-/// for IPv4. (RFC 9637 added `3fff::/20`; [`special_ranges`] names both.)
+/// Whether `a` is reserved for examples in documentation: `2001:db8::/32` (RFC 3849) or
+/// `3fff::/20` (RFC 9637), like 192.0.2.0/24 for IPv4.
 ///
 /// # Examples
 ///
 /// ```
 /// use netbasics::ipv6::{is_documentation, parse_ipv6};
 /// assert!(is_documentation(parse_ipv6("2001:db8:1234::1")?));
+/// assert!(is_documentation(parse_ipv6("3fff:fff::1")?)); // RFC 9637, since 2024
 /// assert!(!is_documentation(parse_ipv6("2001:db9::1")?));
 /// # Ok::<(), netbasics::ipv6::Ipv6ParseError>(())
 /// ```
 pub fn is_documentation(a: Ipv6Addr) -> bool {
     in_prefix(a, Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 0), 32)
+        || in_prefix(a, Ipv6Addr::new(0x3fff, 0, 0, 0, 0, 0, 0, 0), 20)
 }
 
 /// The IPv4 address inside an IPv4-mapped address `::ffff:a.b.c.d` (RFC 4291 2.5.5.2), the

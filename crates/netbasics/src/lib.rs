@@ -22,10 +22,12 @@
 //! - [`interfaces`]: this machine's network interfaces (what `ifconfig` shows).
 //! - [`icmp`] and [`ping`]: ICMP echo request/reply, the packets `ping` sends.
 //! - [`arp`]: the ARP cache (IP address -> MAC address) the OS keeps.
+//! - [`cli`]: plumbing shared by the workspace's command-line programs.
 
 #![deny(missing_docs)]
 
 pub mod arp;
+pub mod cli;
 pub mod icmp;
 pub mod interfaces;
 pub mod ipv4;

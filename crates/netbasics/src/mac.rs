@@ -345,7 +345,7 @@ pub enum MacParseError {
     BadDigit {
         /// The offending character.
         ch: char,
-        /// Its position, counting characters from 0.
+        /// Its position, counting characters from 1 (as the IPv4 and IPv6 parsers do).
         position: usize,
     },
     /// Two kinds of separator in one address, as in `08:00-20:...`.
@@ -428,7 +428,12 @@ impl FromStr for MacAddr {
                     Some(_) => {}
                 },
                 c if c.is_ascii_hexdigit() => {}
-                _ => return Err(MacParseError::BadDigit { ch, position }),
+                _ => {
+                    return Err(MacParseError::BadDigit {
+                        ch,
+                        position: position + 1,
+                    })
+                }
             }
         }
 
@@ -600,21 +605,21 @@ mod tests {
             parse("08:00:2g:0a:8c:6d"),
             Err(MacParseError::BadDigit {
                 ch: 'g',
-                position: 7
+                position: 8
             })
         );
         assert_eq!(
             parse("08 00 20 0a 8c 6d"),
             Err(MacParseError::BadDigit {
                 ch: ' ',
-                position: 2
+                position: 3
             })
         );
         assert_eq!(
             parse("０8:00:20:0a:8c:6d"),
             Err(MacParseError::BadDigit {
                 ch: '０',
-                position: 0
+                position: 1
             })
         );
         assert_eq!(
@@ -702,7 +707,7 @@ mod tests {
     fn error_messages_say_what_is_expected() {
         let message = parse("08:00:2g:0a:8c:6d").unwrap_err().to_string();
         assert!(
-            message.contains("'g' at position 7 is not a hex digit"),
+            message.contains("'g' at position 8 is not a hex digit"),
             "{message}"
         );
         let message = parse("0800200a8c6").unwrap_err().to_string();

@@ -23,6 +23,15 @@ pub struct IpArgs {
 /// Runs `netbasics ip`.
 pub fn run(args: &IpArgs) -> Result<()> {
     let text = args.addr.trim();
+    // "10.0.0.1:80" is an address and a port, a common slip: say so before the IPv6
+    // parser (the colon's owner) gives a puzzling message.
+    if let Some((host, port)) = text.rsplit_once(':') {
+        if !host.contains(':') && ipv4::parse_ipv4(host).is_ok() {
+            anyhow::bail!(
+                "{text:?} is an address with a port (:{port}); write the address alone: {host}"
+            );
+        }
+    }
     // IPv6 text always has a colon; IPv4 text never does.
     if text.contains(':') {
         let net: Ipv6Net = text
@@ -290,6 +299,7 @@ impl V6Report {
                 ipv6::format_ipv6(n.last_address()),
                 String::new(),
             ),
+            ("Hosts", self.num_hosts(), String::new()),
             (
                 "Addresses",
                 format!(

@@ -84,6 +84,9 @@ pub fn run(args: &MacArgs) -> anyhow::Result<()> {
         match (ul == 1, mac.is_multicast()) {
             (true, false) =>
                 "locally administered: set by software (random Wi-Fi MAC, VM, container)",
+            (true, true) if mac.is_broadcast() => {
+                "set as part of the all-ones broadcast address (every card on the LAN)"
+            }
             (true, true) => "locally administered: a group defined by local software",
             (false, false) => "universal: burnt in by the maker, unique if nobody changes it",
             (false, true) => "universal: a group range defined under an OUI",

@@ -71,7 +71,11 @@ fn report(port: u16) {
         &format!(
             "{class} ({}): {}",
             range_text(class.range()),
-            class.description()
+            if port == 0 {
+                "reserved: never assigned to a service"
+            } else {
+                class.description()
+            }
         ),
     );
     row(

@@ -57,13 +57,16 @@ pub fn run_subnets(args: &SubnetsArgs) -> Result<()> {
             net.trunc(),
             args.prefix
         );
+        // The longest IPv6 network text: 8 groups of 4, 7 colons and "/128".
+        let width = 43;
+        println!("{:>4}  {:<width$}  last address", "#", "subnet");
         for (i, sub) in subnets.enumerate() {
             if i as u64 >= limit {
                 println!("... (more not shown; --all lists every one)");
                 break;
             }
             println!(
-                "{:>4}  {}  last address {}",
+                "{:>4}  {:<width$}  {}",
                 i + 1,
                 sub,
                 ipv6::format_ipv6(sub.last_address())
@@ -179,8 +182,14 @@ pub fn run_summarize(args: &SummarizeArgs) -> Result<()> {
                     .with_context(|| format!("{t:?} is not an IPv6 network"))
             })
             .collect::<Result<Vec<_>>>()?;
-        for net in ipv6net::summarize(&nets) {
-            println!("{net}");
+        let result = ipv6net::summarize(&nets);
+        println!("{} network(s) in, {} out:", nets.len(), result.len());
+        for net in result {
+            println!(
+                "{net}  ({} - {})",
+                ipv6::format_ipv6(net.network()),
+                ipv6::format_ipv6(net.last_address())
+            );
         }
     } else {
         let nets = args

@@ -52,6 +52,7 @@ enum Command {
 }
 
 fn main() {
+    netbasics::cli::exit_quietly_on_broken_pipe();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Ip(args) => cmd_ip::run(&args),

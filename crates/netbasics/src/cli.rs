@@ -1,0 +1,24 @@
+//! Small pieces every command-line program of the workspace shares.
+
+/// Makes the program end quietly when its output pipe closes.
+///
+/// `netbasics mac 08:00:20:0a:8c:6d | head -2` closes the pipe after two lines, and Rust's
+/// `println!` then panics with "failed printing to stdout: Broken pipe". C programs are
+/// killed by the SIGPIPE signal instead, silently. Rust ignores SIGPIPE (so a server is not
+/// killed by one vanished client), which is right for sockets and wrong for a command's
+/// stdout; this hook turns that one panic into the exit status a SIGPIPE kill would give
+/// (128 + 13 = 141). Any other panic is reported as usual.
+pub fn exit_quietly_on_broken_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .unwrap_or("");
+        if message.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default(info);
+    }));
+}
