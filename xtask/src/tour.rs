@@ -18,6 +18,12 @@ struct Step {
     /// Whether the step depends on what this machine allows (ICMP sockets, an ARP cache):
     /// its failure is shown but does not stop the tour.
     may_fail: bool,
+    /// A server to start first (program, arguments with `--port 0`); `{addr}` in `args`
+    /// becomes the address it reports. It is stopped after the step.
+    server: Option<(&'static str, &'static [&'static str])>,
+    /// Whether the step shows commands failing on purpose (refusals), so its exit status
+    /// is part of the lesson, not a failure of the tour.
+    shows_failures: bool,
 }
 
 const fn step(say: &'static str, program: &'static str, args: &'static [&'static str]) -> Step {
@@ -26,6 +32,24 @@ const fn step(say: &'static str, program: &'static str, args: &'static [&'static
         program,
         args,
         may_fail: false,
+        server: None,
+        shows_failures: false,
+    }
+}
+
+const fn conversation(
+    say: &'static str,
+    server: (&'static str, &'static [&'static str]),
+    program: &'static str,
+    args: &'static [&'static str],
+) -> Step {
+    Step {
+        say,
+        program,
+        args,
+        may_fail: false,
+        server: Some(server),
+        shows_failures: true,
     }
 }
 
@@ -39,6 +63,8 @@ const fn machine_step(
         program,
         args,
         may_fail: true,
+        server: None,
+        shows_failures: false,
     }
 }
 
@@ -138,11 +164,32 @@ const NETBASICS: &[Step] = &[
     ),
 ];
 
+/// Lesson 3: sticky packets and their cure.
+const FRAMING: &[Step] = &[
+    step(
+        "Sticky packets (粘包): two sends read as one, one send read in pieces, then frames that keep every boundary.",
+        "sticky-demo",
+        &[],
+    ),
+    conversation(
+        "The remote-command lesson, made safe: allow-listed commands, no shell, framed replies (the server's log is on stderr).",
+        ("cmd-server", &["--port", "0"]),
+        "cmd-client",
+        &["{addr}", "echo hi; rm -rf /", "seq 1 3", "rm -rf /", "ls ../.."],
+    ),
+];
+
 /// The lessons in course order.
-const LESSONS: &[(&str, &[Step])] = &[(
-    "Lessons 1-2: IP addresses, ports, subnets, MAC, encodings (crate netbasics)",
-    NETBASICS,
-)];
+const LESSONS: &[(&str, &[Step])] = &[
+    (
+        "Lessons 1-2: IP addresses, ports, subnets, MAC, encodings (crate netbasics)",
+        NETBASICS,
+    ),
+    (
+        "Lesson 3: sticky packets and length-prefixed frames (crate framing)",
+        FRAMING,
+    ),
+];
 
 pub fn run(args: &[String]) -> Result<()> {
     if let Some(arg) = args.first() {
@@ -154,7 +201,7 @@ pub fn run(args: &[String]) -> Result<()> {
     for (title, steps) in LESSONS {
         println!("\n{title}\n{}", "=".repeat(title.chars().count()));
         for step in *steps {
-            if !show(step)? {
+            if !show(step)? && !step.shows_failures {
                 if step.may_fail {
                     println!("(this step depends on what this machine allows; the tour goes on)");
                 } else {
@@ -174,14 +221,54 @@ pub fn run(args: &[String]) -> Result<()> {
 /// Prints the step and runs it; returns whether it succeeded.
 fn show(step: &Step) -> Result<bool> {
     println!("\n# {}", step.say);
-    println!("$ {} {}", step.program, quoted(step.args));
+    let mut server = None;
+    let mut addr = String::new();
+    if let Some((program, args)) = step.server {
+        println!("$ {program} {} &", quoted(args));
+        let (child, listening) = start_server(program, args)?;
+        addr = listening;
+        println!("listening on {addr}");
+        server = Some(child);
+    }
+    let args: Vec<String> = step
+        .args
+        .iter()
+        .map(|a| a.replace("{addr}", &addr))
+        .collect();
+    let shown: Vec<&str> = args.iter().map(String::as_str).collect();
+    println!("$ {} {}", step.program, quoted(&shown));
     // Flush so our lines come before the child's, which writes to the same terminal.
     std::io::stdout().flush().context("writing to stdout")?;
     let status = Command::new(bin(step.program))
-        .args(step.args)
+        .args(&args)
         .status()
-        .with_context(|| format!("could not start {}", step.program))?;
-    Ok(status.success())
+        .with_context(|| format!("could not start {}", step.program));
+    if let Some(mut child) = server {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    Ok(status?.success())
+}
+
+/// Starts a server and returns it with the address from its `listening on` line.
+fn start_server(program: &str, args: &[&str]) -> Result<(std::process::Child, String)> {
+    let mut child = Command::new(bin(program))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .with_context(|| format!("could not start {program}"))?;
+    let mut line = String::new();
+    if let Some(stdout) = child.stdout.take() {
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line)
+            .with_context(|| format!("reading {program}'s first line"))?;
+    }
+    match line.trim().strip_prefix("listening on ") {
+        Some(addr) => Ok((child, addr.to_string())),
+        None => {
+            let _ = child.kill();
+            bail!("{program} did not say where it listens (first line: {line:?})")
+        }
+    }
 }
 
 /// Shell-style quoting for display, so a reader can paste the command.

@@ -1,0 +1,289 @@
+//! `cmd-server`: the course's remote-command server, made safe.
+//!
+//! The course's version runs whatever arrives with `shell=True` and answers with
+//! `struct.pack('i', len) + output`. This one:
+//!
+//! - runs commands without a shell, and only those on an allow-list ([`framing::policy`]);
+//! - bounds each command's output and running time ([`framing::runner`]);
+//! - reads requests as frames (the cure for sticky packets works both ways) and answers with
+//!   a reply frame that keeps stdout, stderr and the exit status apart ([`framing::reply`]);
+//! - serves several clients at once (a thread each, at most `--max-clients`), each with
+//!   an idle timeout, and stops cleanly on Ctrl-C.
+//!
+//! `--classic` speaks the course's own protocol (the request is the raw command text, the
+//! reply a `=i` header and stdout+stderr), so the course's Python client works unchanged.
+
+use anyhow::{Context, Result};
+use clap::Parser;
+use framing::frame::{Codec, FrameError, FrameReader};
+use framing::header::LengthHeader;
+use framing::policy::Policy;
+use framing::reply::Reply;
+use framing::runner::{self, Limits};
+use std::io::{Read, Write};
+use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// The longest command line accepted (framed mode): commands are short; anything longer is
+/// a confused or hostile client.
+const MAX_REQUEST: usize = 4096;
+/// How long a connected client may stay silent before the server hangs up.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(300);
+/// How long a reply may take to leave (a client that never reads must not hold a thread).
+const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long Ctrl-C waits for commands that are still running.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(15);
+
+/// Run allow-listed commands for clients, with framed replies.
+#[derive(Parser)]
+#[command(name = "cmd-server", version, about)]
+struct Args {
+    /// The address to listen on (127.0.0.1: only this machine can connect).
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: IpAddr,
+    /// The port (0: let the OS choose).
+    #[arg(long, default_value_t = 9904)]
+    port: u16,
+    /// The length header, a Python struct format: !I (default), !H, =i (the course's 'i').
+    #[arg(long)]
+    header: Option<String>,
+    /// Speak the course's protocol: raw command text in, `=i` header + stdout + stderr out.
+    #[arg(long)]
+    classic: bool,
+    /// Also allow this program, with any arguments (repeatable). Allow only safe ones.
+    #[arg(long = "allow", value_name = "PROGRAM")]
+    allow: Vec<String>,
+    /// The most bytes kept from each of a command's stdout and stderr.
+    #[arg(long, default_value_t = 1024 * 1024)]
+    max_output: usize,
+    /// How many seconds a command may run before it is killed.
+    #[arg(long, default_value_t = 10)]
+    timeout: u64,
+    /// How many clients may be connected at once; more are turned away.
+    #[arg(long, default_value_t = 32)]
+    max_clients: usize,
+    /// The directory commands run in (default: the current one).
+    #[arg(long)]
+    dir: Option<PathBuf>,
+    /// Log only errors.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+/// What every connection's thread needs.
+struct Shared {
+    classic: bool,
+    codec: Codec,
+    policy: Policy,
+    limits: Limits,
+    dir: PathBuf,
+    quiet: bool,
+    /// Connections being served now (for --max-clients and shutdown).
+    active: AtomicUsize,
+}
+
+fn main() {
+    netbasics::cli::exit_quietly_on_broken_pipe();
+    if let Err(err) = run(Args::parse()) {
+        eprintln!("error: {err:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run(args: Args) -> Result<()> {
+    let default_header = if args.classic { "=i" } else { "!I" };
+    let header = LengthHeader::parse(args.header.as_deref().unwrap_or(default_header))?;
+    let dir = match args.dir {
+        Some(dir) => dir,
+        None => std::env::current_dir().context("finding the current directory")?,
+    };
+    let shared = Arc::new(Shared {
+        classic: args.classic,
+        codec: Codec::new(header, MAX_REQUEST),
+        policy: Policy::new(args.allow),
+        limits: Limits {
+            max_output: args.max_output,
+            timeout: Duration::from_secs(args.timeout),
+        },
+        dir,
+        quiet: args.quiet,
+        active: AtomicUsize::new(0),
+    });
+
+    // 1-3. socket, bind, listen (std sets SO_REUSEADDR on Unix, so a restart does not
+    // wait for old connections in TIME_WAIT).
+    let listener = TcpListener::bind((args.bind, args.port))
+        .with_context(|| format!("binding {}:{}", args.bind, args.port))?;
+    let addr = listener.local_addr()?;
+    // Ready for Ctrl-C before anyone is told the server is up.
+    let stopping = Arc::new(AtomicBool::new(false));
+    install_ctrl_c(Arc::clone(&stopping), addr)?;
+    println!("listening on {addr}");
+    std::io::stdout().flush()?;
+    if !shared.quiet {
+        eprintln!(
+            "cmd-server: {} protocol, header {}, allowed: {}",
+            if shared.classic { "classic" } else { "framed" },
+            shared.codec.header(),
+            shared.policy.allowed().join(" ")
+        );
+    }
+
+    // 4. accept, one thread per client.
+    for conn in listener.incoming() {
+        if stopping.load(Ordering::SeqCst) {
+            break;
+        }
+        let stream = match conn {
+            Ok(stream) => stream,
+            Err(e) => {
+                // A client that vanished between SYN and accept: not the server's problem.
+                eprintln!("accept failed: {e}");
+                continue;
+            }
+        };
+        let peer = stream
+            .peer_addr()
+            .unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)));
+        if shared.active.load(Ordering::SeqCst) >= args.max_clients {
+            turn_away(stream, &shared, peer);
+            continue;
+        }
+        shared.active.fetch_add(1, Ordering::SeqCst);
+        let shared = Arc::clone(&shared);
+        std::thread::spawn(move || {
+            if !shared.quiet {
+                eprintln!("[{peer}] connected");
+            }
+            if let Err(e) = serve(stream, &shared, peer) {
+                eprintln!("[{peer}] error: {e:#}");
+            } else if !shared.quiet {
+                eprintln!("[{peer}] closed");
+            }
+            shared.active.fetch_sub(1, Ordering::SeqCst);
+        });
+    }
+
+    // Stopping: no new clients; give running commands a bounded time to finish.
+    let deadline = Instant::now() + SHUTDOWN_GRACE;
+    while shared.active.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    eprintln!(
+        "cmd-server: stopped ({} connection(s) still open were dropped)",
+        shared.active.load(Ordering::SeqCst)
+    );
+    Ok(())
+}
+
+/// On Ctrl-C: mark the server as stopping and wake the blocked `accept` with a
+/// connection to ourselves (std offers no other way to interrupt it).
+fn install_ctrl_c(stopping: Arc<AtomicBool>, addr: SocketAddr) -> Result<()> {
+    let wake = if addr.ip().is_unspecified() {
+        SocketAddr::new(IpAddr::from([127, 0, 0, 1]), addr.port())
+    } else {
+        addr
+    };
+    ctrlc::set_handler(move || {
+        stopping.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(wake);
+    })
+    .context("installing the Ctrl-C handler")
+}
+
+/// Too many clients: say so (framed mode) and hang up.
+fn turn_away(mut stream: TcpStream, shared: &Shared, peer: SocketAddr) {
+    eprintln!("[{peer}] turned away: already serving the maximum number of clients");
+    if !shared.classic {
+        let reply = Reply::refused("server busy: too many clients, try again later");
+        let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
+        let _ = shared.codec.write_frame(&mut stream, &reply.encode());
+    }
+}
+
+/// 5-7. recv a command, run it, send the reply; until the client closes.
+fn serve(stream: TcpStream, shared: &Shared, peer: SocketAddr) -> Result<()> {
+    stream.set_read_timeout(Some(IDLE_TIMEOUT))?;
+    stream.set_write_timeout(Some(WRITE_TIMEOUT))?;
+    if shared.classic {
+        serve_classic(stream, shared, peer)
+    } else {
+        serve_framed(stream, shared, peer)
+    }
+}
+
+fn serve_framed(stream: TcpStream, shared: &Shared, peer: SocketAddr) -> Result<()> {
+    let mut writer = stream.try_clone().context("cloning the socket")?;
+    let mut reader = FrameReader::new(stream, shared.codec.clone());
+    // Replies may be larger than requests: two outputs at most, plus the reply header.
+    let reply_codec = Codec::new(shared.codec.header().clone(), usize::MAX);
+    loop {
+        let request = match reader.read_frame() {
+            Ok(Some(request)) => request,
+            Ok(None) => return Ok(()),
+            Err(FrameError::Io(e)) => return Err(e.into()),
+            Err(e) => {
+                // A broken frame leaves no way to find the next one: explain, then hang up.
+                let reply = Reply::refused(&format!("bad request: {e}"));
+                let _ = reply_codec.write_frame(&mut writer, &reply.encode());
+                return Err(e.into());
+            }
+        };
+        let reply = execute(&request, shared, peer);
+        reply_codec
+            .write_frame(&mut writer, &reply.encode())
+            .context("sending the reply")?;
+    }
+}
+
+fn serve_classic(mut stream: TcpStream, shared: &Shared, peer: SocketAddr) -> Result<()> {
+    let mut buf = [0u8; 1024];
+    loop {
+        // The course reads the command with one recv(1024): its boundary is wherever
+        // the read happens to end (the sticky-packet problem, left as the course has it).
+        let n = stream.read(&mut buf).context("reading a command")?;
+        if n == 0 {
+            return Ok(());
+        }
+        let reply = execute(&buf[..n], shared, peer);
+        let mut body = reply.stdout;
+        body.extend_from_slice(&reply.stderr);
+        let frame = match shared.codec.encode(&body) {
+            Ok(frame) => frame,
+            // Output too big for the header: send the most it can describe.
+            Err(_) => {
+                let max = usize::try_from(shared.codec.header().max_len()).unwrap_or(usize::MAX);
+                body.truncate(max);
+                shared.codec.encode(&body)?
+            }
+        };
+        stream.write_all(&frame).context("sending the reply")?;
+    }
+}
+
+/// Checks and runs one command line, returning the reply (a refusal explains itself).
+fn execute(request: &[u8], shared: &Shared, peer: SocketAddr) -> Reply {
+    let reply = match std::str::from_utf8(request) {
+        Err(_) => Reply::refused("the command is not valid UTF-8"),
+        Ok(line) => match framing::argv::split(line.trim()) {
+            Err(e) => Reply::refused(&format!("cannot read the command: {e}")),
+            Ok(argv) => match shared.policy.check(&argv) {
+                Err(refused) => Reply::refused(&format!("refused: {refused}")),
+                Ok(()) => Reply::from_output(runner::run(&argv, &shared.dir, shared.limits)),
+            },
+        },
+    };
+    if !shared.quiet {
+        eprintln!(
+            "[{peer}] $ {} -> {}, {} + {} bytes",
+            String::from_utf8_lossy(request).trim(),
+            reply.describe(),
+            reply.stdout.len(),
+            reply.stderr.len()
+        );
+    }
+    reply
+}

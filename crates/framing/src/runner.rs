@@ -1,0 +1,216 @@
+//! Running an allowed command with limits: no shell, no stdin, bounded output and time.
+//!
+//! The course's server reads `ret.stdout.read()` then `ret.stderr.read()`: a command that
+//! fills the stderr pipe while the server waits on stdout blocks both forever. Here both
+//! pipes are drained at once by two threads, each keeping at most `max_output` bytes, and
+//! a command still running after `timeout` is killed.
+
+use std::io::Read;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// How a command ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// It exited with this status code.
+    Exited(i32),
+    /// A signal ended it (Unix), e.g. because it was killed for running too long.
+    Signalled(i32),
+    /// It ran past the time limit and was killed.
+    TimedOut,
+    /// It could not be started (not installed, not executable).
+    NotStarted(String),
+}
+
+/// What a finished command produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    /// How it ended.
+    pub outcome: Outcome,
+    /// Its standard output (at most the limit).
+    pub stdout: Vec<u8>,
+    /// Its standard error (at most the limit).
+    pub stderr: Vec<u8>,
+    /// Whether output beyond the limit was thrown away.
+    pub truncated: bool,
+}
+
+/// Limits for one command.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// The most bytes kept from each of stdout and stderr.
+    pub max_output: usize,
+    /// How long the command may run.
+    pub timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_output: 1024 * 1024,
+            timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Runs `argv` (already allowed by the policy) in `dir` under `limits`.
+///
+/// # Examples
+///
+/// ```
+/// use framing::runner::{run, Limits, Outcome};
+///
+/// let out = run(&["echo".into(), "hi; rm -rf /".into()], ".".as_ref(), Limits::default());
+/// assert_eq!(out.outcome, Outcome::Exited(0));
+/// assert_eq!(out.stdout, b"hi; rm -rf /\n");
+/// ```
+pub fn run(argv: &[String], dir: &std::path::Path, limits: Limits) -> Output {
+    let Some((program, args)) = argv.split_first() else {
+        return not_started("empty command".into());
+    };
+    let child = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(child) => child,
+        Err(e) => return not_started(format!("{program}: {e}")),
+    };
+    let stdout = child.stdout.take().map(|s| drain(s, limits.max_output));
+    let stderr = child.stderr.take().map(|s| drain(s, limits.max_output));
+    let outcome = wait(&mut child, limits.timeout);
+    let join = |h: Option<std::thread::JoinHandle<(Vec<u8>, bool)>>| {
+        h.and_then(|h| h.join().ok()).unwrap_or_default()
+    };
+    let (stdout, cut_out) = join(stdout);
+    let (stderr, cut_err) = join(stderr);
+    Output {
+        outcome,
+        stdout,
+        stderr,
+        truncated: cut_out || cut_err,
+    }
+}
+
+fn not_started(why: String) -> Output {
+    Output {
+        outcome: Outcome::NotStarted(why),
+        stdout: Vec::new(),
+        stderr: Vec::new(),
+        truncated: false,
+    }
+}
+
+/// Reads a pipe to its end on a thread, keeping at most `max` bytes (and reading on, so
+/// the command never blocks on a full pipe).
+fn drain<R: Read + Send + 'static>(
+    mut pipe: R,
+    max: usize,
+) -> std::thread::JoinHandle<(Vec<u8>, bool)> {
+    std::thread::spawn(move || {
+        let mut kept = Vec::new();
+        let mut cut = false;
+        let mut buf = [0u8; 8192];
+        loop {
+            match pipe.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    let room = max - kept.len();
+                    kept.extend_from_slice(&buf[..n.min(room)]);
+                    cut |= n > room;
+                }
+            }
+        }
+        (kept, cut)
+    })
+}
+
+/// Waits for the child, killing it at the deadline. std has no wait-with-timeout, so this
+/// polls `try_wait` every few milliseconds: simple, and cheap next to starting a process.
+fn wait(child: &mut Child, timeout: Duration) -> Outcome {
+    let deadline = Instant::now() + timeout;
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return status_outcome(status),
+            Ok(None) if Instant::now() >= deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Outcome::TimedOut;
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(2)),
+            Err(e) => return Outcome::NotStarted(format!("waiting for the command: {e}")),
+        }
+    }
+}
+
+fn status_outcome(status: std::process::ExitStatus) -> Outcome {
+    if let Some(code) = status.code() {
+        return Outcome::Exited(code);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(signal) = status.signal() {
+            return Outcome::Signalled(signal);
+        }
+    }
+    Outcome::Exited(-1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn argv(words: &[&str]) -> Vec<String> {
+        words.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn output_is_bounded_and_the_command_not_blocked() {
+        let limits = Limits {
+            max_output: 100,
+            timeout: Duration::from_secs(60),
+        };
+        // seq prints ~590 KB: far more than a pipe holds; it must still finish.
+        let out = run(&argv(&["seq", "1", "100000"]), ".".as_ref(), limits);
+        assert_eq!(out.outcome, Outcome::Exited(0));
+        assert_eq!(out.stdout.len(), 100);
+        assert!(out.truncated);
+    }
+
+    #[test]
+    fn missing_program_and_failure_status() {
+        let out = run(
+            &argv(&["no-such-program-here"]),
+            ".".as_ref(),
+            Limits::default(),
+        );
+        assert!(matches!(out.outcome, Outcome::NotStarted(_)));
+        let out = run(
+            &argv(&["ls", "no-such-file-here"]),
+            ".".as_ref(),
+            Limits::default(),
+        );
+        assert!(matches!(out.outcome, Outcome::Exited(code) if code != 0));
+        assert!(!out.stderr.is_empty());
+    }
+}
+
+#[cfg(test)]
+mod timeout_tests {
+    use super::*;
+
+    #[test]
+    fn a_command_past_its_deadline_is_killed() {
+        let limits = Limits {
+            max_output: 100,
+            timeout: Duration::ZERO,
+        };
+        // `sleep 30` cannot finish within a zero deadline, however fast the machine.
+        let out = run(&["sleep".into(), "30".into()], ".".as_ref(), limits);
+        assert_eq!(out.outcome, Outcome::TimedOut);
+    }
+}
