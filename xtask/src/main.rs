@@ -8,6 +8,7 @@
 //! The pattern is matklad's xtask: a plain binary in the workspace, called through the
 //! `xtask` alias in `.cargo/config.toml`.
 
+mod bench;
 mod docs;
 mod run;
 mod test;
@@ -22,6 +23,8 @@ tasks:
   test    cargo fmt --check, clippy -D warnings, rustdoc, docs transcripts,
           cargo test (unit, doc, e2e), then a summary
   tour    build the lesson programs and run every lesson on loopback, narrated
+  bench [LESSON] [--quick]
+          measure the lesson programs against their peers (framing), side by side
   docs [PAGE.md...] [--check]
           rerun the commands in docs/*.md (or the pages named) and rewrite their
           transcripts; --check only says which ones no longer match
@@ -39,6 +42,7 @@ fn dispatch() -> Result<()> {
     match args.first().map(String::as_str) {
         Some("test") => test::run(&args[1..]),
         Some("tour") => tour::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
         Some("docs") => {
             let check = args.iter().any(|a| a == "--check");
             let pages: Vec<String> = args[1..]

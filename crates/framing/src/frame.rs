@@ -22,7 +22,7 @@
 //! allocated: a peer (or a stray HTTP request read as a header) claiming 4 GiB costs nothing.
 
 use crate::header::LengthHeader;
-use std::io::{self, Read, Write};
+use std::io::{self, IoSlice, Read, Write};
 
 /// The default largest payload: 16 MiB.
 pub const DEFAULT_MAX_LEN: usize = 16 * 1024 * 1024;
@@ -123,17 +123,14 @@ impl Codec {
         let mut frame = vec![0; self.header.size() + payload.len()];
         self.header
             .encode(payload.len() as u64, &mut frame[..self.header.size()])
-            .ok_or_else(|| FrameError::PayloadTooLong {
-                len: payload.len(),
-                header: self.header.to_string(),
-                max: self.header.max_len(),
-            })?;
+            .ok_or_else(|| self.payload_too_long(payload.len()))?;
         frame[self.header.size()..].copy_from_slice(payload);
         Ok(frame)
     }
 
-    /// Writes one frame. Header and payload go out in a single write, so Nagle's
-    /// algorithm never holds the payload back waiting for the header's ACK.
+    /// Writes one frame. Header and payload go out in one vectored write (`writev`): one
+    /// system call, no copy of the payload, and Nagle's algorithm never holds the payload
+    /// back waiting for the header's ACK.
     ///
     /// # Examples
     ///
@@ -151,8 +148,31 @@ impl Codec {
     /// assert!(codec.read_frame(&mut stream).unwrap().is_none()); // clean end
     /// ```
     pub fn write_frame<W: Write>(&self, writer: &mut W, payload: &[u8]) -> Result<(), FrameError> {
-        writer.write_all(&self.encode(payload)?)?;
+        let mut header = [0u8; 8];
+        let header = &mut header[..self.header.size()];
+        self.header
+            .encode(payload.len() as u64, header)
+            .ok_or_else(|| self.payload_too_long(payload.len()))?;
+        let mut slices = [IoSlice::new(header), IoSlice::new(payload)];
+        let mut slices = &mut slices[..];
+        // `write_all` for two buffers: a write may take only part of them.
+        while !slices.is_empty() {
+            match writer.write_vectored(slices) {
+                Ok(0) => return Err(io::Error::from(io::ErrorKind::WriteZero).into()),
+                Ok(n) => IoSlice::advance_slices(&mut slices, n),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
         Ok(())
+    }
+
+    fn payload_too_long(&self, len: usize) -> FrameError {
+        FrameError::PayloadTooLong {
+            len,
+            header: self.header.to_string(),
+            max: self.header.max_len(),
+        }
     }
 
     /// Reads one frame with blocking reads: `Ok(None)` when the stream ends cleanly
@@ -273,15 +293,15 @@ pub fn parse<'a>(codec: &Codec, buf: &'a [u8], frame_len: usize) -> &'a [u8] {
 pub struct FrameReader<R> {
     reader: R,
     codec: Codec,
+    /// Storage for received bytes; only `buffer[start..end]` holds data not yet returned.
+    /// It is zero-filled once, when it grows, and reused after that.
     buffer: Vec<u8>,
-    /// Bytes at the front of `buffer` already handed out as frames.
-    consumed: usize,
+    start: usize,
+    end: usize,
 }
 
 /// The least room offered to each read of the stream.
 const READ_CHUNK: usize = 8 * 1024;
-/// The most room offered to each read of the stream.
-const MAX_READ: usize = 64 * 1024;
 
 impl<R: Read> FrameReader<R> {
     /// Wraps `reader`.
@@ -289,8 +309,9 @@ impl<R: Read> FrameReader<R> {
         FrameReader {
             reader,
             codec,
-            buffer: Vec::with_capacity(READ_CHUNK),
-            consumed: 0,
+            buffer: vec![0; READ_CHUNK],
+            start: 0,
+            end: 0,
         }
     }
 
@@ -309,16 +330,29 @@ impl<R: Read> FrameReader<R> {
     /// ```
     pub fn read_frame(&mut self) -> Result<Option<Vec<u8>>, FrameError> {
         loop {
-            let pending = &self.buffer[self.consumed..];
+            // 1. check: is a whole frame buffered?
+            let pending = &self.buffer[self.start..self.end];
             match check(&self.codec, pending)? {
                 Status::Complete { frame_len } => {
+                    // 2. parse: cut it out.
                     let frame = parse(&self.codec, pending, frame_len).to_vec();
-                    self.consumed += frame_len;
+                    self.start += frame_len;
+                    if self.start == self.end {
+                        (self.start, self.end) = (0, 0);
+                    }
                     return Ok(Some(frame));
                 }
+                // A large frame whose header has arrived: read the rest straight into
+                // its own buffer (one copy from the kernel, none through ours).
+                Status::Partial { needed }
+                    if pending.len() >= self.codec.header.size() && needed > READ_CHUNK =>
+                {
+                    return self.read_large(pending.len() + needed).map(Some);
+                }
+                // 3. not yet: read more, or report how the stream ended.
                 Status::Partial { needed } => {
                     if self.fill(needed)? == 0 {
-                        let got = self.buffer.len() - self.consumed;
+                        let got = self.end - self.start;
                         return if got == 0 {
                             Ok(None)
                         } else {
@@ -333,42 +367,57 @@ impl<R: Read> FrameReader<R> {
         }
     }
 
-    /// Reads once from the stream (at least `needed` bytes of room); returns the count.
+    /// Finishes a frame of `frame_len` bytes (header included) whose start is buffered.
+    fn read_large(&mut self, frame_len: usize) -> Result<Vec<u8>, FrameError> {
+        let size = self.codec.header.size();
+        let have = &self.buffer[self.start + size..self.end];
+        // Safe to allocate: `check` bounded `frame_len` by the codec's limit.
+        let mut frame = vec![0; frame_len - size];
+        frame[..have.len()].copy_from_slice(have);
+        let got = have.len();
+        (self.start, self.end) = (0, 0);
+        let more = read_full(&mut self.reader, &mut frame[got..])?;
+        if got + more < frame.len() {
+            return Err(FrameError::Truncated {
+                got: size + got + more,
+                expected: frame_len,
+            });
+        }
+        Ok(frame)
+    }
+
+    /// Reads once from the stream into room for at least `needed` more bytes; returns the
+    /// count. `needed` is bounded: `check` refused any header beyond the codec's limit.
     fn fill(&mut self, needed: usize) -> Result<usize, FrameError> {
-        // Drop the frames already handed out, so the buffer holds at most one frame
-        // plus one chunk: its size is bounded by the codec's limit.
-        self.buffer.drain(..self.consumed);
-        self.consumed = 0;
-        // Room for this read: at least a chunk, at most 64 KiB (about what one socket read
-        // returns), so a 16 MiB frame is not zero-filled afresh on every read.
-        let start = self.buffer.len();
-        let room = needed.clamp(READ_CHUNK, MAX_READ);
-        self.buffer.resize(start + room, 0);
-        let n = loop {
-            match self.reader.read(&mut self.buffer[start..]) {
+        let want = needed.max(READ_CHUNK);
+        if self.buffer.len() - self.end < want {
+            // Move the unfinished frame to the front, then grow if that is not enough.
+            self.buffer.copy_within(self.start..self.end, 0);
+            (self.start, self.end) = (0, self.end - self.start);
+            if self.buffer.len() - self.end < want {
+                self.buffer.resize(self.end + want, 0);
+            }
+        }
+        loop {
+            match self.reader.read(&mut self.buffer[self.end..]) {
+                Ok(n) => {
+                    self.end += n;
+                    return Ok(n);
+                }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                other => break other,
+                Err(e) => return Err(e.into()),
             }
-        };
-        let n = match n {
-            Ok(n) => n,
-            Err(e) => {
-                self.buffer.truncate(start);
-                return Err(e.into());
-            }
-        };
-        self.buffer.truncate(start + n);
-        Ok(n)
+        }
     }
 
     /// The bytes buffered but not yet returned as frames.
     pub fn buffered(&self) -> usize {
-        self.buffer.len() - self.consumed
+        self.end - self.start
     }
 
-    /// The buffer's capacity: bounded by the largest frame plus one read.
+    /// The buffer's size: bounded by the largest frame plus one read chunk.
     pub fn buffer_capacity(&self) -> usize {
-        self.buffer.capacity()
+        self.buffer.len()
     }
 
     /// Gives the stream back (e.g. to write replies on a `TcpStream`).
@@ -502,7 +551,7 @@ mod tests {
             let mut reader = FrameReader::new(&data[..], c.clone());
             while let Ok(Some(frame)) = reader.read_frame() {
                 prop_assert!(frame.len() <= max);
-                prop_assert!(reader.buffer_capacity() <= 2 * (8 + max + MAX_READ));
+                prop_assert!(reader.buffer_capacity() <= 2 * (8 + max + READ_CHUNK));
             }
             let mut stream = &data[..];
             while let Ok(Some(frame)) = c.read_frame(&mut stream) {
