@@ -179,6 +179,20 @@ const FRAMING: &[Step] = &[
     ),
 ];
 
+/// Lesson 4: the layers' headers, byte by byte.
+const LAYERS: &[Step] = &[
+    step(
+        "An ARP request (\"who has 192.168.1.1?\") in an Ethernet frame, padded to the 60-byte minimum.",
+        "packet-decode",
+        &["ffffffffffff0800200a8c6d08060001080006040001 0800200a8c6dc0a80164000000000000c0a80101 000000000000000000000000000000000000"],
+    ),
+    step(
+        "A UDP datagram \"hello\" to 127.0.0.1:7788: Ethernet, IPv4 and UDP headers, each checksum verified.",
+        "packet-decode",
+        &["000000000000000000000000080045000021 9a2340004011a2a67f0000017f000001 ce901e6c000dd10268656c6c6f"],
+    ),
+];
+
 /// The lessons in course order.
 const LESSONS: &[(&str, &[Step])] = &[
     (
@@ -189,6 +203,7 @@ const LESSONS: &[(&str, &[Step])] = &[
         "Lesson 3: sticky packets and length-prefixed frames (crate framing)",
         FRAMING,
     ),
+    ("Lesson 4: layers and their headers (crate framing)", LAYERS),
 ];
 
 pub fn run(args: &[String]) -> Result<()> {

@@ -1,4 +1,9 @@
-//! # framing: lesson 3, sticky packets (粘包) and their cure
+//! # framing: lessons 3-4, bytes on the wire
+//!
+//! TCP delivers a stream of bytes, not messages: two `send`s can arrive in one `recv`
+//! (sticky packets, 粘包). The cure is a length header in front of every message. Below the
+//! application, each layer (分层) adds its own header: TCP or UDP (传输层, transport), IPv4
+//! (网络层, network), Ethernet (链路层, link).
 //!
 //! # Layout
 //!
@@ -8,6 +13,8 @@
 //! - The remote-command lesson (the course's `subprocess` server, made safe):
 //!   [`argv`] splits a command line without a shell, [`policy`] is the allow-list,
 //!   [`runner`] runs a command with output and time limits, [`reply`] is the reply frame.
+//! - [`wire`]: one file per protocol header (Ethernet II, ARP, IPv4, UDP, TCP), the
+//!   Internet checksum, and the layer-by-layer decoder behind the `packet-decode` command.
 
 #![deny(missing_docs)]
 
@@ -17,3 +24,4 @@ pub mod header;
 pub mod policy;
 pub mod reply;
 pub mod runner;
+pub mod wire;
