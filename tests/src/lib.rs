@@ -211,7 +211,13 @@ pub fn tool(name: &str) -> Option<PathBuf> {
 /// Records that `test` was skipped because `tool` is missing: prints
 /// `skipped: <tool> not found` and, under `cargo xtask test`, adds a line to its summary.
 pub fn skip(test: &str, tool: &str) {
-    let line = format!("{test}: skipped: {tool} not found");
+    skip_because(test, &format!("{tool} not found"));
+}
+
+/// Records that `test` was skipped for `reason` (a missing tool, a permission this machine
+/// does not grant): prints `skipped: <reason>` and adds a line to `cargo xtask test`'s summary.
+pub fn skip_because(test: &str, reason: &str) {
+    let line = format!("{test}: skipped: {reason}");
     eprintln!("{line}");
     if let Some(log) = std::env::var_os("E2E_SKIP_LOG") {
         if let Ok(mut file) = std::fs::OpenOptions::new()

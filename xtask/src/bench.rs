@@ -130,6 +130,77 @@ t.join()
 print('frames=%d bytes=%d seconds=%.6f' % (frames, total, time.perf_counter() - start))
 "#;
 
+/// The Python side of the struct benchmark: a precompiled `struct.Struct`, timed with
+/// `timeit` (which keeps Python's own loop overhead as small as it can be).
+const PY_STRUCT: &str = r#"
+import struct, sys, timeit
+fmt, values, n = sys.argv[1], eval('(' + sys.argv[2] + ',)'), int(sys.argv[3])
+s = struct.Struct(fmt)
+packed = s.pack(*values)
+buf = bytearray(s.size)
+g = {'s': s, 'v': values, 'b': packed, 'buf': buf}
+pack = timeit.timeit('s.pack(*v)', globals=g, number=n)
+pack_into = timeit.timeit('s.pack_into(buf, 0, *v)', globals=g, number=n)
+unpack = timeit.timeit('s.unpack(b)', globals=g, number=n)
+print('ops=%d pack=%.6f pack_into=%.6f unpack=%.6f' % (n, pack, pack_into, unpack))
+"#;
+
+/// Formats measured: the course's header, and a mixed record.
+const STRUCT_CASES: &[(&str, &str)] = &[("=i", "100"), ("!IHhqd", "1,2,-3,4,0.5")];
+
+fn struct_table(
+    ours: &std::path::Path,
+    py: Option<&str>,
+    quick: bool,
+    report: &mut String,
+) -> Result<()> {
+    let count = if quick { 10_000 } else { 2_000_000 };
+    writeln!(report, "\nPython's `struct` in Rust (`framing::pystruct`) against CPython's precompiled `struct.Struct`, {count} calls each.\n")?;
+    writeln!(
+        report,
+        "| format | call | ours ns/call | CPython ns/call | speed-up (CPython time / ours) |"
+    )?;
+    writeln!(report, "|---|---|---|---|---|")?;
+    for (format, values) in STRUCT_CASES {
+        let args = [
+            "struct",
+            "--format",
+            format,
+            "--values",
+            values,
+            "--count",
+            &count.to_string(),
+        ];
+        let our = measure(Command::new(ours).args(args))?;
+        let peer = match py {
+            Some(python) => Some(measure(Command::new(python).args([
+                "-c",
+                PY_STRUCT,
+                format,
+                values,
+                &count.to_string(),
+            ]))?),
+            None => None,
+        };
+        for call in ["pack", "pack_into", "unpack"] {
+            let ns = |f: &Figures| -> Result<f64> { Ok(f.get(call)? / f.get("ops")? * 1e9) };
+            let o = ns(&our)?;
+            match &peer {
+                Some(p) => {
+                    let p = ns(p)?;
+                    writeln!(
+                        report,
+                        "| `{format}` | {call} | {o:.1} | {p:.1} | {:.1}x |",
+                        p / o.max(1e-12)
+                    )?
+                }
+                None => writeln!(report, "| `{format}` | {call} | {o:.1} | - | - |")?,
+            }
+        }
+    }
+    Ok(())
+}
+
 fn framing(quick: bool) -> Result<String> {
     eprintln!("building framing-bench (release)...");
     check(cargo().args([
@@ -158,7 +229,7 @@ fn framing(quick: bool) -> Result<String> {
     writeln!(report, "Frames through 127.0.0.1 (client thread -> server thread), `!I` header, buffered writes.\n")?;
     writeln!(
         report,
-        "| frame payload | ours frames/s | ours MB/s | Python frames/s | Python MB/s | ratio |"
+        "| frame payload | ours frames/s | ours MB/s | Python frames/s | Python MB/s | ratio (ours / Python) |"
     )?;
     writeln!(report, "|---|---|---|---|---|---|")?;
     for (size, count) in [(64usize, 300_000usize), (65_536, 20_000)] {
@@ -197,6 +268,7 @@ fn framing(quick: bool) -> Result<String> {
             )?,
         }
     }
+    struct_table(&ours, py, quick, &mut report)?;
     if py.is_none() {
         writeln!(
             report,

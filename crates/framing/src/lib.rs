@@ -7,6 +7,10 @@
 //!
 //! # Layout
 //!
+//! - [`pystruct`]: Python's `struct` module (`pack`, `unpack`, `calcsize`, `Struct`, ...),
+//!   compatible with CPython 3.11 byte for byte and error message for error message, so
+//!   Rust and the course's Python programs can talk to each other. The `pystruct` command
+//!   runs it from the shell (`pystruct unpack '<hd' 0100000000000000f83f` prints `(1, 1.5)`).
 //! - [`header`]: the length header, one integer written as a Python `struct` format.
 //! - [`frame`]: length-prefixed frames over any `Read`/`Write`, and an incremental
 //!   decoder that tells "not yet" from "invalid".
@@ -22,6 +26,7 @@ pub mod argv;
 pub mod frame;
 pub mod header;
 pub mod policy;
+pub mod pystruct;
 pub mod reply;
 pub mod runner;
 pub mod wire;

@@ -626,7 +626,7 @@ fn udp_and_tcp_checksums_match_python() {
         .stdout(Stdio::piped())
         .spawn();
     let Ok(mut child) = child else {
-        println!("skipped: python3 not found");
+        e2e::skip("wire_golden checksums against python3", "python3");
         return;
     };
     let mut stdin = child.stdin.take().expect("stdin is piped");

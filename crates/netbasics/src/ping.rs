@@ -608,7 +608,10 @@ mod tests {
                             io::ErrorKind::AddrNotAvailable | io::ErrorKind::Unsupported
                         ) =>
                 {
-                    eprintln!("skipped: no IPv6 loopback here ({source})");
+                    e2e::skip_because(
+                        "ping unit test ::1",
+                        &format!("no IPv6 loopback here ({source})"),
+                    );
                 }
                 Err(err) => panic!("{kind:?} socket to {target}: {err:?}"),
             }
@@ -628,7 +631,7 @@ mod tests {
     #[test]
     fn two_pingers_at_once_get_their_own_replies() {
         let (Ok(mut a), Ok(mut b)) = (Pinger::open(LOOPBACK_V4), Pinger::open(LOOPBACK_V4)) else {
-            eprintln!("skipped: ICMP sockets not permitted here");
+            e2e::skip_because("ping unit test", "ICMP sockets are not permitted here");
             return;
         };
         assert_ne!(a.ident, b.ident);
@@ -641,7 +644,7 @@ mod tests {
     #[test]
     fn too_large_payload_is_refused_before_sending() {
         let Ok(mut pinger) = Pinger::open(LOOPBACK_V4) else {
-            eprintln!("skipped: ICMP sockets not permitted here");
+            e2e::skip_because("ping unit test", "ICMP sockets are not permitted here");
             return;
         };
         let err = pinger.ping(1, 65_508, TIMEOUT).expect_err("too large");
@@ -658,7 +661,7 @@ mod tests {
     #[test]
     fn the_largest_payload_goes_through_loopback() {
         let Ok(mut pinger) = Pinger::open(LOOPBACK_V4) else {
-            eprintln!("skipped: ICMP sockets not permitted here");
+            e2e::skip_because("ping unit test", "ICMP sockets are not permitted here");
             return;
         };
         let reply = pinger
@@ -670,7 +673,7 @@ mod tests {
     #[test]
     fn a_raw_socket_ignores_packets_that_are_not_our_reply() {
         let Ok(pinger) = Pinger::open_kind(LOOPBACK_V4, SocketKind::Raw) else {
-            eprintln!("skipped: raw sockets not permitted here");
+            e2e::skip_because("ping unit test", "raw ICMP sockets are not permitted here");
             return;
         };
         let request = EchoRepr {

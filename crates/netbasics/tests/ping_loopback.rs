@@ -33,7 +33,7 @@ fn ping_127_0_0_1_once() {
         Ok(pinger) => pinger,
         Err(err @ PingError::NotPermitted) => {
             assert_helpful_not_permitted(&err);
-            eprintln!("skipped: {err}");
+            e2e::skip_because("ping_loopback", "ICMP sockets are not permitted here");
             return;
         }
         Err(err) => panic!("opening an ICMP socket for 127.0.0.1: {err:?}"),
@@ -66,7 +66,7 @@ fn ping_ipv6_loopback_once() {
         Ok(pinger) => pinger,
         Err(err @ PingError::NotPermitted) => {
             assert_helpful_not_permitted(&err);
-            eprintln!("skipped: {err}");
+            e2e::skip_because("ping_loopback", "ICMP sockets are not permitted here");
             return;
         }
         // A machine with IPv6 switched off has no ::1.
@@ -76,7 +76,10 @@ fn ping_ipv6_loopback_once() {
                 io::ErrorKind::AddrNotAvailable | io::ErrorKind::Unsupported
             ) =>
         {
-            eprintln!("skipped: no IPv6 loopback here ({source})");
+            e2e::skip_because(
+                "ping_loopback ::1",
+                &format!("no IPv6 loopback here ({source})"),
+            );
             return;
         }
         Err(err) => panic!("opening an ICMPv6 socket for ::1: {err:?}"),
@@ -96,11 +99,17 @@ fn datagram_socket_works_or_explains_itself() {
         }
         Err(err @ PingError::NotPermitted) => {
             assert_helpful_not_permitted(&err);
-            eprintln!("skipped: {err}");
+            e2e::skip_because(
+                "ping_loopback datagram socket",
+                "unprivileged ICMP sockets are not permitted (net.ipv4.ping_group_range)",
+            );
         }
         // Systems without ICMP datagram sockets (Windows) say "not supported".
         Err(PingError::Io { source, .. }) if !cfg!(target_os = "linux") => {
-            eprintln!("skipped: no ICMP datagram sockets here ({source})");
+            e2e::skip_because(
+                "ping_loopback datagram socket",
+                &format!("no ICMP datagram sockets here ({source})"),
+            );
         }
         Err(err) => panic!("opening an ICMP datagram socket: {err:?}"),
     }

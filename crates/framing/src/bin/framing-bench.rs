@@ -3,7 +3,11 @@
 //! `framing-bench frames --size 64 --count 200000` sends `count` frames of `size` bytes
 //! from a client thread to a server thread over 127.0.0.1 and prints one line:
 //! `frames=N bytes=B seconds=S`. The harness runs the same exchange written in Python and
-//! compares. Build it with `--release`: a debug build measures the compiler, not the lesson.
+//! compares.
+//!
+//! `framing-bench struct --format '!IHhqd' --values 1,2,3,4,0.5 --count 1000000` times a
+//! precompiled [`Struct`](framing::pystruct::Struct)'s `pack`, `pack_into` and `unpack`,
+//! the calls CPython's `struct.Struct` offers too. Build it with `--release`: a debug build measures the compiler, not the lesson.
 
 use anyhow::{bail, Context, Result};
 use framing::frame::{Codec, FrameReader};
@@ -30,9 +34,22 @@ fn run() -> Result<()> {
             .parse()
             .with_context(|| format!("{name} must be a number"))
     };
+    let text = |name: &str| -> Result<&str> {
+        let at = args
+            .iter()
+            .position(|a| a == name)
+            .with_context(|| format!("missing {name}"))?;
+        args.get(at + 1)
+            .map(String::as_str)
+            .with_context(|| format!("{name} needs a value"))
+    };
     match args.first().map(String::as_str) {
         Some("frames") => frames(value("--size")?, value("--count")?),
-        _ => bail!("usage: framing-bench frames --size BYTES --count N"),
+        Some("struct") => structs(text("--format")?, text("--values")?, value("--count")?),
+        _ => bail!(
+            "usage: framing-bench frames --size BYTES --count N\n       \
+             framing-bench struct --format FMT --values V1,V2,... --count N"
+        ),
     }
 }
 
@@ -71,5 +88,39 @@ fn frames(size: usize, count: usize) -> Result<()> {
         bail!("received {frames} frames, sent {count}");
     }
     println!("frames={frames} bytes={bytes} seconds={seconds:.6}");
+    Ok(())
+}
+
+/// `count` calls each of `pack`, `pack_into` and `unpack` on a precompiled `Struct`.
+fn structs(format: &str, values: &str, count: usize) -> Result<()> {
+    use framing::pystruct::{literal::parse_literal, Struct};
+    use std::hint::black_box;
+    let s = Struct::new(format)?;
+    let values = values
+        .split(',')
+        .map(|v| parse_literal(v.trim()).map_err(|e| anyhow::anyhow!("{e}")))
+        .collect::<Result<Vec<_>>>()?;
+    let packed = s.pack(&values)?;
+    let time = |f: &mut dyn FnMut() -> Result<()>| -> Result<f64> {
+        let start = Instant::now();
+        for _ in 0..count {
+            f()?;
+        }
+        Ok(start.elapsed().as_secs_f64())
+    };
+    let pack = time(&mut || {
+        black_box(s.pack(black_box(&values))?);
+        Ok(())
+    })?;
+    let mut buf = vec![0u8; s.size()];
+    let pack_into = time(&mut || {
+        s.pack_into(black_box(&mut buf), 0, black_box(&values))?;
+        Ok(())
+    })?;
+    let unpack = time(&mut || {
+        black_box(s.unpack(black_box(&packed))?);
+        Ok(())
+    })?;
+    println!("ops={count} pack={pack:.6} pack_into={pack_into:.6} unpack={unpack:.6}");
     Ok(())
 }
