@@ -171,6 +171,21 @@ const FRAMING: &[Step] = &[
         "sticky-demo",
         &[],
     ),
+    step(
+        "The course's header, struct.pack('i', 5): four bytes, least significant first on a PC.",
+        "pystruct",
+        &["pack", "=i", "5"],
+    ),
+    step(
+        "Native alignment: a char then an int takes 8 bytes, not 5 (3 bytes of padding).",
+        "pystruct",
+        &["calcsize", "@ci"],
+    ),
+    step(
+        "Why lengths are checked before allocating: 'GET ' read as a length header is over a gigabyte.",
+        "pystruct",
+        &["unpack", "!I", "47455420"],
+    ),
     conversation(
         "The remote-command lesson, made safe: allow-listed commands, no shell, framed replies (the server's log is on stderr).",
         ("cmd-server", &["--port", "0"]),
@@ -290,7 +305,9 @@ fn start_server(program: &str, args: &[&str]) -> Result<(std::process::Child, St
 fn quoted(args: &[&str]) -> String {
     args.iter()
         .map(|a| {
-            if a.is_empty() || a.contains(|c: char| c.is_whitespace() || "'\"$\\".contains(c)) {
+            if a.is_empty()
+                || a.contains(|c: char| c.is_whitespace() || "'\"$\\!*?()<>&;|~#`".contains(c))
+            {
                 format!("'{}'", a.replace('\'', r"'\''"))
             } else {
                 (*a).to_string()
