@@ -69,14 +69,14 @@ pub enum ReplyError {
 }
 
 impl Reply {
-    /// A refusal, with the reason in stderr.
+    /// A refusal, with the reason as one line of stderr.
     pub fn refused(reason: &str) -> Reply {
         Reply {
             kind: Kind::Refused,
             code: 0,
             truncated: false,
             stdout: Vec::new(),
-            stderr: reason.as_bytes().to_vec(),
+            stderr: format!("{reason}\n").into_bytes(),
         }
     }
 

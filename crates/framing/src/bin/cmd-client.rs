@@ -10,7 +10,7 @@ use anyhow::{bail, Context, Result};
 use clap::Parser;
 use framing::frame::{Codec, FrameReader};
 use framing::header::LengthHeader;
-use framing::reply::{Kind, Reply};
+use framing::reply::Reply;
 use netbasics::text::{decode, Encoding};
 use std::io::{BufRead, IsTerminal, Write};
 use std::net::TcpStream;
@@ -21,7 +21,7 @@ const MAX_REPLY: usize = 64 * 1024 * 1024;
 
 /// Send commands to cmd-server and print their output.
 #[derive(Parser)]
-#[command(name = "cmd-client", version, about)]
+#[command(name = "cmd-client", version)]
 struct Args {
     /// The server, as HOST:PORT (`127.0.0.1:9904`, `[::1]:9904`, `localhost:9904`).
     server: String,
@@ -122,11 +122,12 @@ impl Client {
         }
         let reply = Reply::decode(&payload).context("decoding the reply")?;
         print!("{}", decode(&reply.stdout, self.encoding).text);
+        // Output cut mid-line: end the line, so the note below starts on its own.
+        if reply.truncated && !reply.stdout.is_empty() && !reply.stdout.ends_with(b"\n") {
+            println!();
+        }
         std::io::stdout().flush()?;
         eprint!("{}", decode(&reply.stderr, self.encoding).text);
-        if reply.kind == Kind::Refused && !reply.stderr.ends_with(b"\n") {
-            eprintln!();
-        }
         if !reply.success() {
             self.all_ok = false;
             eprintln!("[{command}: {}]", reply.describe());

@@ -39,7 +39,7 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(15);
 
 /// Run allow-listed commands for clients, with framed replies.
 #[derive(Parser)]
-#[command(name = "cmd-server", version, about)]
+#[command(name = "cmd-server", version)]
 struct Args {
     /// The address to listen on (127.0.0.1: only this machine can connect).
     #[arg(long, default_value = "127.0.0.1")]

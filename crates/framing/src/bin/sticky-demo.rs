@@ -22,7 +22,7 @@ use std::thread;
 
 /// Show sticky packets on loopback, then fix them with length-prefixed frames.
 #[derive(Parser)]
-#[command(name = "sticky-demo", version, about)]
+#[command(name = "sticky-demo", version)]
 struct Args {
     /// The frame header for scene 3, a Python struct format (=i is the course's 'i').
     #[arg(long, default_value = "!I")]
