@@ -120,6 +120,9 @@ impl Codec {
     /// assert_eq!(frame, b"\x00\x00\x00\x05hello");
     /// ```
     pub fn encode(&self, payload: &[u8]) -> Result<Vec<u8>, FrameError> {
+        if payload.len() as u64 > self.header.max_len() {
+            return Err(self.payload_too_long(payload.len()));
+        }
         let mut frame = vec![0; self.header.size() + payload.len()];
         self.header
             .encode(payload.len() as u64, &mut frame[..self.header.size()])
@@ -270,7 +273,9 @@ pub fn check(codec: &Codec, buf: &[u8]) -> Result<Status, FrameError> {
             needed: size - buf.len(),
         });
     }
-    let frame_len = size + codec.check_len(&buf[..size])?;
+    // check_len bounded the length by max_len; saturating keeps a limit near usize::MAX
+    // from overflowing here.
+    let frame_len = size.saturating_add(codec.check_len(&buf[..size])?);
     if buf.len() < frame_len {
         Ok(Status::Partial {
             needed: frame_len - buf.len(),
@@ -298,6 +303,9 @@ pub struct FrameReader<R> {
     buffer: Vec<u8>,
     start: usize,
     end: usize,
+    /// A large frame being read straight into its own buffer (payload, bytes filled), so
+    /// its bytes are copied once, from the kernel; kept here so an interrupted read resumes.
+    large: Option<(Vec<u8>, usize)>,
 }
 
 /// The least room offered to each read of the stream.
@@ -312,6 +320,7 @@ impl<R: Read> FrameReader<R> {
             buffer: vec![0; READ_CHUNK],
             start: 0,
             end: 0,
+            large: None,
         }
     }
 
@@ -329,6 +338,9 @@ impl<R: Read> FrameReader<R> {
     /// assert!(reader.read_frame().unwrap().is_none());
     /// ```
     pub fn read_frame(&mut self) -> Result<Option<Vec<u8>>, FrameError> {
+        if self.large.is_some() {
+            return self.finish_large().map(Some);
+        }
         loop {
             // 1. check: is a whole frame buffered?
             let pending = &self.buffer[self.start..self.end];
@@ -342,12 +354,18 @@ impl<R: Read> FrameReader<R> {
                     }
                     return Ok(Some(frame));
                 }
-                // A large frame whose header has arrived: read the rest straight into
-                // its own buffer (one copy from the kernel, none through ours).
+                // A large frame whose header has arrived: give it its own buffer and
+                // read the rest straight into it.
                 Status::Partial { needed }
                     if pending.len() >= self.codec.header.size() && needed > READ_CHUNK =>
                 {
-                    return self.read_large(pending.len() + needed).map(Some);
+                    let have = &pending[self.codec.header.size()..];
+                    // Safe to allocate: `check` bounded the length by the codec's limit.
+                    let mut payload = vec![0; have.len() + needed];
+                    payload[..have.len()].copy_from_slice(have);
+                    self.large = Some((payload, have.len()));
+                    (self.start, self.end) = (0, 0);
+                    return self.finish_large().map(Some);
                 }
                 // 3. not yet: read more, or report how the stream ended.
                 Status::Partial { needed } => {
@@ -367,27 +385,38 @@ impl<R: Read> FrameReader<R> {
         }
     }
 
-    /// Finishes a frame of `frame_len` bytes (header included) whose start is buffered.
-    fn read_large(&mut self, frame_len: usize) -> Result<Vec<u8>, FrameError> {
-        let size = self.codec.header.size();
-        let have = &self.buffer[self.start + size..self.end];
-        // Safe to allocate: `check` bounded `frame_len` by the codec's limit.
-        let mut frame = vec![0; frame_len - size];
-        frame[..have.len()].copy_from_slice(have);
-        let got = have.len();
-        (self.start, self.end) = (0, 0);
-        let more = read_full(&mut self.reader, &mut frame[got..])?;
-        if got + more < frame.len() {
-            return Err(FrameError::Truncated {
-                got: size + got + more,
-                expected: frame_len,
-            });
+    /// Reads the rest of the large frame in `self.large`. On an error (`WouldBlock`,
+    /// `TimedOut`) the partial frame stays, and the next call resumes it.
+    fn finish_large(&mut self) -> Result<Vec<u8>, FrameError> {
+        let Some((payload, filled)) = self.large.as_mut() else {
+            unreachable!("finish_large is called only with a large frame pending");
+        };
+        while *filled < payload.len() {
+            match self.reader.read(&mut payload[*filled..]) {
+                Ok(0) => {
+                    let size = self.codec.header.size();
+                    let err = FrameError::Truncated {
+                        got: size + *filled,
+                        expected: size + payload.len(),
+                    };
+                    self.large = None;
+                    return Err(err);
+                }
+                Ok(n) => *filled += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e.into()),
+            }
         }
-        Ok(frame)
+        let (payload, _) = self.large.take().unwrap_or_default();
+        Ok(payload)
     }
 
     /// Reads once from the stream into room for at least `needed` more bytes; returns the
     /// count. `needed` is bounded: `check` refused any header beyond the codec's limit.
+    ///
+    /// Nothing buffered is dropped before its frame is complete, so an error such as
+    /// `WouldBlock` (a non-blocking socket) or `TimedOut` (a read timeout) can be retried:
+    /// the next `read_frame` carries on where this one stopped.
     fn fill(&mut self, needed: usize) -> Result<usize, FrameError> {
         let want = needed.max(READ_CHUNK);
         if self.buffer.len() - self.end < want {
@@ -412,7 +441,7 @@ impl<R: Read> FrameReader<R> {
 
     /// The bytes buffered but not yet returned as frames.
     pub fn buffered(&self) -> usize {
-        self.end - self.start
+        self.end - self.start + self.large.as_ref().map_or(0, |(_, filled)| *filled)
     }
 
     /// The buffer's size: bounded by the largest frame plus one read chunk.
@@ -519,7 +548,48 @@ mod tests {
         }
     }
 
+    /// A reader that fails with `WouldBlock` before every other read, like a
+    /// non-blocking socket with nothing to read yet.
+    struct Stuttering {
+        inner: Pieces,
+        block: bool,
+    }
+
+    impl Read for Stuttering {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            self.block = !self.block;
+            if self.block {
+                return Err(io::ErrorKind::WouldBlock.into());
+            }
+            self.inner.read(buf)
+        }
+    }
+
     proptest! {
+        #[test]
+        fn would_block_loses_nothing(
+            payloads in prop::collection::vec(prop::collection::vec(any::<u8>(), 0..30_000), 1..5),
+            cuts in prop::collection::vec(1usize..9000, 0..40),
+        ) {
+            let c = codec("!I", 40_000);
+            let mut wire = Vec::new();
+            for p in &payloads {
+                c.write_frame(&mut wire, p).unwrap();
+            }
+            let inner = Pieces { data: wire, cuts, pos: 0 };
+            let mut reader = FrameReader::new(Stuttering { inner, block: false }, c);
+            let mut got = Vec::new();
+            loop {
+                match reader.read_frame() {
+                    Ok(Some(frame)) => got.push(frame),
+                    Ok(None) => break,
+                    Err(FrameError::Io(e)) if e.kind() == io::ErrorKind::WouldBlock => continue,
+                    Err(e) => panic!("{e}"),
+                }
+            }
+            prop_assert_eq!(got, payloads);
+        }
+
         #[test]
         fn any_split_of_a_stream_yields_the_same_frames(
             payloads in prop::collection::vec(prop::collection::vec(any::<u8>(), 0..300), 0..20),

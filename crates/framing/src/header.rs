@@ -180,7 +180,8 @@ impl LengthHeader {
         Some(())
     }
 
-    /// Reads a length from exactly [`size`](Self::size) bytes. A signed header holding a
+    /// Reads a length from exactly [`size`](Self::size) bytes (only the first `size` bytes
+    /// of `bytes` are read; callers pass exactly that many). A signed header holding a
     /// negative number gives `Err(value)`: a peer sent nonsense (or garbage was read as a
     /// header).
     ///

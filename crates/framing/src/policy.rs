@@ -10,13 +10,13 @@
 //! | `uname` | options only | prints system facts |
 //! | `seq` | numbers and `-s`/`-w` | output is bounded by the server's output limit |
 //! | `date` | `+FORMAT`, `-u`, `-R`, `-I...` | `date -s` would set the clock as root |
-//! | `ls` | options and relative paths without `..` | the server's working directory only |
+//! | `ls` | options (not `-L`/`-H`) and paths that stay inside, symlinks followed | the server's working directory only |
 //! | `pwd`, `whoami`, `hostname` | none | prints one fact |
 //!
 //! A teacher can add programs with `cmd-server --allow NAME` (their arguments are then not
 //! checked: allow only what is safe with any arguments).
 
-use std::path::{Component, Path};
+use std::path::{Component, Path, PathBuf};
 
 /// A refused command, with the reason shown to the client.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -28,6 +28,8 @@ pub struct Refused(pub String);
 pub struct Policy {
     /// Programs added by the operator, allowed with any arguments.
     extra: Vec<String>,
+    /// The directory commands run in: `ls` paths must resolve inside it.
+    root: Option<PathBuf>,
 }
 
 /// The programs allowed by default (see the module docs for their argument rules).
@@ -44,7 +46,14 @@ impl Default for Policy {
 impl Policy {
     /// The default allow-list plus `extra` programs (allowed with any arguments).
     pub fn new(extra: Vec<String>) -> Policy {
-        Policy { extra }
+        Policy { extra, root: None }
+    }
+
+    /// Checks `ls` paths against where they really lead from `dir` (symlinks followed),
+    /// not only against their text. A server should always set this.
+    pub fn inside(mut self, dir: &Path) -> Policy {
+        self.root = dir.canonicalize().ok().or_else(|| Some(dir.to_path_buf()));
+        self
     }
 
     /// Every allowed program name.
@@ -111,15 +120,27 @@ impl Policy {
                     None => Ok(()),
                 }
             }
-            "ls" => match args
-                .iter()
-                .find(|a| !a.starts_with('-') && !stays_inside(a))
-            {
-                Some(a) => refuse(format!(
-                    "path {a:?} not allowed (only relative paths inside the server's directory)"
-                )),
-                None => Ok(()),
-            },
+            "ls" => {
+                // Options that make ls follow symlinks could list what they point to.
+                let follows = |a: &str| {
+                    a.starts_with("--dereference")
+                        || (a.starts_with('-')
+                            && !a.starts_with("--")
+                            && (a.contains('L') || a.contains('H')))
+                };
+                if let Some(a) = args.iter().find(|a| follows(a)) {
+                    return refuse(format!("option {a:?} not allowed (it follows symlinks)"));
+                }
+                match args
+                    .iter()
+                    .find(|a| !a.starts_with('-') && !self.stays_inside(a))
+                {
+                    Some(a) => refuse(format!(
+                        "path {a:?} not allowed (only paths inside the server's directory)"
+                    )),
+                    None => Ok(()),
+                }
+            }
             "pwd" | "whoami" | "hostname" => match args.first() {
                 Some(a) => refuse(format!("takes no arguments (got {a:?})")),
                 None => Ok(()),
@@ -132,11 +153,25 @@ impl Policy {
     }
 }
 
-/// Whether `path` is relative and never climbs out with `..`.
-fn stays_inside(path: &str) -> bool {
-    Path::new(path)
-        .components()
-        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+impl Policy {
+    /// Whether `path` is relative, never climbs out with `..`, and (with a root set)
+    /// really leads inside the root once symlinks are followed.
+    fn stays_inside(&self, path: &str) -> bool {
+        let plain = Path::new(path)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+        let Some(root) = &self.root else {
+            return plain;
+        };
+        // A path that does not exist yet is judged by its nearest existing ancestor
+        // (ls will report it missing).
+        let full = root.join(path);
+        let real = full
+            .ancestors()
+            .find_map(|p| p.canonicalize().ok())
+            .unwrap_or_default();
+        plain && real.starts_with(root)
+    }
 }
 
 #[cfg(test)]
@@ -178,6 +213,25 @@ mod tests {
         ] {
             assert!(check(bad).is_err(), "{bad}");
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_out_of_the_directory_are_refused() {
+        let dir = std::env::temp_dir().join(format!("policy-test-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("sub")).unwrap();
+        let _ = std::fs::remove_file(dir.join("rootlink"));
+        std::os::unix::fs::symlink("/", dir.join("rootlink")).unwrap();
+        let policy = Policy::default().inside(&dir);
+        let check = |line: &str| policy.check(&crate::argv::split(line).unwrap());
+        assert!(check("ls sub").is_ok());
+        assert!(check("ls missing-file").is_ok());
+        assert!(check("ls rootlink/").is_err());
+        assert!(check("ls rootlink/etc").is_err());
+        assert!(check("ls -L").is_err());
+        assert!(check("ls -lH sub").is_err());
+        assert!(check("ls --dereference sub").is_err());
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

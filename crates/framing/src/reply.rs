@@ -169,6 +169,10 @@ impl Reply {
         };
         match self.kind {
             Kind::Exited => format!("exit status {}{cut}", self.code),
+            // 13 is SIGPIPE: the server closed the pipe at its output limit.
+            Kind::Signalled if self.truncated && self.code == 13 => {
+                "stopped when its output reached the server's limit".to_string()
+            }
             Kind::Signalled => format!("killed by signal {}{cut}", self.code),
             Kind::TimedOut => format!("killed at the server's time limit{cut}"),
             Kind::NotStarted => "could not be started".to_string(),
@@ -192,7 +196,7 @@ mod tests {
             Reply::decode(&bytes),
             Err(ReplyError::BadLength {
                 stdout: 50,
-                left: 2
+                left: 3
             })
         ));
     }

@@ -2,8 +2,11 @@
 //!
 //! The course's server reads `ret.stdout.read()` then `ret.stderr.read()`: a command that
 //! fills the stderr pipe while the server waits on stdout blocks both forever. Here both
-//! pipes are drained at once by two threads, each keeping at most `max_output` bytes, and
-//! a command still running after `timeout` is killed.
+//! pipes are drained at once by two threads, each keeping at most `max_output` bytes.
+//! When a pipe has given that much, it is closed: a command that would print forever
+//! (`seq inf`) gets SIGPIPE and ends at once. A command still running after `timeout` is
+//! killed together with any processes it started (its process group), so no grandchild
+//! keeps a pipe open and the server waiting.
 
 use std::io::Read;
 use std::process::{Child, Command, Stdio};
@@ -68,13 +71,17 @@ pub fn run(argv: &[String], dir: &std::path::Path, limits: Limits) -> Output {
     let Some((program, args)) = argv.split_first() else {
         return not_started("empty command".into());
     };
-    let child = Command::new(program)
+    let mut command = Command::new(program);
+    command
         .args(args)
         .current_dir(dir)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn();
+        .stderr(Stdio::piped());
+    // Its own process group, so the timeout can stop everything it started.
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let child = command.spawn();
     let mut child = match child {
         Ok(child) => child,
         Err(e) => return not_started(format!("{program}: {e}")),
@@ -104,8 +111,8 @@ fn not_started(why: String) -> Output {
     }
 }
 
-/// Reads a pipe to its end on a thread, keeping at most `max` bytes (and reading on, so
-/// the command never blocks on a full pipe).
+/// Reads a pipe on a thread until it ends or has given more than `max` bytes; the command
+/// never blocks on a full pipe.
 fn drain<R: Read + Send + 'static>(
     mut pipe: R,
     max: usize,
@@ -120,7 +127,12 @@ fn drain<R: Read + Send + 'static>(
                 Ok(n) => {
                     let room = max - kept.len();
                     kept.extend_from_slice(&buf[..n.min(room)]);
-                    cut |= n > room;
+                    if n > room {
+                        // Enough: closing the pipe (dropping it) ends a command that
+                        // would go on printing.
+                        cut = true;
+                        break;
+                    }
                 }
             }
         }
@@ -131,12 +143,15 @@ fn drain<R: Read + Send + 'static>(
 /// Waits for the child, killing it at the deadline. std has no wait-with-timeout, so this
 /// polls `try_wait` every few milliseconds: simple, and cheap next to starting a process.
 fn wait(child: &mut Child, timeout: Duration) -> Outcome {
-    let deadline = Instant::now() + timeout;
+    // A timeout too large to add means "no deadline" in practice.
+    let deadline = Instant::now()
+        .checked_add(timeout)
+        .unwrap_or_else(|| Instant::now() + Duration::from_secs(365 * 24 * 3600));
     loop {
         match child.try_wait() {
             Ok(Some(status)) => return status_outcome(status),
             Ok(None) if Instant::now() >= deadline => {
-                let _ = child.kill();
+                kill_group(child);
                 let _ = child.wait();
                 return Outcome::TimedOut;
             }
@@ -144,6 +159,20 @@ fn wait(child: &mut Child, timeout: Duration) -> Outcome {
             Err(e) => return Outcome::NotStarted(format!("waiting for the command: {e}")),
         }
     }
+}
+
+/// Kills the command and every process in its group.
+fn kill_group(child: &mut Child) {
+    #[cfg(unix)]
+    {
+        use nix::sys::signal::{killpg, Signal};
+        use nix::unistd::Pid;
+        // The group's id is the child's pid (process_group(0) above).
+        if let Ok(pid) = i32::try_from(child.id()) {
+            let _ = killpg(Pid::from_raw(pid), Signal::SIGKILL);
+        }
+    }
+    let _ = child.kill();
 }
 
 fn status_outcome(status: std::process::ExitStatus) -> Outcome {
@@ -176,7 +205,12 @@ mod tests {
         };
         // seq prints ~590 KB: far more than a pipe holds; it must still finish.
         let out = run(&argv(&["seq", "1", "100000"]), ".".as_ref(), limits);
-        assert_eq!(out.outcome, Outcome::Exited(0));
+        // seq ends by SIGPIPE when the pipe closes (or exits, if it was done already).
+        assert!(
+            matches!(out.outcome, Outcome::Exited(_) | Outcome::Signalled(_)),
+            "{:?}",
+            out.outcome
+        );
         assert_eq!(out.stdout.len(), 100);
         assert!(out.truncated);
     }
@@ -202,6 +236,38 @@ mod tests {
 #[cfg(test)]
 mod timeout_tests {
     use super::*;
+
+    #[test]
+    fn endless_output_stops_at_the_limit() {
+        let limits = Limits {
+            max_output: 1000,
+            timeout: Duration::from_secs(3600),
+        };
+        // Without closing the pipe this would run until the one-hour timeout.
+        let out = run(&["seq".into(), "inf".into()], ".".as_ref(), limits);
+        assert_eq!(out.stdout.len(), 1000);
+        assert!(out.truncated);
+        assert_ne!(out.outcome, Outcome::TimedOut);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_timeout_kills_grandchildren_too() {
+        let limits = Limits {
+            max_output: 100,
+            timeout: Duration::ZERO,
+        };
+        // sh starts sleep, which inherits the pipes: killing only sh would leave the
+        // reader threads waiting 30 s for sleep.
+        let argv = ["sh".into(), "-c".into(), "sleep 30; echo done".into()];
+        let start = std::time::Instant::now();
+        let out = run(&argv, ".".as_ref(), limits);
+        assert_eq!(out.outcome, Outcome::TimedOut);
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "waited for the grandchild"
+        );
+    }
 
     #[test]
     fn a_command_past_its_deadline_is_killed() {

@@ -56,11 +56,12 @@ struct Args {
     /// Also allow this program, with any arguments (repeatable). Allow only safe ones.
     #[arg(long = "allow", value_name = "PROGRAM")]
     allow: Vec<String>,
-    /// The most bytes kept from each of a command's stdout and stderr.
-    #[arg(long, default_value_t = 1024 * 1024)]
-    max_output: usize,
-    /// How many seconds a command may run before it is killed.
-    #[arg(long, default_value_t = 10)]
+    /// The most bytes kept from each of a command's stdout and stderr (at most 16 MiB).
+    #[arg(long, default_value_t = 1024 * 1024,
+          value_parser = clap::value_parser!(u64).range(1..=16 * 1024 * 1024))]
+    max_output: u64,
+    /// How many seconds a command may run before it is killed (at most an hour).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
     timeout: u64,
     /// How many clients may be connected at once; more are turned away.
     #[arg(long, default_value_t = 32)]
@@ -96,6 +97,18 @@ fn main() {
 fn run(args: Args) -> Result<()> {
     let default_header = if args.classic { "=i" } else { "!I" };
     let header = LengthHeader::parse(args.header.as_deref().unwrap_or(default_header))?;
+    // A reply carries up to two outputs and its 10-byte header: the length header must be
+    // able to say how long that is, or replies could not be sent.
+    let max_output = usize::try_from(args.max_output).context("--max-output is too large")?;
+    let largest_reply = 2 * args.max_output + framing::reply::REPLY_HEADER_LEN as u64;
+    if largest_reply > header.max_len() {
+        anyhow::bail!(
+            "--max-output {} needs replies of up to {largest_reply} bytes, more than a {header} \
+             header can announce ({}): lower --max-output or use a larger header",
+            args.max_output,
+            header.max_len()
+        );
+    }
     let dir = match args.dir {
         Some(dir) => dir,
         None => std::env::current_dir().context("finding the current directory")?,
@@ -103,9 +116,9 @@ fn run(args: Args) -> Result<()> {
     let shared = Arc::new(Shared {
         classic: args.classic,
         codec: Codec::new(header, MAX_REQUEST),
-        policy: Policy::new(args.allow),
+        policy: Policy::new(args.allow).inside(&dir),
         limits: Limits {
-            max_output: args.max_output,
+            max_output,
             timeout: Duration::from_secs(args.timeout),
         },
         dir,
@@ -153,19 +166,27 @@ fn run(args: Args) -> Result<()> {
             continue;
         }
         shared.active.fetch_add(1, Ordering::SeqCst);
-        let shared = Arc::clone(&shared);
-        std::thread::spawn(move || {
+        let guard = ActiveGuard(Arc::clone(&shared));
+        let spawned = std::thread::Builder::new().spawn(move || {
+            // The guard gives the slot back when the thread ends, even by a panic.
+            let shared = &guard.0;
             if !shared.quiet {
                 eprintln!("[{peer}] connected");
             }
-            if let Err(e) = serve(stream, &shared, peer) {
-                eprintln!("[{peer}] error: {e:#}");
-            } else if !shared.quiet {
-                eprintln!("[{peer}] closed");
+            match serve(stream, shared, peer) {
+                Err(e) => eprintln!("[{peer}] error: {e:#}"),
+                Ok(()) if !shared.quiet => eprintln!("[{peer}] closed"),
+                Ok(()) => {}
             }
-            shared.active.fetch_sub(1, Ordering::SeqCst);
         });
+        if let Err(e) = spawned {
+            // Out of threads: this client is dropped (the guard went with the closure).
+            eprintln!("[{peer}] dropped: cannot start a thread: {e}");
+        }
     }
+    // No new connections from here on: the kernel refuses them instead of queueing
+    // them for a server that will never accept.
+    drop(listener);
 
     // Stopping: no new clients; give running commands a bounded time to finish.
     let deadline = Instant::now() + SHUTDOWN_GRACE;
@@ -179,13 +200,25 @@ fn run(args: Args) -> Result<()> {
     Ok(())
 }
 
+/// Counts a connection as active for as long as it lives.
+struct ActiveGuard(Arc<Shared>);
+
+impl Drop for ActiveGuard {
+    fn drop(&mut self) {
+        self.0.active.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// On Ctrl-C: mark the server as stopping and wake the blocked `accept` with a
 /// connection to ourselves (std offers no other way to interrupt it).
 fn install_ctrl_c(stopping: Arc<AtomicBool>, addr: SocketAddr) -> Result<()> {
-    let wake = if addr.ip().is_unspecified() {
-        SocketAddr::new(IpAddr::from([127, 0, 0, 1]), addr.port())
-    } else {
-        addr
+    // Bound to a wildcard (0.0.0.0 or ::): connect to the loopback of the same family.
+    let wake = match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => SocketAddr::from(([127, 0, 0, 1], addr.port())),
+        IpAddr::V6(ip) if ip.is_unspecified() => {
+            SocketAddr::new(IpAddr::from(std::net::Ipv6Addr::LOCALHOST), addr.port())
+        }
+        _ => addr,
     };
     ctrlc::set_handler(move || {
         stopping.store(true, Ordering::SeqCst);
@@ -277,9 +310,10 @@ fn execute(request: &[u8], shared: &Shared, peer: SocketAddr) -> Reply {
         },
     };
     if !shared.quiet {
+        // Escaped: a client must not be able to write fake log lines or terminal codes.
         eprintln!(
             "[{peer}] $ {} -> {}, {} + {} bytes",
-            String::from_utf8_lossy(request).trim(),
+            String::from_utf8_lossy(request).trim().escape_debug(),
             reply.describe(),
             reply.stdout.len(),
             reply.stderr.len()

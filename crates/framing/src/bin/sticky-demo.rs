@@ -27,9 +27,10 @@ struct Args {
     /// The frame header for scene 3, a Python struct format (=i is the course's 'i').
     #[arg(long, default_value = "!I")]
     header: String,
-    /// The size of the large message in scenes 2 and 3, in bytes.
-    #[arg(long, default_value_t = 1024 * 1024)]
-    big: usize,
+    /// The size of the large message in scenes 2 and 3, in bytes (at most 64 MiB).
+    #[arg(long, default_value_t = 1024 * 1024,
+          value_parser = clap::value_parser!(u64).range(1..=64 * 1024 * 1024))]
+    big: u64,
 }
 
 fn main() {
@@ -42,7 +43,16 @@ fn main() {
 
 fn run(args: &Args) -> Result<()> {
     let header = LengthHeader::parse(&args.header)?;
-    let codec = Codec::new(header, DEFAULT_MAX_LEN.max(args.big));
+    if args.big > header.max_len() {
+        anyhow::bail!(
+            "a {} header cannot announce {} bytes (at most {}): choose a smaller --big",
+            header,
+            args.big,
+            header.max_len()
+        );
+    }
+    let big = usize::try_from(args.big).context("--big is too large for this machine")?;
+    let codec = Codec::new(header, DEFAULT_MAX_LEN.max(big));
     // 1. socket + bind + listen, on a port the OS chooses (port 0).
     let listener = TcpListener::bind("127.0.0.1:0").context("binding 127.0.0.1:0")?;
     let addr = listener.local_addr()?;
@@ -50,13 +60,13 @@ fn run(args: &Args) -> Result<()> {
 
     println!("Scene 1: two send()s, one recv()");
     scene_two_sends(&listener)?;
-    println!("\nScene 2: one send() of {} bytes, many recv()s", args.big);
-    scene_one_big_send(&listener, args.big)?;
+    println!("\nScene 2: one send() of {} bytes, many recv()s", big);
+    scene_one_big_send(&listener, big)?;
     println!(
         "\nScene 3: the same messages as frames (header {})",
         codec.header()
     );
-    scene_frames(&listener, &codec, args.big)?;
+    scene_frames(&listener, &codec, big)?;
     Ok(())
 }
 
