@@ -2,8 +2,9 @@
 //!
 //! The course's server runs `subprocess.Popen(cmd, shell=True)`: whatever the client sends
 //! goes to `/bin/sh`, so `ls; rm -rf ~` runs both commands. Here the line is only split into
-//! words (respecting 'single' and "double" quotes and backslashes, as a shell would), and the
-//! first word names the program. `;`, `|`, `$(...)` and `>` are then ordinary characters:
+//! words, with 'single' and "double" quotes and backslashes much as a shell treats them
+//! (simplified: inside double quotes a backslash escapes any character), and the first word
+//! names the program. `;`, `|`, `$(...)` and `>` are then ordinary characters:
 //! `echo hi; rm -rf ~` prints `hi; rm -rf ~`.
 
 /// Why a command line could not be split.

@@ -257,6 +257,15 @@ fn serve_framed(stream: TcpStream, shared: &Shared, peer: SocketAddr) -> Result<
         let request = match reader.read_frame() {
             Ok(Some(request)) => request,
             Ok(None) => return Ok(()),
+            // A read timeout shows up as WouldBlock (Linux) or TimedOut (Windows).
+            Err(FrameError::Io(e))
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                anyhow::bail!("idle for {} s: hanging up", IDLE_TIMEOUT.as_secs())
+            }
             Err(FrameError::Io(e)) => return Err(e.into()),
             Err(e) => {
                 // A broken frame leaves no way to find the next one: explain, then hang up.
