@@ -16,7 +16,9 @@ pub fn exit_quietly_on_broken_pipe() {
             .downcast_ref::<String>()
             .map(String::as_str)
             .unwrap_or("");
-        if message.contains("Broken pipe") {
+        // Only std's own message for stdout: a server's handler that panics on a socket
+        // error (a client that vanished) must not end the whole program.
+        if message.starts_with("failed printing to stdout") && message.contains("Broken pipe") {
             std::process::exit(141);
         }
         default(info);
