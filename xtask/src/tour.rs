@@ -187,7 +187,7 @@ const FRAMING: &[Step] = &[
         &["unpack", "!I", "47455420"],
     ),
     conversation(
-        "The remote-command lesson, made safe: allow-listed commands, no shell, framed replies (the server's log is on stderr).",
+        "The remote-command lesson, made safe: allow-listed commands, no shell, framed replies (the server's log follows).",
         ("cmd-server", &["--port", "0"]),
         "cmd-client",
         &["{addr}", "echo hi; rm -rf /", "seq 1 3", "rm -rf /", "ls ../.."],
@@ -208,6 +208,28 @@ const LAYERS: &[Step] = &[
     ),
 ];
 
+/// Lesson 5: the TCP client and server; lesson 7: many clients.
+const TCP: &[Step] = &[
+    conversation(
+        "The 7-step server and the 5-step client: each message comes back (the server's log follows).",
+        ("tcp-echo-server", &["--port", "0"]),
+        "tcp-echo-client",
+        &["{addr}", "hello", "你好"],
+    ),
+    conversation(
+        "The course's socketserver example: replies in upper case.",
+        ("tcp-echo-server", &["--port", "0", "--upper"]),
+        "tcp-echo-client",
+        &["{addr}", "hello, itheima"],
+    ),
+    conversation(
+        "threaded-echo-server: a pool of 4 worker threads serves the clients (the server's log follows).",
+        ("threaded-echo-server", &["--port", "0", "--mode", "pool", "--workers", "4", "--upper"]),
+        "tcp-echo-client",
+        &["{addr}", "one", "two"],
+    ),
+];
+
 /// The lessons in course order.
 const LESSONS: &[(&str, &[Step])] = &[
     (
@@ -219,6 +241,10 @@ const LESSONS: &[(&str, &[Step])] = &[
         FRAMING,
     ),
     ("Lesson 4: layers and their headers (crate framing)", LAYERS),
+    (
+        "Lessons 5 and 7: TCP client and server, and many clients (crates tcp-echo, threaded-server)",
+        TCP,
+    ),
 ];
 
 pub fn run(args: &[String]) -> Result<()> {
@@ -276,6 +302,14 @@ fn show(step: &Step) -> Result<bool> {
     if let Some(mut child) = server {
         let _ = child.kill();
         let _ = child.wait();
+        // The server's log, printed after the exchange so the two never interleave.
+        let mut log = String::new();
+        if let Some(mut stderr) = child.stderr.take() {
+            let _ = std::io::Read::read_to_string(&mut stderr, &mut log);
+        }
+        for line in log.lines() {
+            println!("  server| {line}");
+        }
     }
     Ok(status?.success())
 }
@@ -285,6 +319,7 @@ fn start_server(program: &str, args: &[&str]) -> Result<(std::process::Child, St
     let mut child = Command::new(bin(program))
         .args(args)
         .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .with_context(|| format!("could not start {program}"))?;
     let mut line = String::new();

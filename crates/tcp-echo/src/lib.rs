@@ -1,0 +1,57 @@
+//! Lesson 5: the TCP client (5 steps) and the TCP server (7 steps), as an echo server
+//! and its client.
+//!
+//! The course builds both in Python, step by step:
+//!
+//! | step | client (客户端)           | server (服务端)                             |
+//! |------|---------------------------|---------------------------------------------|
+//! | 1    | `socket()`                | `socket()` (+ `SO_REUSEADDR`)               |
+//! | 2    | `connect((host, port))`   | `bind((host, port))`                        |
+//! | 3    | `send(data)`              | `listen(128)`                               |
+//! | 4    | `recv(1024)`              | `accept()`: a *new* socket for the client   |
+//! | 5    | `close()`                 | `recv(1024)` on the new socket              |
+//! | 6    |                           | `send(data)` on the new socket              |
+//! | 7    |                           | `close()` the new socket (and, at the end, the listening one) |
+//!
+//! The programs `tcp-echo-server` and `tcp-echo-client` follow those steps, and the
+//! comments in their code carry the same numbers. What they add to the course's version
+//! is what a server facing real clients needs: an echo of *bytes* (anything, not only
+//! valid text), replies read in a loop because TCP has no message boundaries, timeouts
+//! for clients that go silent or stop reading, a clean stop on Ctrl-C, and text shown in
+//! any encoding without ever crashing on bytes that are not text.
+//!
+//! This server serves **one client at a time**, as the course's does. While it serves
+//! one, a second client's `connect` still succeeds (the kernel completes the handshake
+//! and queues the connection in the `listen` backlog), but it gets no answer until the
+//! first client leaves. Serving many clients at once is the next lesson's subject: the
+//! `threaded-server` crate.
+//!
+//! # Layout
+//!
+//! - [`listener`]: server steps 1-3, `socket`, `SO_REUSEADDR`, `bind`, `listen(128)`,
+//!   with the socket2 crate so each step is a call of its own.
+//! - [`echo`]: server steps 5-6, the receive/send loop for one client, with the reply
+//!   modes ([`echo::Reply`]: echo, upper case, a fixed answer) and the timeouts.
+//! - [`upper`]: upper-casing text that travels as bytes, without breaking characters.
+//! - [`textstream`]: finding the text in a byte stream that arrives in pieces.
+//! - [`show`]: showing received bytes as text (and, optionally, hex).
+//! - [`buffers`]: the kernel's send and receive buffers (`SO_SNDBUF`, `SO_RCVBUF`).
+//! - [`shutdown`]: stopping the single-threaded server cleanly on Ctrl-C.
+//! - [`server_addr`]: `HOST:PORT`, the way a client names its server.
+//! - [`client`]: client steps 1-2 (`socket`, `connect`) and a reply read in a loop.
+//!
+//! The binaries: `src/bin/tcp-echo-server.rs` (steps 4 and 7 and the logging) and
+//! `src/bin/tcp-echo-client.rs` (steps 3-5, one message after another or lines typed
+//! on standard input).
+
+#![deny(missing_docs)]
+
+pub mod buffers;
+pub mod client;
+pub mod echo;
+pub mod listener;
+pub mod server_addr;
+pub mod show;
+pub mod shutdown;
+pub mod textstream;
+pub mod upper;
