@@ -34,7 +34,7 @@ pub const BACKLOG: i32 = 128;
 #[derive(Debug, thiserror::Error)]
 pub enum ListenError {
     /// Step 1, `socket()`, failed (out of file descriptors, or no IPv6 on this machine).
-    #[error("could not create a TCP socket for {addr}: {source}")]
+    #[error("could not create a TCP socket for {addr}")]
     Socket {
         /// The address we were going to bind.
         addr: SocketAddr,
@@ -42,7 +42,7 @@ pub enum ListenError {
         source: io::Error,
     },
     /// Setting a socket option failed.
-    #[error("could not set {option} on the socket: {source}")]
+    #[error("could not set {option} on the socket")]
     Option {
         /// The option, e.g. `SO_REUSEADDR`.
         option: &'static str,
@@ -50,7 +50,7 @@ pub enum ListenError {
         source: io::Error,
     },
     /// Step 2, `bind()`, failed.
-    #[error("could not bind {addr}: {source}{}", bind_hint(source))]
+    #[error("could not bind {addr}{}", bind_hint(source))]
     Bind {
         /// The address asked for.
         addr: SocketAddr,
@@ -58,7 +58,7 @@ pub enum ListenError {
         source: io::Error,
     },
     /// Step 3, `listen()`, failed.
-    #[error("could not listen on {addr}: {source}")]
+    #[error("could not listen on {addr}")]
     Listen {
         /// The address that was bound.
         addr: SocketAddr,

@@ -31,7 +31,7 @@ use tcp_echo::show::TextView;
 
 /// Echo client: the TCP client in 5 steps.
 #[derive(Parser)]
-#[command(name = "tcp-echo-client", version, about)]
+#[command(name = "tcp-echo-client", version)]
 struct Args {
     // (The help text is an attribute: brackets in a doc comment would be read as a link.)
     #[arg(help = "The server: HOST:PORT, e.g. 127.0.0.1:8888, [::1]:8888 or localhost:8888")]

@@ -40,7 +40,7 @@ const LOG_PREVIEW: usize = 200;
 
 /// Echo server: the TCP server in 7 steps, one client after another.
 #[derive(Parser)]
-#[command(name = "tcp-echo-server", version, about)]
+#[command(name = "tcp-echo-server", version)]
 struct Args {
     /// The address to listen on: 127.0.0.1 accepts only this machine, ::1 the same over
     /// IPv6, 0.0.0.0 (or ::) every network this machine is on.
