@@ -167,8 +167,15 @@ fn finish(stream: &TcpStream, mut view: TextView, args: &Args, timeout: Duration
     //    more from me" (its recv returns 0) while we can still receive. Then read until
     //    the server closes too, so no reply still on its way is lost.
     if let Err(e) = stream.shutdown(Shutdown::Write) {
-        // Already reset by the server: nothing more can come.
         show_rest(&mut view);
+        // Not connected any more: the server closed first (a busy server refusing us, or
+        // one that hung up). Nothing more can come; that is an ending, not a failure here.
+        if e.kind() == std::io::ErrorKind::NotConnected {
+            if !args.quiet {
+                eprintln!("the server closed the connection");
+            }
+            return Ok(());
+        }
         return Err(anyhow!(e).context("half-closing the connection"));
     }
     let end = read_for(stream, usize::MAX, timeout, |piece| {
@@ -271,9 +278,16 @@ fn interactive(stream: &TcpStream, view: TextView, args: &Args, timeout: Duratio
     // 5. close, in two steps: half-close (our FIN: the server's recv returns 0 once it
     //    has read everything), then wait for the server to close its side, printing the
     //    replies still on their way.
-    stream
-        .shutdown(Shutdown::Write)
-        .context("half-closing the connection")?;
+    match stream.shutdown(Shutdown::Write) {
+        // The server closed first: nothing more will come.
+        Err(e) if e.kind() == std::io::ErrorKind::NotConnected => {
+            if !args.quiet {
+                eprintln!("the server closed the connection");
+            }
+            return Ok(());
+        }
+        other => other.context("half-closing the connection")?,
+    }
     if !args.quiet {
         eprintln!("end of input: sent a half-close; waiting for the server to finish");
     }

@@ -27,7 +27,7 @@ const STATS_EVERY: Duration = Duration::from_secs(1);
 
 /// Echo server for many clients at once: a thread per client, or a pool of workers.
 #[derive(Parser, Debug)]
-#[command(name = "threaded-echo-server", version, about)]
+#[command(name = "threaded-echo-server", version)]
 struct Args {
     /// How clients are served: a new thread per client, or a fixed pool of workers.
     #[arg(long, value_enum, default_value_t = ModeArg::Spawn)]
