@@ -284,6 +284,44 @@ pub fn iter_unpack<'b>(
     IterUnpack::new(Cow::Owned(Struct::new(format)?), buffer)
 }
 
+/// What is wrong with an `offset` given to `pack_into` or `unpack_from`.
+pub(crate) enum Misplaced {
+    /// A negative offset that leaves too little room before the buffer's end.
+    EndsPastBuffer,
+    /// A negative offset reaching before the buffer's start.
+    StartsBeforeBuffer,
+    /// The struct, placed at `start`, runs past the buffer's end.
+    TooSmall {
+        /// Where the struct would start.
+        start: usize,
+    },
+}
+
+/// Where a struct of `size` bytes starts in a buffer of `len` bytes, given Python's
+/// `offset` (negative offsets count back from the end, as in a Python slice). Shared by
+/// `pack_into` and `unpack_from`, which only word their errors differently.
+pub(crate) fn place(offset: isize, size: usize, len: usize) -> Result<usize, Misplaced> {
+    let start = if offset < 0 {
+        // The struct must end at or before the buffer's end...
+        // (No overflow: offset < 0 and size <= isize::MAX.)
+        if offset + size as isize > 0 {
+            return Err(Misplaced::EndsPastBuffer);
+        }
+        // ...and start at or after its beginning.
+        let back = offset.unsigned_abs();
+        if back > len {
+            return Err(Misplaced::StartsBeforeBuffer);
+        }
+        len - back
+    } else {
+        offset as usize
+    };
+    if start > len || len - start < size {
+        return Err(Misplaced::TooSmall { start });
+    }
+    Ok(start)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,7 +9,7 @@ use super::error::StructError;
 use super::format::{ctype_name, IntRule, Item, Kind, Op};
 use super::half::pack_half;
 use super::value::Value;
-use super::Struct;
+use super::{place, Misplaced, Struct};
 
 /// `PyBytesObject_SIZE` on 64-bit CPython: a `bytes` object can hold at most
 /// `isize::MAX - 33` bytes.
@@ -132,31 +132,18 @@ impl Struct {
         self.check_count("pack_into", values.len())?;
         let size = self.layout.size;
         let len = buffer.len();
-        let start = if offset < 0 {
-            // The struct must end at or before the buffer's end...
-            // (No overflow: offset < 0 and size <= isize::MAX.)
-            if offset + size as isize > 0 {
-                return Err(StructError::NoSpaceToPack { size, offset });
-            }
-            // ...and start at or after its beginning.
-            let back = offset.unsigned_abs();
-            if back > len {
-                return Err(StructError::OffsetOutOfRange {
-                    offset,
-                    buffer_len: len,
-                });
-            }
-            len - back
-        } else {
-            offset as usize
-        };
-        if start > len || len - start < size {
-            return Err(StructError::PackIntoTooSmall {
+        let start = place(offset, size, len).map_err(|misplaced| match misplaced {
+            Misplaced::EndsPastBuffer => StructError::NoSpaceToPack { size, offset },
+            Misplaced::StartsBeforeBuffer => StructError::OffsetOutOfRange {
+                offset,
+                buffer_len: len,
+            },
+            Misplaced::TooSmall { start } => StructError::PackIntoTooSmall {
                 size,
                 offset: start as isize,
                 buffer_len: len,
-            });
-        }
+            },
+        })?;
         let region = &mut buffer[start..start + size];
         // CPython zero-fills the struct first; when the fields cover every
         // byte that is wasted work, and `refuse` zero-fills on failure.

@@ -14,6 +14,7 @@ use super::format::{Item, Kind, Op};
 use super::half::unpack_half;
 use super::value::Value;
 use super::Struct;
+use super::{place, Misplaced};
 
 impl Struct {
     /// Unpacks a buffer of exactly [`size`](Struct::size) bytes
@@ -108,29 +109,18 @@ impl Struct {
     pub fn unpack_from(&self, buffer: &[u8], offset: isize) -> Result<Vec<Value>, StructError> {
         let size = self.layout.size;
         let len = buffer.len();
-        let start = if offset < 0 {
-            // (No overflow: offset < 0 and size <= isize::MAX.)
-            if offset + size as isize > 0 {
-                return Err(StructError::NotEnoughData { size, offset });
-            }
-            let back = offset.unsigned_abs();
-            if back > len {
-                return Err(StructError::OffsetOutOfRange {
-                    offset,
-                    buffer_len: len,
-                });
-            }
-            len - back
-        } else {
-            offset as usize
-        };
-        if start > len || len - start < size {
-            return Err(StructError::UnpackFromTooSmall {
+        let start = place(offset, size, len).map_err(|misplaced| match misplaced {
+            Misplaced::EndsPastBuffer => StructError::NotEnoughData { size, offset },
+            Misplaced::StartsBeforeBuffer => StructError::OffsetOutOfRange {
+                offset,
+                buffer_len: len,
+            },
+            Misplaced::TooSmall { start } => StructError::UnpackFromTooSmall {
                 size,
                 offset: start as isize,
                 buffer_len: len,
-            });
-        }
+            },
+        })?;
         let mut out = Vec::with_capacity(self.layout.len);
         self.read_fields(&buffer[start..start + size], &mut out)?;
         Ok(out)
