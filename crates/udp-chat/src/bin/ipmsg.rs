@@ -1,0 +1,714 @@
+//! `ipmsg`: talk to IP Messenger and FeiQ (飞秋) clients on UDP port 2425.
+//!
+//! ```text
+//! ipmsg listen                              # answer and show messages on 127.0.0.1:2425
+//! ipmsg listen --bind 0.0.0.0               # ... on every network (to be seen by FeiQ)
+//! ipmsg send 127.0.0.1 你好                  # a message with a receipt, in GBK
+//! ipmsg --utf8 send 127.0.0.1:2425 你好      # the same, in UTF-8 (UTF8OPT)
+//! ipmsg send 127.0.0.1 hi --no-check        # the course's packet: no receipt asked
+//! ipmsg entry                               # who is on the network? (broadcast)
+//! ipmsg entry --to 192.168.1.255:2425       # ... on one network (directed broadcast)
+//! ```
+//!
+//! `listen` prints `listening on IP:PORT` first, then one line per message and per member
+//! who comes or goes; problems (malformed packets) go to standard error. `send` and
+//! `entry` send from a port the system chooses (the course's sender does not `bind`
+//! either), so they work beside a listener on 2425; answers come back to that port,
+//! because a client always answers the address a packet came from.
+//!
+//! The course's four steps are marked in the code: 1. socket, 2. bind (optional),
+//! 3. sendto the FeiQ string / recvfrom, 4. close.
+
+use std::collections::VecDeque;
+use std::io::{self, Write};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use anyhow::{bail, Context, Result};
+use clap::error::ErrorKind;
+use clap::{value_parser, Args as ClapArgs, CommandFactory, Parser, Subcommand};
+use netbasics::text::{python_bytes_repr, Encoding};
+use tcp_echo::server_addr::{AddrError, ServerAddr};
+use udp_chat::ipmsg::command::{opt, Mode};
+use udp_chat::ipmsg::packet::{Packet, PacketNumbers, DEFAULT_PORT};
+use udp_chat::ipmsg::reply::{answer, Identity};
+use udp_chat::socket::{self, Options};
+
+/// The receive buffer: one datagram of any size fits (a UDP datagram carries at most
+/// 65,507 bytes over IPv4), so nothing is ever cut short; longer packets are then
+/// refused by the parser.
+const RECV_BUFFER: usize = 65_536;
+
+/// How many recent messages `listen` remembers to recognise a resend.
+const REMEMBERED: usize = 256;
+
+/// IP Messenger / FeiQ client: send messages with receipts, listen, list members.
+#[derive(Parser)]
+#[command(name = "ipmsg", version)]
+struct Args {
+    #[command(subcommand)]
+    command: Cmd,
+    /// The local port: for `listen` the port to receive on (default 2425; 0 lets the
+    /// system choose); for `send` and `entry` the port to send from (default: any).
+    #[arg(long, global = true)]
+    port: Option<u16>,
+    /// The local address: for `listen` default 127.0.0.1 (this machine only; 0.0.0.0 to
+    /// hear the network and its broadcasts); for `send` and `entry` default: any.
+    #[arg(long, global = true)]
+    bind: Option<IpAddr>,
+    /// Our user name (field 3 of every packet). Default: $USER.
+    #[arg(long, global = true, value_parser = header_field)]
+    user: Option<String>,
+    /// Our host name (field 4). Default: this machine's name.
+    #[arg(long, global = true, value_parser = header_field)]
+    host: Option<String>,
+    /// Our nickname, shown in member lists. Default: the user name.
+    #[arg(long, global = true, value_parser = text_field)]
+    nick: Option<String>,
+    /// The encoding of packets without UTF8OPT (GBK: Chinese Windows, FeiQ).
+    #[arg(long, global = true, default_value = "gbk")]
+    encoding: Encoding,
+    /// Write our packets in UTF-8 and mark them with UTF8OPT.
+    #[arg(long, global = true)]
+    utf8: bool,
+    /// Print only errors on standard error.
+    #[arg(short, long, global = true)]
+    quiet: bool,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Send a message (SENDMSG) and wait for its receipt (RECVMSG).
+    Send(SendArgs),
+    /// Receive: answer entries and messages, print messages and members.
+    Listen(ListenArgs),
+    /// Announce ourselves (BR_ENTRY), list who answers (ANSENTRY), then say goodbye (BR_EXIT).
+    Entry(EntryArgs),
+}
+
+#[derive(ClapArgs)]
+struct SendArgs {
+    /// Where to: HOST or HOST:PORT (port 2425 if left out).
+    #[arg(value_name = "HOST[:PORT]", value_parser = target)]
+    to: ServerAddr,
+    /// The text of the message.
+    message: String,
+    /// Do not ask for a receipt (the course's command 32): send once and finish.
+    #[arg(long)]
+    no_check: bool,
+    /// How many times to send again when no receipt comes (so at most N+1 tries).
+    #[arg(long, value_name = "N", default_value_t = 3,
+          value_parser = value_parser!(u32).range(0..=100))]
+    retries: u32,
+    /// How long to wait for the receipt after each try, in seconds (e.g. 0.5).
+    #[arg(long, value_name = "SECS", default_value = "2", value_parser = seconds)]
+    timeout: Duration,
+}
+
+#[derive(ClapArgs)]
+struct ListenArgs {
+    /// Exit after this many messages.
+    #[arg(long, value_name = "N", value_parser = value_parser!(u64).range(1..))]
+    count: Option<u64>,
+}
+
+#[derive(ClapArgs)]
+struct EntryArgs {
+    /// Where to announce: a broadcast address (the whole network) or one host.
+    #[arg(long, value_name = "HOST[:PORT]", default_value = "255.255.255.255:2425",
+          value_parser = target)]
+    to: ServerAddr,
+    /// How long to collect answers, in seconds.
+    #[arg(long, value_name = "SECS", default_value = "3", value_parser = seconds)]
+    wait: Duration,
+    /// Stop as soon as this many members have answered.
+    #[arg(long, value_name = "N", value_parser = value_parser!(u64).range(1..))]
+    expect: Option<u64>,
+}
+
+/// `HOST[:PORT]`, with IP Messenger's port when there is none.
+fn target(text: &str) -> Result<ServerAddr, AddrError> {
+    match text.parse() {
+        Err(AddrError::NoPort(_)) => format!("{text}:{DEFAULT_PORT}").parse(),
+        // A bare IPv6 address: its colons are not a port.
+        Err(AddrError::Ipv6WithoutBrackets(_)) if text.parse::<Ipv6Addr>().is_ok() => {
+            format!("[{text}]:{DEFAULT_PORT}").parse()
+        }
+        other => other,
+    }
+}
+
+/// Seconds, possibly with a fraction: `2`, `0.5`.
+fn seconds(text: &str) -> Result<Duration, String> {
+    let secs: f64 = text
+        .parse()
+        .map_err(|_| format!("'{text}' is not a number of seconds, e.g. 2 or 0.5"))?;
+    if !(secs > 0.0 && secs <= 3600.0) {
+        return Err(format!(
+            "{text} s: expected more than 0 and at most 3600 seconds"
+        ));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+/// Text for the user and host fields: no ':' (it separates the fields) and no NUL.
+fn header_field(text: &str) -> Result<String, String> {
+    if text.contains(':') {
+        return Err("':' separates the fields of a packet: choose a name without it".into());
+    }
+    text_field(text)
+}
+
+/// Text for a nickname: no NUL (it ends the text).
+fn text_field(text: &str) -> Result<String, String> {
+    if text.contains('\0') {
+        return Err("a NUL character ends the text in this protocol".into());
+    }
+    Ok(text.to_string())
+}
+
+fn main() {
+    netbasics::cli::exit_quietly_on_broken_pipe();
+    let args = Args::parse();
+    let me = identity(&args);
+    let result = match &args.command {
+        Cmd::Send(send_args) => send(&args, send_args, &me),
+        Cmd::Listen(listen_args) => listen(&args, listen_args, &me),
+        Cmd::Entry(entry_args) => entry(&args, entry_args, &me),
+    };
+    if let Err(err) = result {
+        eprintln!("error: {err:#}");
+        std::process::exit(1);
+    }
+}
+
+/// Who we say we are, from the options or the environment.
+fn identity(args: &Args) -> Identity {
+    let user = args.user.clone().unwrap_or_else(|| {
+        let name = std::env::var("USER")
+            .or_else(|_| std::env::var("USERNAME"))
+            .unwrap_or_default();
+        clean_name(&name, "student")
+    });
+    let host = args.host.clone().unwrap_or_else(|| {
+        let name = std::env::var("HOSTNAME")
+            .or_else(|_| std::env::var("COMPUTERNAME"))
+            .or_else(|_| std::fs::read_to_string("/etc/hostname"))
+            .unwrap_or_default();
+        clean_name(name.trim(), "udp-chat")
+    });
+    let nickname = args.nick.clone().unwrap_or_else(|| user.clone());
+    Identity {
+        user,
+        host,
+        nickname,
+        utf8: args.utf8,
+    }
+}
+
+/// A name from the environment, made safe for a header field.
+fn clean_name(name: &str, fallback: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| if c == ':' || c.is_control() { '-' } else { c })
+        .collect();
+    if cleaned.is_empty() {
+        fallback.to_string()
+    } else {
+        cleaned
+    }
+}
+
+/// Encodes a packet we are about to send; a text the encoding cannot write is the
+/// user's choice, so it is a usage error (exit 2), reported before anything is sent.
+fn encode_or_exit(packet: &Packet, encoding: Encoding) -> Vec<u8> {
+    match packet.encode_in(encoding) {
+        Ok(bytes) => bytes,
+        Err(e) => Args::command().error(ErrorKind::ValueValidation, e).exit(),
+    }
+}
+
+/// The first address `to` stands for.
+fn resolve(to: &ServerAddr) -> Result<SocketAddr> {
+    let addrs = to
+        .resolve()
+        .with_context(|| format!("looking up {}", to.host()))?;
+    // Prefer IPv4: IP Messenger and FeiQ are IPv4 programs.
+    addrs
+        .iter()
+        .find(|a| a.is_ipv4())
+        .or_else(|| addrs.first())
+        .copied()
+        .with_context(|| format!("{} has no address", to.host()))
+}
+
+/// Steps 1 and 2 for a client: a socket for `target`'s family, bound only if asked.
+fn client_socket(args: &Args, target: SocketAddr, options: &Options) -> Result<UdpSocket> {
+    let socket = match (args.bind, args.port) {
+        // 1. socket(AF_INET, SOCK_DGRAM); no bind: the first sendto picks a free port.
+        (None, None) => socket::unbound(target, options)?,
+        // 1. socket, 2. bind: only when a local address or port is asked for.
+        (bind, port) => {
+            let ip = bind.unwrap_or(match target {
+                SocketAddr::V4(_) => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+                SocketAddr::V6(_) => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
+            });
+            socket::bind(SocketAddr::new(ip, port.unwrap_or(0)), options)?
+        }
+    };
+    Ok(socket)
+}
+
+/// `ipmsg send`: SENDMSG, then wait for the RECVMSG that names our packet number.
+fn send(args: &Args, send_args: &SendArgs, me: &Identity) -> Result<()> {
+    let mut numbers = PacketNumbers::from_clock();
+    // The course's string, "1:123123:吴彦祖:吴彦祖-pc:32:haha", built field by field.
+    let mut packet = Packet::message(
+        numbers.next_number(),
+        &me.user,
+        &me.host,
+        &send_args.message,
+    );
+    if send_args.no_check {
+        packet.command = packet.command.without(opt::SENDCHECKOPT);
+    }
+    if me.utf8 {
+        packet = packet.with_option(opt::UTF8OPT);
+    }
+    let first = encode_or_exit(&packet, args.encoding);
+    let retry = encode_or_exit(&packet.clone().with_option(opt::RETRYOPT), args.encoding);
+
+    let target = resolve(&send_args.to)?;
+    let socket = client_socket(args, target, &Options::default())?;
+    let tries = send_args.retries + 1;
+    let mut buf = vec![0u8; RECV_BUFFER];
+
+    for attempt in 1..=tries {
+        // 3. sendto: the whole packet in one datagram. A resend says so (RETRYOPT) and
+        //    keeps the packet number, so the receiver shows the message only once.
+        let bytes = if attempt == 1 { &first } else { &retry };
+        socket
+            .send_to(bytes, target)
+            .with_context(|| format!("sending to {target}"))?;
+        if send_args.no_check {
+            println!(
+                "sent message {} to {target} ({} bytes, {}); no receipt asked for",
+                packet.packet_no,
+                bytes.len(),
+                packet.command
+            );
+            return Ok(());
+        }
+        if !args.quiet {
+            eprintln!(
+                "ipmsg: try {attempt}/{tries}: sent message {} to {target} ({} bytes, {})",
+                packet.packet_no,
+                bytes.len(),
+                if attempt == 1 {
+                    packet.command
+                } else {
+                    packet.command.with(opt::RETRYOPT)
+                }
+            );
+        }
+        if let Some((receipt, from)) =
+            wait_for_receipt(&socket, &mut buf, packet.packet_no, send_args.timeout, args)?
+        {
+            println!(
+                "receipt from {}@{} ({from}): message {} arrived",
+                receipt.user, receipt.host, packet.packet_no
+            );
+            // 4. close: the socket is dropped when this function returns.
+            return Ok(());
+        }
+    }
+    let tries_text = if tries == 1 {
+        "1 try".to_string()
+    } else {
+        format!("{tries} tries")
+    };
+    bail!(
+        "no receipt after {tries_text} ({} s each): nothing at {target} confirmed message {} \
+         (UDP reports no error when nobody listens: is an IP Messenger or FeiQ client \
+         running there?)",
+        send_args.timeout.as_secs_f64(),
+        packet.packet_no
+    )
+}
+
+/// Step 3, recvfrom, until the receipt for `number` comes or `timeout` has passed.
+///
+/// Anything else that arrives meanwhile is reported and ignored.
+fn wait_for_receipt(
+    socket: &UdpSocket,
+    buf: &mut [u8],
+    number: u64,
+    timeout: Duration,
+    args: &Args,
+) -> Result<Option<(Packet, SocketAddr)>> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Ok(None);
+        }
+        socket
+            .set_read_timeout(Some(left))
+            .context("setting the receive timeout")?;
+        let (n, from) = match socket.recv_from(buf) {
+            Ok(received) => received,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
+                return Ok(None)
+            }
+            // Windows reports an ICMP "port unreachable" from an earlier sendto here.
+            Err(e) if e.kind() == io::ErrorKind::ConnectionReset => {
+                if !args.quiet {
+                    eprintln!("ipmsg: the target says nothing listens on that port");
+                }
+                return Ok(None);
+            }
+            Err(e) => return Err(e).context("receiving the receipt"),
+        };
+        match Packet::parse_in(&buf[..n], args.encoding) {
+            Ok(p) if p.receipt_for() == Some(number) => return Ok(Some((p, from))),
+            Ok(p) => {
+                if !args.quiet {
+                    eprintln!("ipmsg: ignored {} from {from} while waiting", p.command);
+                }
+            }
+            Err(e) => eprintln!("ipmsg: ignored a malformed datagram from {from}: {e}"),
+        }
+    }
+}
+
+/// `ipmsg listen`: answer and show what arrives, until Ctrl-C or `--count` messages.
+fn listen(args: &Args, listen_args: &ListenArgs, me: &Identity) -> Result<()> {
+    let ip = args.bind.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
+    // 1. socket and 2. bind: a receiver must be found, so it binds its port.
+    let socket = socket::bind(
+        SocketAddr::new(ip, args.port.unwrap_or(DEFAULT_PORT)),
+        &Options::default(),
+    )?;
+    let local = socket
+        .local_addr()
+        .context("reading the address the socket is bound to")?;
+
+    let stopping = Arc::new(AtomicBool::new(false));
+    install_ctrl_c(&socket, local, Arc::clone(&stopping))?;
+
+    println!("listening on {local}");
+    io::stdout().flush().context("writing to standard output")?;
+    if !args.quiet {
+        eprintln!(
+            "ipmsg: as {}@{} (\"{}\"); text without UTF8OPT read as {}; Ctrl-C stops",
+            me.user, me.host, me.nickname, args.encoding
+        );
+    }
+
+    let mut numbers = PacketNumbers::from_clock();
+    let mut recent: VecDeque<(SocketAddr, u64)> = VecDeque::with_capacity(REMEMBERED);
+    let mut messages = 0u64;
+    let mut buf = vec![0u8; RECV_BUFFER];
+    loop {
+        // 3. recvfrom: one whole datagram, and who sent it.
+        let (n, peer) = match socket.recv_from(&mut buf) {
+            Ok(received) => received,
+            Err(_) if stopping.load(Ordering::SeqCst) => break,
+            Err(e) => {
+                // An ICMP error for an earlier answer (Windows), an interrupted call:
+                // about one datagram, never a reason to stop listening.
+                eprintln!("ipmsg: receive failed: {e}");
+                continue;
+            }
+        };
+        if stopping.load(Ordering::SeqCst) {
+            break;
+        }
+        let packet = match Packet::parse_in(&buf[..n], args.encoding) {
+            Ok(packet) => packet,
+            Err(e) => {
+                eprintln!(
+                    "ipmsg: {peer}: malformed packet ignored: {e}; it was {}",
+                    preview(&buf[..n])
+                );
+                continue;
+            }
+        };
+        // Answer first: the sender is waiting for it.
+        if let Some(reply) = answer(&packet, me, numbers.next_number()) {
+            match reply.encode_in(args.encoding) {
+                Ok(bytes) => {
+                    if let Err(e) = socket.send_to(&bytes, peer) {
+                        eprintln!(
+                            "ipmsg: {peer}: could not answer with {}: {e}",
+                            reply.command
+                        );
+                    }
+                }
+                Err(e) => eprintln!("ipmsg: {peer}: could not build the answer: {e}"),
+            }
+        }
+        if packet.command.mode() == Mode::SendMsg {
+            let key = (peer, packet.packet_no);
+            if recent.contains(&key) {
+                if !args.quiet {
+                    eprintln!(
+                        "ipmsg: {peer}: message {} again (its receipt was lost?), not shown twice",
+                        packet.packet_no
+                    );
+                }
+                continue;
+            }
+            if recent.len() == REMEMBERED {
+                recent.pop_front();
+            }
+            recent.push_back(key);
+            messages += 1;
+        }
+        println!("{}", describe(&packet, peer, args.encoding));
+        if packet.command.mode() == Mode::SendMsg && Some(messages) == listen_args.count {
+            break;
+        }
+    }
+    // 4. close: dropping the socket releases the port.
+    if !args.quiet {
+        let plural = if messages == 1 { "" } else { "s" };
+        eprintln!("ipmsg: stopped after {messages} message{plural}");
+    }
+    Ok(())
+}
+
+/// On Ctrl-C: mark the listener as stopping and wake its `recvfrom` with an empty
+/// datagram to itself, so it ends normally (exit 0) instead of being killed.
+fn install_ctrl_c(socket: &UdpSocket, local: SocketAddr, stopping: Arc<AtomicBool>) -> Result<()> {
+    let waker = socket
+        .try_clone()
+        .context("cloning the socket for Ctrl-C")?;
+    let wake_ip = match local.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    ctrlc::set_handler(move || {
+        stopping.store(true, Ordering::SeqCst);
+        // If this fails the listener stops at the next datagram instead.
+        let _ = waker.send_to(&[], SocketAddr::new(wake_ip, local.port()));
+    })
+    .context("installing the Ctrl-C handler")
+}
+
+/// One line for a packet: `[12:00:00] user@host (ip:port): text`.
+fn describe(packet: &Packet, peer: SocketAddr, encoding: Encoding) -> String {
+    let who = format!(
+        "[{} UTC] {}@{} ({peer})",
+        udp_chat::datagram::utc_time_of_day(SystemTime::now()),
+        packet.user,
+        packet.host
+    );
+    let group = packet
+        .group(encoding)
+        .map(|g| format!(" (group {g})"))
+        .unwrap_or_default();
+    let text = &packet.extension;
+    match packet.command.mode() {
+        Mode::SendMsg => {
+            let files = if packet.command.has(opt::FILEATTACHOPT) {
+                " [files attached: not supported here]"
+            } else {
+                ""
+            };
+            format!("{who}: {text}{files}")
+        }
+        Mode::BrEntry => format!("{who} entered as \"{text}\"{group}"),
+        Mode::AnsEntry => format!("{who} is here as \"{text}\"{group}"),
+        Mode::BrExit => format!("{who} left"),
+        Mode::BrAbsence => {
+            let away = if packet.command.has(opt::ABSENCEOPT) {
+                " (away)"
+            } else {
+                ""
+            };
+            format!("{who} is now \"{text}\"{away}")
+        }
+        Mode::RecvMsg => format!("{who} confirmed message {text}"),
+        _ => format!("{who}: {} {text}", packet.command),
+    }
+}
+
+/// The start of a datagram as Python would print it, for error messages.
+fn preview(bytes: &[u8]) -> String {
+    const SHOWN: usize = 60;
+    if bytes.len() > SHOWN {
+        format!(
+            "{}... ({} bytes)",
+            python_bytes_repr(&bytes[..SHOWN]),
+            bytes.len()
+        )
+    } else {
+        python_bytes_repr(bytes)
+    }
+}
+
+/// A member who answered `entry`.
+struct Member {
+    addr: SocketAddr,
+    user: String,
+    host: String,
+    nickname: String,
+    group: String,
+}
+
+/// `ipmsg entry`: BR_ENTRY, collect ANSENTRY answers, BR_EXIT.
+///
+/// Why BR_EXIT at the end: every client that heard our BR_ENTRY has added us to its
+/// member list. A program that then quits without a word would stay there as a ghost
+/// that never answers; BR_EXIT is how IP Messenger itself says goodbye when it closes.
+fn entry(args: &Args, entry_args: &EntryArgs, me: &Identity) -> Result<()> {
+    let mut numbers = PacketNumbers::from_clock();
+    let mut hello = Packet::entry(numbers.next_number(), &me.user, &me.host, &me.nickname)
+        .with_option(opt::CAPUTF8OPT);
+    let mut bye = Packet::exit(numbers.next_number(), &me.user, &me.host, &me.nickname);
+    if me.utf8 {
+        hello = hello.with_option(opt::UTF8OPT);
+        bye = bye.with_option(opt::UTF8OPT);
+    }
+    let hello_bytes = encode_or_exit(&hello, args.encoding);
+    let bye_bytes = encode_or_exit(&bye, args.encoding);
+
+    let target = resolve(&entry_args.to)?;
+    // 1. socket, with SO_BROADCAST: without it, sendto a broadcast address is refused.
+    let options = Options {
+        broadcast: true,
+        ..Options::default()
+    };
+    let socket = client_socket(args, target, &options)?;
+    // 3. sendto: "I am here".
+    socket
+        .send_to(&hello_bytes, target)
+        .with_context(|| format!("sending BR_ENTRY to {target}"))?;
+    if !args.quiet {
+        eprintln!(
+            "ipmsg: sent BR_ENTRY to {target}; collecting answers for {} s",
+            entry_args.wait.as_secs_f64()
+        );
+    }
+
+    let members = collect_answers(&socket, entry_args, me, &mut numbers, args)?;
+
+    // 3. sendto again: "I am leaving", so nobody keeps us in their list.
+    socket
+        .send_to(&bye_bytes, target)
+        .with_context(|| format!("sending BR_EXIT to {target}"))?;
+    print_members(&members);
+    // 4. close: the socket is dropped here.
+    Ok(())
+}
+
+/// Receives until `--wait` has passed (or `--expect` members answered), keeping every
+/// ANSENTRY and answering what a client answers.
+fn collect_answers(
+    socket: &UdpSocket,
+    entry_args: &EntryArgs,
+    me: &Identity,
+    numbers: &mut PacketNumbers,
+    args: &Args,
+) -> Result<Vec<Member>> {
+    let deadline = Instant::now() + entry_args.wait;
+    let mut members: Vec<Member> = Vec::new();
+    let mut buf = vec![0u8; RECV_BUFFER];
+    while entry_args.expect != Some(members.len() as u64) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            break;
+        }
+        socket
+            .set_read_timeout(Some(left))
+            .context("setting the receive timeout")?;
+        let (n, from) = match socket.recv_from(&mut buf) {
+            Ok(received) => received,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
+                break
+            }
+            Err(e) => {
+                eprintln!("ipmsg: receive failed: {e}");
+                continue;
+            }
+        };
+        let packet = match Packet::parse_in(&buf[..n], args.encoding) {
+            Ok(packet) => packet,
+            Err(e) => {
+                eprintln!("ipmsg: {from}: malformed packet ignored: {e}");
+                continue;
+            }
+        };
+        if let Some(reply) = answer(&packet, me, numbers.next_number()) {
+            if let Ok(bytes) = reply.encode_in(args.encoding) {
+                let _ = socket.send_to(&bytes, from);
+            }
+        }
+        if packet.command.mode() == Mode::AnsEntry && !members.iter().any(|m| m.addr == from) {
+            members.push(Member {
+                addr: from,
+                group: packet.group(args.encoding).unwrap_or_default(),
+                user: packet.user,
+                host: packet.host,
+                nickname: packet.extension,
+            });
+        } else if !args.quiet {
+            eprintln!("ipmsg: {}", describe(&packet, from, args.encoding));
+        }
+    }
+    Ok(members)
+}
+
+/// The members as an aligned table.
+fn print_members(members: &[Member]) {
+    if members.is_empty() {
+        println!("nobody answered");
+        return;
+    }
+    let rows: Vec<[String; 5]> = members
+        .iter()
+        .map(|m| {
+            [
+                m.addr.to_string(),
+                m.user.clone(),
+                m.host.clone(),
+                m.nickname.clone(),
+                m.group.clone(),
+            ]
+        })
+        .collect();
+    let header = ["ADDRESS", "USER", "HOST", "NICKNAME", "GROUP"].map(String::from);
+    let mut widths = [0usize; 5];
+    for row in std::iter::once(&header).chain(&rows) {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    for row in std::iter::once(&header).chain(&rows) {
+        let line: Vec<String> = row
+            .iter()
+            .zip(widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
+            .collect();
+        println!("{}", line.join("  ").trim_end());
+    }
+    println!(
+        "{} member{} answered",
+        members.len(),
+        if members.len() == 1 { "" } else { "s" }
+    );
+}

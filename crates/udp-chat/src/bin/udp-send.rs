@@ -1,0 +1,211 @@
+//! `udp-send`: the course's UDP sender. Sends each message as one datagram, and can wait
+//! for replies.
+//!
+//! ```text
+//! udp-send 127.0.0.1:7788 hello 你好             # two datagrams
+//! udp-send 127.0.0.1:7788 你好 --encoding gbk     # the course's data.encode('gbk')
+//! udp-send 127.0.0.1:7088 ping --wait-reply 2     # print replies until 2 s pass without one
+//! udp-send 127.0.0.1:7788 hi --bind 127.0.0.1:8788  # send from a fixed port
+//! ```
+//!
+//! Standard output says which local address the datagrams leave from, one line per
+//! datagram sent, then one line per reply.
+//!
+//! Without `--bind`, the system picks the sending port (a random free one) when the socket
+//! is first used, so each run comes from a different port; the receiver learns it from
+//! `recvfrom` and can reply there. `--bind` fixes it, the course's `s.bind(('', 8788))`.
+
+use std::io::{self, Write};
+use std::net::{SocketAddr, UdpSocket};
+use std::time::{Duration, SystemTime};
+
+use anyhow::{bail, Context, Result};
+use clap::error::ErrorKind;
+use clap::{CommandFactory, Parser};
+use netbasics::text::{encode, Encoding};
+use tcp_echo::server_addr::ServerAddr;
+use udp_chat::datagram::{self, RecvError, DEFAULT_BUFFER};
+use udp_chat::socket::{self, Options};
+
+/// UDP sender: each MESSAGE goes as one datagram to HOST:PORT.
+#[derive(Parser)]
+#[command(name = "udp-send", version)]
+struct Args {
+    /// Where to send (HOST:PORT).
+    #[arg(help = "Where to send: IP:PORT, [IPV6]:PORT or NAME:PORT")]
+    to: ServerAddr,
+    /// The messages: one datagram each (an empty one '' is a valid, empty datagram).
+    #[arg(required = true)]
+    messages: Vec<String>,
+    /// Send from this local IP:PORT instead of a port the system picks.
+    #[arg(long, value_name = "IP:PORT")]
+    bind: Option<SocketAddr>,
+    /// After sending, print replies until SECS seconds pass without one.
+    #[arg(long, value_name = "SECS", value_parser = parse_seconds)]
+    wait_reply: Option<Duration>,
+    /// The encoding of the messages (and of the replies shown).
+    #[arg(long, default_value = "utf-8")]
+    encoding: Encoding,
+    /// Also show the bytes of each message and reply in hex.
+    #[arg(long)]
+    hex: bool,
+    /// Use plain sendto, like the course's Python, instead of connecting the socket
+    /// (without connect, "nothing is listening" cannot be detected, and replies are
+    /// accepted from any address).
+    #[arg(long)]
+    no_connect: bool,
+}
+
+/// A positive number of seconds, such as `2` or `0.5`.
+fn parse_seconds(text: &str) -> Result<Duration, String> {
+    let secs: f64 = text
+        .parse()
+        .map_err(|_| format!("'{text}' is not a number of seconds (e.g. 2 or 0.5)"))?;
+    if !(secs > 0.0 && secs <= 86_400.0) {
+        return Err(format!(
+            "{text} seconds: give a number above 0 and at most 86400 (a day)"
+        ));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+fn main() {
+    netbasics::cli::exit_quietly_on_broken_pipe();
+    let args = Args::parse();
+    // Text the encoding cannot write is a usage error: exit 2, like clap's own.
+    let mut datagrams = Vec::new();
+    for message in &args.messages {
+        match encode(message, args.encoding) {
+            Ok(bytes) => datagrams.push(bytes),
+            Err(err) => Args::command()
+                .error(ErrorKind::ValueValidation, format!("'{message}': {err}"))
+                .exit(),
+        }
+    }
+    if let Err(err) = run(&args, &datagrams) {
+        eprintln!("error: {err:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run(args: &Args, datagrams: &[Vec<u8>]) -> Result<()> {
+    let to = destination(&args.to, args.bind)?;
+
+    // 1. Create the socket. 2. (optional) bind: only with --bind; otherwise the system
+    //    binds a random free port the first time the socket is used.
+    let udp = match args.bind {
+        Some(local) => socket::bind(local, &Options::default())?,
+        None => socket::unbound(to, &Options::default())?,
+    };
+    // Not a step of the course's: connect() on a UDP socket sends nothing. It records the
+    // peer, which makes the system choose the local address and port now (so they can be
+    // shown before sending), accept replies from that peer only, and report an ICMP "port
+    // unreachable" answer as an error (ECONNREFUSED) instead of dropping it silently.
+    if !args.no_connect {
+        udp.connect(to)
+            .with_context(|| format!("connecting the UDP socket to {to}"))?;
+        show_local(&udp, args.bind)?;
+    }
+
+    let mut out = io::stdout().lock();
+    for (i, data) in datagrams.iter().enumerate() {
+        // 3. sendto: one message, one datagram.
+        if args.no_connect {
+            datagram::send_to(&udp, data, to)?;
+            if i == 0 {
+                show_local(&udp, args.bind)?;
+            }
+        } else {
+            datagram::send(&udp, data, to)?;
+        }
+        let mut line = format!("sent {} to {to}", bytes(data.len()));
+        if args.hex {
+            line.push_str(&format!("  [{}]", netbasics::text::to_hex(data)));
+        }
+        writeln!(out, "{line}").context("writing to standard output")?;
+    }
+    out.flush().context("writing to standard output")?;
+    drop(out);
+
+    if let Some(wait) = args.wait_reply {
+        wait_for_replies(&udp, wait, args)?;
+    }
+    // 4. close: dropping the socket closes it.
+    Ok(())
+}
+
+/// The address to send to: the first one the name stands for, of the --bind address's
+/// family when there is one (an IPv4 socket cannot send to an IPv6 address).
+fn destination(to: &ServerAddr, bind: Option<SocketAddr>) -> Result<SocketAddr> {
+    let addrs = to
+        .resolve()
+        .with_context(|| format!("looking up {}", to.host()))?;
+    let wanted = |a: &&SocketAddr| bind.map_or(true, |b| b.is_ipv4() == a.is_ipv4());
+    match addrs.iter().find(wanted) {
+        Some(addr) => Ok(*addr),
+        None if addrs.is_empty() => bail!("{} has no address", to.host()),
+        None => {
+            bail!("{to} has no address of the same family as --bind (IPv4 and IPv6 do not mix)")
+        }
+    }
+}
+
+/// "1 byte", "5 bytes".
+fn bytes(n: usize) -> String {
+    if n == 1 {
+        "1 byte".to_string()
+    } else {
+        format!("{n} bytes")
+    }
+}
+
+/// Says which local address and port the datagrams leave from, and who chose it.
+fn show_local(udp: &UdpSocket, bind: Option<SocketAddr>) -> Result<()> {
+    let local = udp
+        .local_addr()
+        .context("reading the socket's local address")?;
+    let who = match bind {
+        Some(asked) if asked.port() != 0 => "bound with --bind: the same port every run",
+        _ => "port chosen by the system: a different one every run; --bind IP:PORT fixes it",
+    };
+    // An unconnected socket bound to no address shows 0.0.0.0 (or ::), "any": the system
+    // picks the source address for each datagram by the route to its destination.
+    let any = if local.ip().is_unspecified() {
+        "; the address is picked per datagram"
+    } else {
+        ""
+    };
+    println!("sending from {local} ({who}{any})");
+    Ok(())
+}
+
+/// Prints each reply until `wait` passes without one.
+fn wait_for_replies(udp: &UdpSocket, wait: Duration, args: &Args) -> Result<()> {
+    udp.set_read_timeout(Some(wait))
+        .context("setting the reply timeout")?;
+    let mut buf = vec![0; DEFAULT_BUFFER];
+    let mut replies = 0u64;
+    loop {
+        match datagram::recv_from(udp, &mut buf) {
+            Ok(got) => {
+                replies += 1;
+                let line = datagram::line(
+                    SystemTime::now(),
+                    &got,
+                    &buf[..got.kept],
+                    args.encoding,
+                    args.hex,
+                );
+                println!("{line}");
+            }
+            Err(RecvError::Timeout) => break,
+            Err(err) => return Err(err.into()),
+        }
+    }
+    eprintln!(
+        "udp-send: {replies} {} (then {:.1} s without one)",
+        if replies == 1 { "reply" } else { "replies" },
+        wait.as_secs_f64()
+    );
+    Ok(())
+}

@@ -1,0 +1,259 @@
+//! The full-duplex chat (全双工聊天): both sides type and receive at the same time.
+//!
+//! The course's first chat program is **half-duplex** (半双工), like a walkie-talkie: it
+//! waits in `recvfrom` for the other side, then waits at `input()` for its own user, and
+//! cannot do both at once. Each wait blocks the thread that makes it, so doing both at
+//! once takes two threads: one blocked on the keyboard, one blocked on the socket. That
+//! is the course's exercise, 使用多线程完成一个全双工的聊天程序, and its answer (the
+//! receive function `recv_fun` and the send function `send_fun`, each on a thread,
+//! sharing one socket) is what `udp-chat` builds, in these steps:
+//!
+//! | course's step (its `TODO`s)                     | here                                        |
+//! |--------------------------------------------------|---------------------------------------------|
+//! | 1. `socket(AF_INET, SOCK_DGRAM)`, 2. `bind(('', 7890))` | [`crate::socket::bind`], on `--bind 127.0.0.1` and `--port 7890` by default |
+//! | 3. `dest_addr = ('192.168.1.69', 9999)`          | `--peer`, `/peer`, or the first to write    |
+//! | 4, 6, 8. the receiving thread, `recvfrom(1024)`  | [`receive`], on a thread of its own         |
+//! | 5, 7, 9. the sending thread, `input()`, `sendto` | a keyboard thread reads; the main thread sends |
+//! | 10. `close_session = [False]`                    | [`StopSignal`], and `bye` ending both sides |
+//!
+//! # Three threads, and which one decides
+//!
+//! `udp-chat` runs three threads: the **receiving thread** ([`receive`]: `recvfrom`
+//! over and over), the **keyboard thread** (reads lines from standard input), and the
+//! **main thread**, which gets what both of them hand it, one thing at a time, through
+//! a channel: it sends typed messages, runs commands, prints received messages, and
+//! decides when the chat is over. Keeping every decision in one thread means no shared,
+//! locked state: the peer and the `/who` table belong to the main thread alone.
+//!
+//! Why not read the keyboard on the main thread, as the course reads it on `send_fun`'s?
+//! Because a thread blocked reading standard input cannot be woken: no portable call
+//! interrupts it. When the *other* side says `bye`, the course's sending thread sits in
+//! `input()` until the user presses Enter once more. Here the main thread is never stuck
+//! on the keyboard, so it can end the chat at once; the keyboard thread, if still
+//! waiting for a line, simply ends with the program.
+//!
+//! # How `bye` ends both sides
+//!
+//! The side whose user types `bye` (or ends the input, or presses Ctrl-C) sends `bye` to
+//! its peer, then stops its own receiving thread with [`StopSignal::stop`] (a flag, and
+//! an empty datagram to its own socket to wake the blocked `recvfrom`), joins it, joins
+//! the keyboard thread (which stopped reading after `bye`), and exits with status 0.
+//! The side that *receives* `bye` from its peer stops its receiving thread the same way
+//! and exits 0 without waiting for its keyboard. See [`stop`] for why the naive ways of
+//! stopping a thread blocked in `recvfrom` hang or misbehave.
+//!
+//! # Who the peer is
+//!
+//! UDP has no connection, so "the other side" is just the address each message is sent
+//! to. It is given with `--peer HOST:PORT`; or, when that is left out, the first
+//! person to write becomes the peer (so two chats started on `--port 0` can find each
+//! other: give one of them the other's address, and the other learns it from the first
+//! message); or it is changed at any time with `/peer HOST:PORT`. Messages from anyone
+//! else are shown too, and counted by `/who`, but not answered.
+//!
+//! # Layout
+//!
+//! - [`line`](mod@line): what a typed line means ([`parse_line`]: a message, `bye`, `/who`, ...).
+//! - [`peers`]: the `/who` table ([`PeerTable`]).
+//! - [`stop`]: the receiving loop ([`receive`]) and how to stop it ([`StopSignal`]).
+//! - here: showing a received datagram ([`show_datagram`]), recognising `bye`
+//!   ([`is_bye`]), choosing the address of a `HOST:PORT` peer ([`resolve_peer`]).
+
+pub mod line;
+pub mod peers;
+pub mod stop;
+
+pub use line::{parse_line, LineError, Typed, BYE, HELP};
+pub use peers::{Heard, PeerTable};
+pub use stop::{receive, StopSignal};
+
+use std::io;
+use std::net::SocketAddr;
+
+use netbasics::text::{decode, Encoding};
+use tcp_echo::server_addr::ServerAddr;
+use tcp_echo::show::TextView;
+
+/// A received datagram as one line of text: decoded with `encoding`, line breaks and
+/// other control characters written as `\n`, `\t`, ..., and bytes that are not text in
+/// the encoding written as `\xNN`, so nothing that arrives can break the display (or the
+/// program: the course's `decode('utf-8')` raises an exception on them and kills its
+/// receiving thread).
+///
+/// # Examples
+///
+/// ```
+/// use netbasics::text::Encoding;
+/// use udp_chat::chat::show_datagram;
+///
+/// assert_eq!(show_datagram("你好".as_bytes(), Encoding::Utf8), "你好");
+/// assert_eq!(show_datagram(b"\xc4\xe3\xba\xc3", Encoding::Gbk), "你好");
+/// assert_eq!(show_datagram(b"\xc4\xe3\xba\xc3", Encoding::Utf8), r"\xc4\xe3\xba\xc3");
+/// assert_eq!(show_datagram(b"two\nlines", Encoding::Utf8), r"two\nlines");
+/// assert_eq!(show_datagram(b"cut \xe4\xbd", Encoding::Utf8), r"cut \xe4\xbd");
+/// assert_eq!(show_datagram(b"", Encoding::Utf8), "(an empty datagram)");
+/// ```
+pub fn show_datagram(bytes: &[u8], encoding: Encoding) -> String {
+    if bytes.is_empty() {
+        return "(an empty datagram)".into();
+    }
+    // A datagram is a whole message: a character cut at its end will not be completed
+    // by the next one, so whatever is left over is shown as bad bytes.
+    let mut view = TextView::new(encoding, false);
+    let mut line = view.show(bytes);
+    if let Some(rest) = view.finish() {
+        line.push_str(&rest);
+    }
+    line
+}
+
+/// Whether a received datagram says `bye`: the word alone, in `encoding`, with spaces
+/// or a line break around it allowed (`nc -u` sends `bye\n`).
+///
+/// # Examples
+///
+/// ```
+/// use netbasics::text::Encoding;
+/// use udp_chat::chat::is_bye;
+///
+/// assert!(is_bye(b"bye", Encoding::Utf8));
+/// assert!(is_bye(b"bye\n", Encoding::Gbk));
+/// assert!(is_bye(b"\xff\xfeb\x00y\x00e\x00", Encoding::Utf16));
+/// assert!(!is_bye(b"bye bye", Encoding::Utf8));
+/// assert!(!is_bye(b"Bye", Encoding::Utf8));
+/// assert!(!is_bye(b"bye\xff", Encoding::Utf8));
+/// ```
+pub fn is_bye(bytes: &[u8], encoding: Encoding) -> bool {
+    let decoded = decode(bytes, encoding);
+    decoded.is_clean() && decoded.text.trim() == BYE
+}
+
+/// Why a peer's `HOST:PORT` gave no address to send to.
+#[derive(Debug, thiserror::Error)]
+pub enum PeerError {
+    /// The name could not be resolved.
+    #[error("cannot find the address of '{peer}': {source}")]
+    Resolve {
+        /// The peer as given.
+        peer: ServerAddr,
+        /// The resolver's error.
+        source: io::Error,
+    },
+    /// The peer's addresses are all of the other IP version than our socket's.
+    #[error(
+        "'{peer}' has no {family} address, and this chat's socket ({local}) can only \
+         send to {family}: give an {family} peer, or --bind an address of the peer's kind"
+    )]
+    WrongFamily {
+        /// The peer as given.
+        peer: ServerAddr,
+        /// Our socket's address.
+        local: SocketAddr,
+        /// `IPv4` or `IPv6`: the kind our socket speaks.
+        family: &'static str,
+    },
+}
+
+/// The address to send to for `peer`: the first of its addresses of the same IP version
+/// as our socket's `local` address (an IPv4 socket cannot send to an IPv6 address, and
+/// `localhost` often means both `::1` and `127.0.0.1`).
+///
+/// # Errors
+///
+/// [`PeerError::Resolve`] for a name the resolver does not know,
+/// [`PeerError::WrongFamily`] when the peer has no address our socket can reach.
+///
+/// # Examples
+///
+/// ```
+/// use udp_chat::chat::{resolve_peer, PeerError};
+///
+/// let local = "127.0.0.1:7890".parse().unwrap();
+/// let peer = "127.0.0.1:7891".parse().unwrap();
+/// assert_eq!(resolve_peer(&peer, local).unwrap(), "127.0.0.1:7891".parse().unwrap());
+///
+/// let v6 = "[::1]:7891".parse().unwrap();
+/// assert!(matches!(resolve_peer(&v6, local), Err(PeerError::WrongFamily { .. })));
+/// ```
+pub fn resolve_peer(peer: &ServerAddr, local: SocketAddr) -> Result<SocketAddr, PeerError> {
+    let candidates = peer.resolve().map_err(|source| PeerError::Resolve {
+        peer: peer.clone(),
+        source,
+    })?;
+    candidates
+        .into_iter()
+        .find(|addr| addr.is_ipv4() == local.is_ipv4())
+        .ok_or_else(|| PeerError::WrongFamily {
+            peer: peer.clone(),
+            local,
+            family: if local.is_ipv4() { "IPv4" } else { "IPv6" },
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use netbasics::text::encode;
+    use proptest::prelude::*;
+
+    #[test]
+    fn showing_is_visible_and_one_line() {
+        let e = Encoding::Utf8;
+        assert_eq!(show_datagram(b"\xff\xfe garbage", e), r"\xff\xfe garbage");
+        assert_eq!(show_datagram(b"a\r\n", e), r"a\r\n");
+        assert_eq!(show_datagram(b"\x1b[31mred", e), r"\u{1b}[31mred");
+        assert_eq!(show_datagram(b"\0", e), r"\u{0}");
+        // GBK text read as GBK, and a GBK character cut in half.
+        assert_eq!(
+            show_datagram(&encode("你好，世界", Encoding::Gbk).unwrap(), Encoding::Gbk),
+            "你好，世界"
+        );
+        assert_eq!(show_datagram(b"ok\xc4", Encoding::Gbk), r"ok\xc4");
+    }
+
+    #[test]
+    fn bye_in_any_encoding() {
+        for encoding in Encoding::ALL {
+            let bytes = encode(BYE, encoding).unwrap();
+            assert!(is_bye(&bytes, encoding), "{encoding}");
+        }
+        assert!(is_bye(b"  bye\r\n", Encoding::Utf8));
+        assert!(!is_bye(b"", Encoding::Utf8));
+        assert!(!is_bye(b"by", Encoding::Utf8));
+        assert!(!is_bye(b"\xffbye", Encoding::Utf8));
+    }
+
+    #[test]
+    fn peers_of_the_right_family() {
+        let v4: SocketAddr = "127.0.0.1:1".parse().unwrap();
+        let v6: SocketAddr = "[::1]:1".parse().unwrap();
+        let to_v6: ServerAddr = "[::1]:2".parse().unwrap();
+        assert_eq!(
+            resolve_peer(&to_v6, v6).unwrap(),
+            "[::1]:2".parse().unwrap()
+        );
+        let err = resolve_peer(&to_v6, v4).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "'[::1]:2' has no IPv4 address, and this chat's socket (127.0.0.1:1) can only \
+             send to IPv4: give an IPv4 peer, or --bind an address of the peer's kind"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn any_bytes_show_without_panicking_on_one_line(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+            for encoding in [Encoding::Utf8, Encoding::Gbk, Encoding::Utf16, Encoding::Ascii] {
+                let shown = show_datagram(&bytes, encoding);
+                prop_assert!(!shown.contains('\n') && !shown.contains('\r'));
+                let _ = is_bye(&bytes, encoding);
+            }
+        }
+
+        #[test]
+        fn text_shows_as_itself(text in "[^\\p{C}]{1,40}") {
+            let bytes = encode(&text, Encoding::Utf8).unwrap();
+            prop_assert_eq!(show_datagram(&bytes, Encoding::Utf8), text);
+        }
+    }
+}

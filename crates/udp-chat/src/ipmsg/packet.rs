@@ -1,0 +1,968 @@
+//! One IP Messenger packet: six fields of text separated by `:`, in one UDP datagram.
+//!
+//! ```text
+//!   1:1700000000:alice:alice-pc:288:你好\0
+//!   |     |        |      |      |   |   \__ optional: a NUL, then more (an entry's group name)
+//!   |     |        |      |      |   \______ extension: the message text, a nickname, ...
+//!   |     |        |      |      \__________ command, in decimal: mode | options
+//!   |     |        |      \_________________ host name (the computer's name)
+//!   |     |        \________________________ user name (the login name)
+//!   |     \_________________________________ packet number: different for every packet
+//!   \_______________________________________ protocol version: 1 (FeiQ: 1_lbt6_0#128#...)
+//! ```
+//!
+//! The packet is split at the first five `:`; the extension may contain more. Splitting
+//! happens on *bytes*, before any text is decoded: in GBK the second byte of a Chinese
+//! character is always 0x40 or more, so the byte 0x3a (`:`) is never part of a character,
+//! and the same holds for UTF-8. Only then is the text decoded: as UTF-8 when the command
+//! has UTF8OPT, otherwise in the sender's local encoding, which is GBK for the Chinese
+//! clients (the caller says which: [`Packet::parse_in`]).
+//!
+//! What the format cannot carry, and [`Packet::encode`] refuses: a `:` in the version,
+//! user or host (it would shift the fields), a NUL in any text field (it ends the
+//! extension's text), characters the encoding has no bytes for, and packets longer than
+//! [`MAX_PACKET_LEN`].
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use netbasics::text::{decode, encode, to_hex, EncodeError, Encoding};
+
+use super::command::{opt, Command, Mode};
+
+/// The protocol version IP Messenger writes in the first field.
+pub const VERSION: &str = "1";
+
+/// The UDP port IP Messenger and FeiQ (飞秋) listen on.
+pub const DEFAULT_PORT: u16 = 2425;
+
+/// The longest packet [`Packet::parse`] accepts and [`Packet::encode`] writes: 65,507
+/// bytes, the most one UDP datagram over IPv4 can carry (65,535 minus the 20-byte IPv4
+/// header and the 8-byte UDP header).
+///
+/// Real clients read into smaller buffers, and the course's `recvfrom(1024)` silently
+/// cuts a datagram after 1024 bytes, so long messages are best avoided anyway.
+pub const MAX_PACKET_LEN: usize = 65_507;
+
+/// How many fields a packet has.
+const FIELDS: usize = 6;
+
+/// A text field of a packet, to say where a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// The first field, the protocol version.
+    Version,
+    /// The third field, the user (login) name.
+    User,
+    /// The fourth field, the host (computer) name.
+    Host,
+    /// The sixth field's text: the message, the nickname, ...
+    Extension,
+}
+
+impl std::fmt::Display for Field {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Field::Version => "version (field 1)",
+            Field::User => "user name (field 3)",
+            Field::Host => "host name (field 4)",
+            Field::Extension => "extension (field 6, the text)",
+        })
+    }
+}
+
+/// Why received bytes are not an IP Messenger packet.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PacketError {
+    /// The datagram had no bytes at all.
+    #[error("the datagram is empty: expected version:packet_no:user:host:command:extension")]
+    Empty,
+    /// More bytes than a packet may have.
+    #[error("the packet is {len} bytes, more than the {max} one UDP datagram can carry")]
+    TooLong {
+        /// The length received.
+        len: usize,
+        /// [`MAX_PACKET_LEN`].
+        max: usize,
+    },
+    /// Fewer than five `:`.
+    #[error(
+        "only {found} of the 6 fields: expected version:packet_no:user:host:command:extension \
+         (five ':', e.g. 1:123123:me:my-pc:32:hello)"
+    )]
+    NotEnoughFields {
+        /// How many fields there were.
+        found: usize,
+    },
+    /// The second field is not a number that fits in 64 bits.
+    #[error(
+        "the packet number (field 2, at offset {offset}) is '{text}': expected decimal digits \
+         that fit in 64 bits, e.g. 123123"
+    )]
+    BadPacketNumber {
+        /// The field as received (undecodable bytes shown as �).
+        text: String,
+        /// Where the field starts, counting bytes from 0.
+        offset: usize,
+    },
+    /// The fifth field is not a number that fits in 32 bits.
+    #[error(
+        "the command (field 5, at offset {offset}) is '{text}': expected a decimal number \
+         below 2^32, e.g. 32 (SENDMSG) or 288 (SENDMSG|SENDCHECKOPT)"
+    )]
+    BadCommand {
+        /// The field as received (undecodable bytes shown as �).
+        text: String,
+        /// Where the field starts, counting bytes from 0.
+        offset: usize,
+    },
+    /// A text field has bytes that are not text in the packet's encoding.
+    #[error(
+        "the {field} is not valid {encoding}: bytes {} at offset {offset}{}",
+        to_hex(bytes),
+        hint(*encoding, *looks_like_utf8)
+    )]
+    BadText {
+        /// Which field.
+        field: Field,
+        /// Where the bad bytes start, counting from the start of the packet.
+        offset: usize,
+        /// The first bad sequence.
+        bytes: Vec<u8>,
+        /// The encoding the field was read in.
+        encoding: Encoding,
+        /// Whether the field would have been valid UTF-8 (a sender that forgot UTF8OPT).
+        looks_like_utf8: bool,
+    },
+}
+
+fn hint(encoding: Encoding, looks_like_utf8: bool) -> &'static str {
+    if looks_like_utf8 && encoding != Encoding::Utf8 {
+        " (the field is valid UTF-8: the sender may have left out UTF8OPT)"
+    } else {
+        ""
+    }
+}
+
+/// Why a [`Packet`] cannot be written as bytes.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BuildError {
+    /// A `:` in the version, user or host would shift every later field.
+    #[error("the {field} contains ':', which separates the fields; choose a name without ':'")]
+    Colon {
+        /// Which field.
+        field: Field,
+    },
+    /// A NUL character, which ends the text for the clients (written in C).
+    #[error("the {field} contains a NUL character (\\0), which ends text in this protocol")]
+    Nul {
+        /// Which field.
+        field: Field,
+    },
+    /// A character the packet's encoding cannot write.
+    #[error("the {field}: {source}; send with UTF8OPT (--utf8) to use UTF-8")]
+    Unencodable {
+        /// Which field.
+        field: Field,
+        /// What could not be encoded.
+        source: EncodeError,
+    },
+    /// The packet would not fit in one datagram.
+    #[error("the packet would be {len} bytes, more than the {max} one UDP datagram can carry")]
+    TooLong {
+        /// The length it would have.
+        len: usize,
+        /// [`MAX_PACKET_LEN`].
+        max: usize,
+    },
+}
+
+/// An IP Messenger packet, its text decoded.
+///
+/// # Examples
+///
+/// The course's FeiQ message, as Python's `"1:123123:吴彦祖:吴彦祖-pc:32:haha".encode("gbk")`:
+///
+/// ```
+/// use udp_chat::ipmsg::command::Mode;
+/// use udp_chat::ipmsg::packet::{Packet, PacketError};
+///
+/// let bytes = b"1:123123:\xce\xe2\xd1\xe5\xd7\xe6:\xce\xe2\xd1\xe5\xd7\xe6-pc:32:haha";
+/// let packet = Packet::parse(bytes).unwrap();
+/// assert_eq!(packet.packet_no, 123123);
+/// assert_eq!(packet.user, "吴彦祖");
+/// assert_eq!(packet.host, "吴彦祖-pc");
+/// assert_eq!(packet.command.mode(), Mode::SendMsg);
+/// assert_eq!(packet.extension, "haha");
+/// assert_eq!(packet.encode().unwrap(), bytes);
+///
+/// let err = Packet::parse(b"hello").unwrap_err();
+/// assert_eq!(err, PacketError::NotEnoughFields { found: 1 });
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Packet {
+    /// Field 1: `1` for IP Messenger; FeiQ writes a longer one such as
+    /// `1_lbt6_0#128#001122334455#0#0#0#4001#9`. Kept as it came.
+    pub version: String,
+    /// Field 2: a number the sender makes different for every packet (often the time
+    /// in seconds, then counting up). A receipt names the message by it.
+    pub packet_no: u64,
+    /// Field 3: the sender's user (login) name.
+    pub user: String,
+    /// Field 4: the sender's host (computer) name.
+    pub host: String,
+    /// Field 5: what the packet is (mode) and how to treat it (options).
+    pub command: Command,
+    /// Field 6, up to its first NUL: the message text for SENDMSG, the nickname for the
+    /// entry commands, a packet number for RECVMSG.
+    pub extension: String,
+    /// What follows the first NUL of field 6, as bytes, without that NUL: `None` when
+    /// there is no NUL. For entries it starts with the group name; its layout depends on
+    /// the command and the client. Many clients end every packet with a NUL
+    /// (`Some(vec![])`).
+    pub extra: Option<Vec<u8>>,
+}
+
+impl Packet {
+    /// A packet of version [`VERSION`] with no extra part.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use udp_chat::ipmsg::command::Command;
+    /// use udp_chat::ipmsg::packet::Packet;
+    ///
+    /// let p = Packet::new(7, "me", "pc", Command::from_bits(32), "hi");
+    /// assert_eq!(p.encode().unwrap(), b"1:7:me:pc:32:hi");
+    /// ```
+    pub fn new(
+        packet_no: u64,
+        user: impl Into<String>,
+        host: impl Into<String>,
+        command: Command,
+        extension: impl Into<String>,
+    ) -> Packet {
+        Packet {
+            version: VERSION.to_string(),
+            packet_no,
+            user: user.into(),
+            host: host.into(),
+            command,
+            extension: extension.into(),
+            extra: None,
+        }
+    }
+
+    /// BR_ENTRY: "I am here", broadcast when a client starts; the extension is the nickname.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use udp_chat::ipmsg::packet::Packet;
+    ///
+    /// assert_eq!(Packet::entry(1, "me", "pc", "Me").encode().unwrap(), b"1:1:me:pc:1:Me");
+    /// ```
+    pub fn entry(
+        packet_no: u64,
+        user: impl Into<String>,
+        host: impl Into<String>,
+        nickname: impl Into<String>,
+    ) -> Packet {
+        Packet::new(
+            packet_no,
+            user,
+            host,
+            Command::new(Mode::BrEntry, 0),
+            nickname,
+        )
+    }
+
+    /// ANSENTRY: the answer to a BR_ENTRY, "I am here too"; the extension is the nickname.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use udp_chat::ipmsg::packet::Packet;
+    ///
+    /// assert_eq!(Packet::answer_entry(2, "me", "pc", "Me").encode().unwrap(), b"1:2:me:pc:3:Me");
+    /// ```
+    pub fn answer_entry(
+        packet_no: u64,
+        user: impl Into<String>,
+        host: impl Into<String>,
+        nickname: impl Into<String>,
+    ) -> Packet {
+        Packet::new(
+            packet_no,
+            user,
+            host,
+            Command::new(Mode::AnsEntry, 0),
+            nickname,
+        )
+    }
+
+    /// BR_EXIT: "I am leaving"; the extension is the nickname.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use udp_chat::ipmsg::packet::Packet;
+    ///
+    /// assert_eq!(Packet::exit(3, "me", "pc", "Me").encode().unwrap(), b"1:3:me:pc:2:Me");
+    /// ```
+    pub fn exit(
+        packet_no: u64,
+        user: impl Into<String>,
+        host: impl Into<String>,
+        nickname: impl Into<String>,
+    ) -> Packet {
+        Packet::new(
+            packet_no,
+            user,
+            host,
+            Command::new(Mode::BrExit, 0),
+            nickname,
+        )
+    }
+
+    /// SENDMSG with SENDCHECKOPT: a message whose receiver is asked for a receipt.
+    /// Remove the option with [`Command::without`] for a message without one (the
+    /// course's `32`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use udp_chat::ipmsg::packet::Packet;
+    ///
+    /// let p = Packet::message(4, "me", "pc", "你好");
+    /// assert_eq!(p.command.to_string(), "SENDMSG|SENDCHECKOPT");
+    /// assert_eq!(p.encode().unwrap(), b"1:4:me:pc:288:\xc4\xe3\xba\xc3");
+    /// ```
+    pub fn message(
+        packet_no: u64,
+        user: impl Into<String>,
+        host: impl Into<String>,
+        text: impl Into<String>,
+    ) -> Packet {
+        let command = Command::new(Mode::SendMsg, opt::SENDCHECKOPT);
+        Packet::new(packet_no, user, host, command, text)
+    }
+
+    /// RECVMSG: the receipt for message number `original`, which travels as the
+    /// extension.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use udp_chat::ipmsg::packet::Packet;
+    ///
+    /// let p = Packet::receipt(5, "me", "pc", 4);
+    /// assert_eq!(p.encode().unwrap(), b"1:5:me:pc:33:4");
+    /// assert_eq!(p.receipt_for(), Some(4));
+    /// ```
+    pub fn receipt(
+        packet_no: u64,
+        user: impl Into<String>,
+        host: impl Into<String>,
+        original: u64,
+    ) -> Packet {
+        let command = Command::new(Mode::RecvMsg, 0);
+        Packet::new(packet_no, user, host, command, original.to_string())
+    }
+
+    /// The same packet with `option` added to its command (e.g. [`opt::UTF8OPT`]).
+    pub fn with_option(mut self, option: u32) -> Packet {
+        self.command = self.command.with(option);
+        self
+    }
+
+    /// Reads a packet whose text, unless UTF8OPT says UTF-8, is GBK (the course's
+    /// Chinese clients): [`Packet::parse_in`] with [`Encoding::Gbk`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Packet::parse_in`].
+    pub fn parse(bytes: &[u8]) -> Result<Packet, PacketError> {
+        Packet::parse_in(bytes, Encoding::Gbk)
+    }
+
+    /// Reads a packet; `legacy` is the encoding of its text when the command does not
+    /// have UTF8OPT.
+    ///
+    /// # Errors
+    ///
+    /// A [`PacketError`] for an empty or too long datagram, fewer than six fields, a
+    /// packet number or command that is not a number, or text that the encoding cannot
+    /// decode (with the offset of the bad bytes in the packet).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use netbasics::text::Encoding;
+    /// use udp_chat::ipmsg::packet::{Packet, PacketError};
+    ///
+    /// // FeiQ's version field, and a message with ':' in its text.
+    /// let p = Packet::parse(b"1_lbt6_0#128#001122334455#0#0#0#4001#9:42:u:h:32:at 10:30").unwrap();
+    /// assert_eq!(p.version, "1_lbt6_0#128#001122334455#0#0#0#4001#9");
+    /// assert_eq!(p.extension, "at 10:30");
+    ///
+    /// // UTF8OPT (0x800000) switches the text to UTF-8.
+    /// let p = Packet::parse_in("1:1:u:h:8388640:你好".as_bytes(), Encoding::Gbk).unwrap();
+    /// assert_eq!(p.extension, "你好");
+    ///
+    /// // UTF-8 without UTF8OPT is read as GBK: often mojibake (乱码) that looks valid,
+    /// let p = Packet::parse("1:1:u:h:32:你好".as_bytes()).unwrap();
+    /// assert_eq!(p.extension, "浣犲ソ");
+    /// // and sometimes bytes GBK cannot decode (好 is e5 a5 bd: bd starts a pair that ends early).
+    /// let err = Packet::parse("1:1:u:h:32:好".as_bytes()).unwrap_err();
+    /// assert!(matches!(err, PacketError::BadText { offset: 13, .. }));
+    /// assert!(err.to_string().contains("left out UTF8OPT"));
+    ///
+    /// let err = Packet::parse(b"1:x:u:h:32:hi").unwrap_err();
+    /// assert_eq!(err.to_string(), "the packet number (field 2, at offset 2) is 'x': \
+    ///     expected decimal digits that fit in 64 bits, e.g. 123123");
+    /// ```
+    pub fn parse_in(bytes: &[u8], legacy: Encoding) -> Result<Packet, PacketError> {
+        if bytes.is_empty() {
+            return Err(PacketError::Empty);
+        }
+        if bytes.len() > MAX_PACKET_LEN {
+            return Err(PacketError::TooLong {
+                len: bytes.len(),
+                max: MAX_PACKET_LEN,
+            });
+        }
+        // Split at the first five ':' only, remembering where each field starts so errors
+        // can point at the byte.
+        let mut fields: Vec<(usize, &[u8])> = Vec::with_capacity(FIELDS);
+        let mut start = 0;
+        for piece in bytes.splitn(FIELDS, |&b| b == b':') {
+            fields.push((start, piece));
+            start += piece.len() + 1;
+        }
+        let [version, number, user, host, command, extension] = fields[..] else {
+            return Err(PacketError::NotEnoughFields {
+                found: fields.len(),
+            });
+        };
+
+        let packet_no = decimal::<u64>(number.1).ok_or_else(|| PacketError::BadPacketNumber {
+            text: String::from_utf8_lossy(number.1).into_owned(),
+            offset: number.0,
+        })?;
+        let bits = decimal::<u32>(command.1).ok_or_else(|| PacketError::BadCommand {
+            text: String::from_utf8_lossy(command.1).into_owned(),
+            offset: command.0,
+        })?;
+        let command = Command::from_bits(bits);
+        let encoding = text_encoding(command, legacy);
+
+        let (text, extra) = match extension.1.iter().position(|&b| b == 0) {
+            Some(nul) => (&extension.1[..nul], Some(extension.1[nul + 1..].to_vec())),
+            None => (extension.1, None),
+        };
+        Ok(Packet {
+            version: decode_field(Field::Version, version, encoding)?,
+            packet_no,
+            user: decode_field(Field::User, user, encoding)?,
+            host: decode_field(Field::Host, host, encoding)?,
+            command,
+            extension: decode_field(Field::Extension, (extension.0, text), encoding)?,
+            extra,
+        })
+    }
+
+    /// Writes the packet as bytes, its text in GBK unless the command has UTF8OPT:
+    /// [`Packet::encode_in`] with [`Encoding::Gbk`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Packet::encode_in`].
+    pub fn encode(&self) -> Result<Vec<u8>, BuildError> {
+        self.encode_in(Encoding::Gbk)
+    }
+
+    /// Writes the packet as bytes; `legacy` is the encoding of the text when the command
+    /// does not have UTF8OPT (with it, the text is UTF-8).
+    ///
+    /// # Errors
+    ///
+    /// A [`BuildError`] for what the format cannot carry: `:` in the version, user or
+    /// host, a NUL in any of them or in the extension, a character the encoding has no
+    /// bytes for, or more than [`MAX_PACKET_LEN`] bytes in all.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use netbasics::text::Encoding;
+    /// use udp_chat::ipmsg::command::opt;
+    /// use udp_chat::ipmsg::packet::{BuildError, Field, Packet};
+    ///
+    /// let p = Packet::message(9, "me", "pc", "你好").with_option(opt::UTF8OPT);
+    /// assert_eq!(p.encode_in(Encoding::Gbk).unwrap(), "1:9:me:pc:8388896:你好".as_bytes());
+    ///
+    /// let err = Packet::message(9, "me", "my:pc", "hi").encode().unwrap_err();
+    /// assert_eq!(err, BuildError::Colon { field: Field::Host });
+    ///
+    /// let err = Packet::message(9, "me", "pc", "😀").encode().unwrap_err();
+    /// assert!(matches!(err, BuildError::Unencodable { field: Field::Extension, .. }));
+    /// ```
+    pub fn encode_in(&self, legacy: Encoding) -> Result<Vec<u8>, BuildError> {
+        let encoding = text_encoding(self.command, legacy);
+        let header = [
+            (Field::Version, &self.version),
+            (Field::User, &self.user),
+            (Field::Host, &self.host),
+        ];
+        for (field, text) in header {
+            if text.contains(':') {
+                return Err(BuildError::Colon { field });
+            }
+        }
+        let mut out = Vec::new();
+        out.extend(encode_field(Field::Version, &self.version, encoding)?);
+        out.push(b':');
+        out.extend(self.packet_no.to_string().bytes());
+        out.push(b':');
+        out.extend(encode_field(Field::User, &self.user, encoding)?);
+        out.push(b':');
+        out.extend(encode_field(Field::Host, &self.host, encoding)?);
+        out.push(b':');
+        out.extend(self.command.to_bits().to_string().bytes());
+        out.push(b':');
+        out.extend(encode_field(Field::Extension, &self.extension, encoding)?);
+        if let Some(extra) = &self.extra {
+            out.push(0);
+            out.extend_from_slice(extra);
+        }
+        if out.len() > MAX_PACKET_LEN {
+            return Err(BuildError::TooLong {
+                len: out.len(),
+                max: MAX_PACKET_LEN,
+            });
+        }
+        Ok(out)
+    }
+
+    /// For a RECVMSG: the number of the message it confirms (its extension).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use udp_chat::ipmsg::packet::Packet;
+    ///
+    /// assert_eq!(Packet::parse(b"1:9:u:h:33:1234\0").unwrap().receipt_for(), Some(1234));
+    /// assert_eq!(Packet::parse(b"1:9:u:h:32:1234").unwrap().receipt_for(), None);
+    /// ```
+    pub fn receipt_for(&self) -> Option<u64> {
+        if self.command.mode() != Mode::RecvMsg {
+            return None;
+        }
+        decimal(self.extension.trim().as_bytes())
+    }
+
+    /// Whether this is a message whose sender asks for a receipt (SENDMSG with
+    /// SENDCHECKOPT).
+    pub fn wants_receipt(&self) -> bool {
+        self.command.mode() == Mode::SendMsg && self.command.has(opt::SENDCHECKOPT)
+    }
+
+    /// The group name an entry packet may carry after the NUL (FeiQ and IP Messenger
+    /// send one), decoded as the packet's text was; `None` if there is none.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use netbasics::text::Encoding;
+    /// use udp_chat::ipmsg::packet::Packet;
+    ///
+    /// let p = Packet::parse(b"1:9:u:h:1:Nick\0\xbf\xaa\xb7\xa2\0").unwrap();
+    /// assert_eq!(p.group(Encoding::Gbk).as_deref(), Some("开发"));
+    /// ```
+    pub fn group(&self, legacy: Encoding) -> Option<String> {
+        let extra = self.extra.as_deref()?;
+        let end = extra.iter().position(|&b| b == 0).unwrap_or(extra.len());
+        let name = decode(&extra[..end], text_encoding(self.command, legacy)).text;
+        (!name.is_empty()).then_some(name)
+    }
+}
+
+/// The encoding of a packet's text: UTF-8 if it says so, else the local one.
+fn text_encoding(command: Command, legacy: Encoding) -> Encoding {
+    if command.is_utf8() {
+        Encoding::Utf8
+    } else {
+        legacy
+    }
+}
+
+/// A decimal number made only of ASCII digits (no sign, no spaces), if it fits in `T`.
+fn decimal<T: std::str::FromStr>(bytes: &[u8]) -> Option<T> {
+    if bytes.is_empty() || !bytes.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(bytes).ok()?.parse().ok()
+}
+
+fn decode_field(
+    field: Field,
+    (offset, bytes): (usize, &[u8]),
+    encoding: Encoding,
+) -> Result<String, PacketError> {
+    let decoded = decode(bytes, encoding);
+    match decoded.errors.into_iter().next() {
+        None => Ok(decoded.text),
+        Some(bad) => Err(PacketError::BadText {
+            field,
+            offset: offset + bad.offset,
+            bytes: bad.bytes,
+            encoding,
+            looks_like_utf8: std::str::from_utf8(bytes).is_ok(),
+        }),
+    }
+}
+
+fn encode_field(field: Field, text: &str, encoding: Encoding) -> Result<Vec<u8>, BuildError> {
+    if text.contains('\0') {
+        return Err(BuildError::Nul { field });
+    }
+    encode(text, encoding).map_err(|source| BuildError::Unencodable { field, source })
+}
+
+/// Makes packet numbers: starting from a number (IP Messenger starts from the time in
+/// seconds, so a restarted client does not repeat its old numbers), then counting up.
+///
+/// # Examples
+///
+/// ```
+/// use udp_chat::ipmsg::packet::PacketNumbers;
+///
+/// let mut numbers = PacketNumbers::starting_at(100);
+/// assert_eq!(numbers.next_number(), 100);
+/// assert_eq!(numbers.next_number(), 101);
+/// ```
+#[derive(Debug, Clone)]
+pub struct PacketNumbers {
+    next: u64,
+}
+
+impl PacketNumbers {
+    /// Numbers from `first` on.
+    pub fn starting_at(first: u64) -> PacketNumbers {
+        PacketNumbers { next: first }
+    }
+
+    /// Numbers from the current time in seconds since 1970 on.
+    pub fn from_clock() -> PacketNumbers {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(1, |d| d.as_secs());
+        PacketNumbers::starting_at(now)
+    }
+
+    /// The next number.
+    pub fn next_number(&mut self) -> u64 {
+        let number = self.next;
+        self.next = self.next.wrapping_add(1);
+        number
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The bytes a packet is written as (the golden tests compare them exactly).
+    fn emitted(packet: &Packet, legacy: Encoding) -> Vec<u8> {
+        packet.encode_in(legacy).unwrap()
+    }
+
+    #[test]
+    fn golden_course_message_gbk() {
+        // Python: "1:123123:吴彦祖:吴彦祖-pc:32:haha".encode("gbk")
+        let bytes: &[u8] = b"1:123123:\xce\xe2\xd1\xe5\xd7\xe6:\xce\xe2\xd1\xe5\xd7\xe6-pc:32:haha";
+        let packet = Packet::new(
+            123123,
+            "吴彦祖",
+            "吴彦祖-pc",
+            Command::from_bits(32),
+            "haha",
+        );
+        assert_eq!(emitted(&packet, Encoding::Gbk), bytes);
+        assert_eq!(Packet::parse(bytes).unwrap(), packet);
+    }
+
+    #[test]
+    fn golden_gbk_message_with_receipt() {
+        let bytes: &[u8] =
+            b"1:1700000000:alice:alice-pc:288:\xc4\xe3\xba\xc3\xa3\xac\xca\xc0\xbd\xe7";
+        let packet = Packet::message(1_700_000_000, "alice", "alice-pc", "你好，世界");
+        assert_eq!(emitted(&packet, Encoding::Gbk), bytes);
+        assert_eq!(Packet::parse(bytes).unwrap(), packet);
+    }
+
+    #[test]
+    fn golden_utf8_message() {
+        let bytes = "1:2:bob:bob-pc:8388896:你好".as_bytes();
+        let packet = Packet::message(2, "bob", "bob-pc", "你好").with_option(opt::UTF8OPT);
+        assert_eq!(emitted(&packet, Encoding::Gbk), bytes);
+        assert_eq!(Packet::parse(bytes).unwrap(), packet);
+    }
+
+    #[test]
+    fn golden_feiq_entry() {
+        // A FeiQ-style BR_ENTRY: long version, nickname, then NUL, group, NUL.
+        let bytes: &[u8] =
+            b"1_lbt6_0#128#001122334455#0#0#0#4001#9:1700000001:zhang:ZHANG-PC:6291457:\xd5\xc5\xc8\xfd\0\xbf\xaa\xb7\xa2\xb2\xbf\0";
+        let packet = Packet::parse(bytes).unwrap();
+        assert_eq!(packet.version, "1_lbt6_0#128#001122334455#0#0#0#4001#9");
+        assert_eq!(packet.packet_no, 1_700_000_001);
+        assert_eq!(packet.user, "zhang");
+        assert_eq!(packet.host, "ZHANG-PC");
+        assert_eq!(packet.command.mode(), Mode::BrEntry);
+        assert_eq!(
+            packet.command.to_string(),
+            "BR_ENTRY|FILEATTACHOPT|ENCRYPTOPT"
+        );
+        assert_eq!(packet.extension, "张三");
+        assert_eq!(packet.group(Encoding::Gbk).as_deref(), Some("开发部"));
+        assert_eq!(emitted(&packet, Encoding::Gbk), bytes);
+    }
+
+    #[test]
+    fn golden_receipt_and_answer_entry() {
+        assert_eq!(
+            emitted(&Packet::receipt(10, "me", "pc", 123123), Encoding::Gbk),
+            b"1:10:me:pc:33:123123"
+        );
+        assert_eq!(
+            emitted(&Packet::answer_entry(11, "me", "pc", "Me"), Encoding::Gbk),
+            b"1:11:me:pc:3:Me"
+        );
+    }
+
+    #[test]
+    fn trailing_nul_is_kept() {
+        let p = Packet::parse(b"1:1:u:h:32:hi\0").unwrap();
+        assert_eq!(p.extension, "hi");
+        assert_eq!(p.extra, Some(vec![]));
+        assert_eq!(p.encode().unwrap(), b"1:1:u:h:32:hi\0");
+        assert_eq!(p.group(Encoding::Gbk), None);
+    }
+
+    #[test]
+    fn empty_fields_are_allowed() {
+        let p = Packet::parse(b"::::").unwrap_err();
+        assert_eq!(p, PacketError::NotEnoughFields { found: 5 });
+        let p = Packet::parse(b":0:::0:").unwrap();
+        assert_eq!(p.version, "");
+        assert_eq!(p.command.mode(), Mode::NoOperation);
+        assert_eq!(p.extension, "");
+    }
+
+    #[test]
+    fn structural_errors() {
+        assert_eq!(Packet::parse(b""), Err(PacketError::Empty));
+        assert_eq!(
+            Packet::parse(b"1:2:u:h:32"),
+            Err(PacketError::NotEnoughFields { found: 5 })
+        );
+        let long = vec![b'a'; MAX_PACKET_LEN + 1];
+        assert_eq!(
+            Packet::parse(&long),
+            Err(PacketError::TooLong {
+                len: MAX_PACKET_LEN + 1,
+                max: MAX_PACKET_LEN
+            })
+        );
+    }
+
+    #[test]
+    fn numbers_must_be_plain_decimal() {
+        for bad in ["", "-1", "+1", " 1", "0x10", "1.5", "18446744073709551616"] {
+            let bytes = format!("1:{bad}:u:h:32:x");
+            assert_eq!(
+                Packet::parse(bytes.as_bytes()),
+                Err(PacketError::BadPacketNumber {
+                    text: bad.to_string(),
+                    offset: 2
+                }),
+                "{bad:?}"
+            );
+        }
+        // The largest that fits, and leading zeros, are fine.
+        let p = Packet::parse(b"1:18446744073709551615:u:h:32:x").unwrap();
+        assert_eq!(p.packet_no, u64::MAX);
+        assert_eq!(Packet::parse(b"1:007:u:h:32:x").unwrap().packet_no, 7);
+
+        for bad in ["", "SENDMSG", "4294967296", "-32", "0x20"] {
+            let bytes = format!("1:5:u:h:{bad}:x");
+            assert_eq!(
+                Packet::parse(bytes.as_bytes()),
+                Err(PacketError::BadCommand {
+                    text: bad.to_string(),
+                    offset: 8
+                }),
+                "{bad:?}"
+            );
+        }
+        assert!(Packet::parse(b"1:5:u:h:4294967295:x").is_ok());
+    }
+
+    #[test]
+    fn bad_text_points_at_the_byte() {
+        // 0xff is never valid GBK; it is byte 13 of the packet.
+        let err = Packet::parse(b"1:1:u:h:32:ab\xffcd").unwrap_err();
+        assert_eq!(
+            err,
+            PacketError::BadText {
+                field: Field::Extension,
+                offset: 13,
+                bytes: vec![0xff],
+                encoding: Encoding::Gbk,
+                looks_like_utf8: false,
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "the extension (field 6, the text) is not valid gbk: bytes ff at offset 13"
+        );
+        // In the user name, and with UTF8OPT set.
+        let err = Packet::parse(b"1:1:\xc4:h:8388640:x").unwrap_err();
+        assert!(matches!(
+            err,
+            PacketError::BadText {
+                field: Field::User,
+                offset: 4,
+                encoding: Encoding::Utf8,
+                ..
+            }
+        ));
+        // What follows the NUL is not checked: its layout is the client's.
+        assert!(Packet::parse(b"1:1:u:h:32:ok\0\xff\xff").is_ok());
+    }
+
+    #[test]
+    fn build_refuses_what_the_format_cannot_carry() {
+        let base = Packet::message(1, "u", "h", "t");
+        let mut p = base.clone();
+        p.version = "1:2".into();
+        assert_eq!(
+            p.encode(),
+            Err(BuildError::Colon {
+                field: Field::Version
+            })
+        );
+        let mut p = base.clone();
+        p.user = "a:b".into();
+        assert_eq!(p.encode(), Err(BuildError::Colon { field: Field::User }));
+        let mut p = base.clone();
+        p.extension = "a\0b".into();
+        assert_eq!(
+            p.encode(),
+            Err(BuildError::Nul {
+                field: Field::Extension
+            })
+        );
+        let mut p = base.clone();
+        p.extension = "x".repeat(MAX_PACKET_LEN);
+        assert!(matches!(p.encode(), Err(BuildError::TooLong { .. })));
+        // ':' in the extension is fine.
+        let mut p = base;
+        p.extension = "a:b:c".into();
+        assert_eq!(Packet::parse(&p.encode().unwrap()).unwrap(), p);
+    }
+
+    #[test]
+    fn receipt_numbers() {
+        let r = Packet::parse(b"1:2:u:h:33: 77 ").unwrap();
+        assert_eq!(r.receipt_for(), Some(77));
+        let r = Packet::parse(b"1:2:u:h:33:abc").unwrap();
+        assert_eq!(r.receipt_for(), None);
+        assert!(Packet::parse(b"1:2:u:h:288:x").unwrap().wants_receipt());
+        assert!(!Packet::parse(b"1:2:u:h:32:x").unwrap().wants_receipt());
+        // 0x100 on an entry is ABSENCEOPT, not a receipt request.
+        assert!(!Packet::parse(b"1:2:u:h:257:x").unwrap().wants_receipt());
+    }
+
+    #[test]
+    fn packet_numbers_wrap_instead_of_panicking() {
+        let mut numbers = PacketNumbers::starting_at(u64::MAX);
+        assert_eq!(numbers.next_number(), u64::MAX);
+        assert_eq!(numbers.next_number(), 0);
+        assert!(PacketNumbers::from_clock().next_number() > 1_600_000_000);
+    }
+
+    /// Text the format can carry in a header field: no ':' and no NUL, and (for GBK) only
+    /// characters GBK has: ASCII and common Chinese.
+    fn header_text() -> impl Strategy<Value = String> {
+        "[a-zA-Z0-9 _#.\\-吴彦祖你好世界开发部张三]{0,20}"
+    }
+
+    fn body_text() -> impl Strategy<Value = String> {
+        "[a-zA-Z0-9 _#.:\\-\n吴彦祖你好世界，！]{0,60}"
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+            let _ = Packet::parse(&bytes);
+            let _ = Packet::parse_in(&bytes, Encoding::Utf8);
+        }
+
+        #[test]
+        fn arbitrary_colon_separated_bytes_never_panic(
+            parts in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..12), 0..8)
+        ) {
+            let bytes = parts.join(&b':');
+            if let Ok(p) = Packet::parse(&bytes) {
+                // Whatever parses is shown without panicking, too.
+                let _ = p.command.to_string();
+            }
+        }
+
+        #[test]
+        fn build_then_parse_round_trips(
+            version in header_text(),
+            packet_no: u64,
+            user in header_text(),
+            host in header_text(),
+            bits: u32,
+            extension in body_text(),
+            extra in proptest::option::of(proptest::collection::vec(any::<u8>(), 0..20)),
+            legacy in prop_oneof![Just(Encoding::Gbk), Just(Encoding::Utf8), Just(Encoding::Gb18030)],
+        ) {
+            let packet = Packet {
+                version, packet_no, user, host,
+                command: Command::from_bits(bits),
+                extension, extra,
+            };
+            let bytes = packet.encode_in(legacy).unwrap();
+            prop_assert_eq!(Packet::parse_in(&bytes, legacy).unwrap(), packet);
+        }
+
+        #[test]
+        fn any_utf8_text_round_trips_with_utf8opt(
+            user in "[^:\0]{0,10}",
+            extension in "[^\0]{0,40}",
+            packet_no: u64,
+        ) {
+            let packet = Packet::message(packet_no, user, "host", extension)
+                .with_option(opt::UTF8OPT);
+            let bytes = packet.encode().unwrap();
+            prop_assert_eq!(Packet::parse(&bytes).unwrap(), packet);
+        }
+
+        #[test]
+        fn parse_then_build_gives_the_same_bytes(
+            packet_no in "[1-9][0-9]{0,18}",
+            bits in any::<u32>().prop_map(|b| b & !opt::UTF8OPT),
+            text in body_text(),
+        ) {
+            let mut bytes = format!("1:{packet_no}:u:h:{bits}:").into_bytes();
+            bytes.extend(encode(&text, Encoding::Gbk).unwrap());
+            let p = Packet::parse(&bytes).unwrap();
+            prop_assert_eq!(p.encode().unwrap(), bytes);
+        }
+    }
+}

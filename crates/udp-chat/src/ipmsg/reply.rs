@@ -1,0 +1,139 @@
+//! What a polite IP Messenger client answers, packet by packet.
+//!
+//! | received                         | answer                                      |
+//! |----------------------------------|---------------------------------------------|
+//! | BR_ENTRY ("I am here")           | ANSENTRY with our nickname                  |
+//! | SENDMSG with SENDCHECKOPT        | RECVMSG whose extension is its packet number|
+//! | GETINFO ("what program is this") | SENDINFO naming this program                |
+//! | anything else                    | nothing                                     |
+//!
+//! Answers go back to the address the packet came from (the caller's job): that is where
+//! the sender waits, whatever port it sends from.
+
+use super::command::{opt, Command, Mode};
+use super::packet::Packet;
+
+/// Who we are on the network: the user, host and nickname our packets carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    /// The user (login) name, field 3 of every packet.
+    pub user: String,
+    /// The host (computer) name, field 4.
+    pub host: String,
+    /// The name shown in other people's member lists (the extension of entries).
+    pub nickname: String,
+    /// Whether we write our text as UTF-8 (with UTF8OPT) even to peers that did not
+    /// write to us in UTF-8.
+    pub utf8: bool,
+}
+
+/// What [`answer`] says about this program in a SENDINFO.
+pub const CLIENT_INFO: &str = concat!("udp-chat ipmsg ", env!("CARGO_PKG_VERSION"));
+
+/// The answer to `received`, numbered `packet_no`, or `None` when none is due.
+///
+/// Answers are in UTF-8 (UTF8OPT) when we are set to UTF-8, when the packet itself was
+/// UTF-8, or when its sender says it reads UTF-8 (CAPUTF8OPT), as IP Messenger does;
+/// entry answers also say that we read UTF-8 (CAPUTF8OPT).
+///
+/// # Examples
+///
+/// ```
+/// use udp_chat::ipmsg::packet::Packet;
+/// use udp_chat::ipmsg::reply::{answer, Identity};
+///
+/// let me = Identity { user: "me".into(), host: "pc".into(), nickname: "Me".into(), utf8: false };
+///
+/// let message = Packet::parse(b"1:123123:u:h:288:hi").unwrap();
+/// let receipt = answer(&message, &me, 9).unwrap();
+/// assert_eq!(receipt.encode().unwrap(), b"1:9:me:pc:33:123123");
+///
+/// let entry = Packet::parse(b"1:5:u:h:1:You").unwrap();
+/// let hello = answer(&entry, &me, 10).unwrap();
+/// assert_eq!(hello.command.to_string(), "ANSENTRY|CAPUTF8OPT");
+///
+/// // The course's "32" asks for no receipt.
+/// assert_eq!(answer(&Packet::parse(b"1:1:u:h:32:haha").unwrap(), &me, 11), None);
+/// ```
+pub fn answer(received: &Packet, me: &Identity, packet_no: u64) -> Option<Packet> {
+    let reply = match received.command.mode() {
+        Mode::BrEntry => Packet::answer_entry(packet_no, &me.user, &me.host, &me.nickname)
+            .with_option(opt::CAPUTF8OPT),
+        Mode::SendMsg if received.wants_receipt() => {
+            Packet::receipt(packet_no, &me.user, &me.host, received.packet_no)
+        }
+        Mode::GetInfo => Packet::new(
+            packet_no,
+            &me.user,
+            &me.host,
+            Command::new(Mode::SendInfo, 0),
+            CLIENT_INFO,
+        ),
+        _ => return None,
+    };
+    let utf8 =
+        me.utf8 || received.command.has(opt::UTF8OPT) || received.command.has(opt::CAPUTF8OPT);
+    Some(if utf8 {
+        reply.with_option(opt::UTF8OPT)
+    } else {
+        reply
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn me(utf8: bool) -> Identity {
+        Identity {
+            user: "me".into(),
+            host: "pc".into(),
+            nickname: "我".into(),
+            utf8,
+        }
+    }
+
+    #[test]
+    fn entry_is_answered_with_our_nickname() {
+        let entry = Packet::entry(1, "u", "h", "You");
+        let reply = answer(&entry, &me(false), 2).unwrap();
+        assert_eq!(reply.command.mode(), Mode::AnsEntry);
+        assert_eq!(reply.extension, "我");
+        assert_eq!(reply.encode().unwrap(), b"1:2:me:pc:16777219:\xce\xd2");
+    }
+
+    #[test]
+    fn utf8_is_used_when_the_peer_reads_it() {
+        let entry = Packet::entry(1, "u", "h", "You").with_option(opt::CAPUTF8OPT);
+        let reply = answer(&entry, &me(false), 2).unwrap();
+        assert!(reply.command.is_utf8());
+        let message = Packet::message(1, "u", "h", "x").with_option(opt::UTF8OPT);
+        assert!(answer(&message, &me(false), 2).unwrap().command.is_utf8());
+        let plain = Packet::message(1, "u", "h", "x");
+        assert!(!answer(&plain, &me(false), 2).unwrap().command.is_utf8());
+        assert!(answer(&plain, &me(true), 2).unwrap().command.is_utf8());
+    }
+
+    #[test]
+    fn receipt_names_the_message() {
+        let message = Packet::message(123_456_789_012, "u", "h", "x");
+        let reply = answer(&message, &me(false), 3).unwrap();
+        assert_eq!(reply.receipt_for(), Some(123_456_789_012));
+    }
+
+    #[test]
+    fn getinfo_is_answered() {
+        let ask = Packet::new(1, "u", "h", Command::new(Mode::GetInfo, 0), "");
+        let reply = answer(&ask, &me(false), 3).unwrap();
+        assert_eq!(reply.command.mode(), Mode::SendInfo);
+        assert_eq!(reply.extension, CLIENT_INFO);
+    }
+
+    #[test]
+    fn nothing_else_is_answered() {
+        for bits in [0x00, 0x02, 0x03, 0x04, 0x20, 0x21, 0x30, 0x7f, 0x101 & !0x1] {
+            let p = Packet::new(1, "u", "h", Command::from_bits(bits), "x");
+            assert_eq!(answer(&p, &me(false), 2), None, "{bits:#x}");
+        }
+    }
+}
