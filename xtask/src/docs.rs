@@ -11,17 +11,39 @@
 //!
 //! `cargo xtask docs` runs each command and rewrites the block with `$ command` and what it
 //! printed (stdout, then stderr). `cargo xtask test` runs the same commands and fails if a
-//! page no longer matches its programs. Output that depends on the machine (its interfaces,
+//! page no longer matches its programs (times of day, which differ on every run, are
+//! left out of that comparison). Output that depends on the machine (its interfaces,
 //! its ARP cache, ping times) is marked `<!-- run (this machine): ... -->`: it is
 //! regenerated but not compared.
+//!
+//! A conversation with a server is one marker too:
+//!
+//! ````text
+//! <!-- serve: tcp-echo-server --port 8888 --upper | run: tcp-echo-client 127.0.0.1:8888 hi | wait: closed -->
+//! ````
+//!
+//! The server is started with `--port 0` in place of the port written, each `run:` client
+//! is pointed at the port the server really got, and `wait: TEXT` waits until the
+//! server's log contains TEXT (the second `wait:` for the same text waits for its second
+//! appearance), so that nothing depends on timing. Then the server is stopped as Ctrl-C
+//! would stop it. `run: COMMAND <<< 'TEXT'` types TEXT (`\n` ends a line) into the
+//! client's standard input; the server's standard input stays open and empty, as in a
+//! terminal nobody types into. `<!-- serve (this machine): ... -->` is regenerated but not
+//! compared.
+//! The transcript shows the commands as written, each client's output, then the server's
+//! log. Ports are renumbered so the page is the same on every run: the server's port
+//! becomes the one written, the clients' ports (the OS chooses them) 50001, 50002, ...
 
 use crate::run::{bin, build_bins, root};
+use crate::server::{renumber_ports, run_merged, Server};
 use anyhow::{bail, Context, Result};
 use std::path::PathBuf;
 use std::process::Command;
 
 const MARKER: &str = "<!-- run: ";
 const MACHINE_MARKER: &str = "<!-- run (this machine): ";
+const SERVE_MARKER: &str = "<!-- serve: ";
+const MACHINE_SERVE_MARKER: &str = "<!-- serve (this machine): ";
 const MARKER_END: &str = " -->";
 
 /// Regenerates (`check == false`) or checks (`check == true`) the transcripts of the
@@ -104,10 +126,14 @@ fn render(text: &str, check: bool) -> Result<(String, usize, Vec<String>)> {
         out.push_str(line);
         i += 1;
         let trimmed = line.trim_end();
-        let (command, compare) = if let Some(rest) = trimmed.strip_prefix(MARKER) {
-            (rest, true)
+        let (command, compare, serve) = if let Some(rest) = trimmed.strip_prefix(MARKER) {
+            (rest, true, false)
         } else if let Some(rest) = trimmed.strip_prefix(MACHINE_MARKER) {
-            (rest, false)
+            (rest, false, false)
+        } else if let Some(rest) = trimmed.strip_prefix(SERVE_MARKER) {
+            (rest, true, true)
+        } else if let Some(rest) = trimmed.strip_prefix(MACHINE_SERVE_MARKER) {
+            (rest, false, true)
         } else {
             continue;
         };
@@ -127,8 +153,12 @@ fn render(text: &str, check: bool) -> Result<(String, usize, Vec<String>)> {
             old = lines[i..=j].concat();
             i = j + 1;
         }
-        let new = format!("```console\n$ {command}\n{}```\n", transcript(command)?);
-        if check && compare && old != new {
+        let new = if serve {
+            format!("```console\n{}```\n", session(command)?)
+        } else {
+            format!("```console\n$ {command}\n{}```\n", transcript(command)?)
+        };
+        if check && compare && mask_times(&old) != mask_times(&new) {
             changed.push(command.to_string());
         }
         out.push_str(if check { &old } else { &new });
@@ -154,6 +184,124 @@ fn transcript(command: &str) -> Result<String> {
         text.push('\n');
     }
     Ok(text)
+}
+
+/// Runs a `serve:` marker's session (server, clients, wait) and returns its transcript.
+fn session(spec: &str) -> Result<String> {
+    let mut parts = spec.split(" | ");
+    let server_line = parts.next().unwrap_or_default();
+    let words = split(server_line)?;
+    let Some((program, args)) = words.split_first() else {
+        bail!("empty server command in a serve marker");
+    };
+    // The port as written, replaced by 0 so that the OS picks a free one.
+    let at = args
+        .iter()
+        .position(|a| a == "--port")
+        .with_context(|| format!("`{server_line}`: a served command needs `--port N`"))?;
+    let shown: u16 = args
+        .get(at + 1)
+        .and_then(|p| p.parse().ok())
+        .filter(|&p| p != 0)
+        .with_context(|| format!("`{server_line}`: `--port` needs a port other than 0"))?;
+    let mut real_args = args.to_vec();
+    real_args[at + 1] = "0".to_string();
+    let server = Server::start(program, &real_args)?;
+    let real: u16 = server
+        .addr
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .with_context(|| format!("{program} listens on {}: no port", server.addr))?;
+    let mut text = format!("$ {server_line} &\nlistening on {}\n", server.addr);
+    // How many times each awaited text has been waited for: the second `wait: closed`
+    // waits for the second "closed" in the log.
+    let mut waited: Vec<(&str, usize)> = Vec::new();
+    for part in parts {
+        if let Some(text) = part.strip_prefix("wait: ") {
+            let count = match waited.iter_mut().find(|(t, _)| *t == text) {
+                Some((_, n)) => {
+                    *n += 1;
+                    *n
+                }
+                None => {
+                    waited.push((text, 1));
+                    1
+                }
+            };
+            server.wait_for(text, count)?;
+            continue;
+        }
+        let Some(client) = part.strip_prefix("run: ") else {
+            bail!("`{part}` in a serve marker: expected `run: COMMAND` or `wait: TEXT`");
+        };
+        // `CMD <<< 'TEXT'`: TEXT (with `\n` for a line end) is typed into the client.
+        let (client, input) = match client.split_once(" <<< ") {
+            Some((command, text)) => {
+                let text = split(text)?.concat().replace("\\n", "\n");
+                (command, Some(text))
+            }
+            None => (client, None),
+        };
+        let words = split(client)?;
+        let Some((program, args)) = words.split_first() else {
+            bail!("empty client command in a serve marker");
+        };
+        let suffix = format!(":{shown}");
+        let args: Vec<String> = args
+            .iter()
+            .map(|a| match a.strip_suffix(&suffix) {
+                Some(host) => format!("{host}:{real}"),
+                None => a.clone(),
+            })
+            .collect();
+        let (output, _ok) = run_merged(program, &args, input.as_deref().unwrap_or(""))?;
+        match &input {
+            // Shown as a reader would type it in a shell.
+            Some(typed) => text.push_str(&format!(
+                "$ printf '{}' | {client}\n{output}",
+                typed.replace('\n', "\\n")
+            )),
+            None => text.push_str(&format!("$ {client}\n{output}")),
+        }
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+    }
+    let log = server.stop();
+    text.push_str("$ kill -INT %1    # Ctrl-C; what the server printed meanwhile:\n");
+    text.push_str(&log);
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    Ok(renumber_ports(&text, real, shown))
+}
+
+/// The text with every time of day (`12:59:16`) written as `HH:MM:SS`: programs that
+/// stamp what they receive print a different time on every run, and a page is still up
+/// to date when only those differ.
+fn mask_times(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let is_time = bytes.len() - i >= 8
+            && [0, 1, 3, 4, 6, 7]
+                .iter()
+                .all(|&k| bytes[i + k].is_ascii_digit())
+            && bytes[i + 2] == b':'
+            && bytes[i + 5] == b':';
+        if is_time {
+            out.push_str("HH:MM:SS");
+            i += 8;
+        } else {
+            // Copy one whole character (times are ASCII, so no match starts inside one).
+            let len = text[i..].chars().next().map_or(1, char::len_utf8);
+            out.push_str(&text[i..i + len]);
+            i += len;
+        }
+    }
+    out
 }
 
 /// Splits a command line on spaces, keeping 'single-quoted' words together.
@@ -194,7 +342,15 @@ fn split(command: &str) -> Result<Vec<String>> {
 
 #[cfg(test)]
 mod tests {
-    use super::split;
+    use super::{mask_times, split};
+
+    #[test]
+    fn times_of_day_are_masked() {
+        assert_eq!(
+            mask_times("[12:59:16 UTC] 你好 10:2"),
+            "[HH:MM:SS UTC] 你好 10:2"
+        );
+    }
 
     #[test]
     fn splits_words_and_quotes() {

@@ -11,6 +11,7 @@
 mod bench;
 mod docs;
 mod run;
+mod server;
 mod test;
 mod tour;
 

@@ -5,9 +5,10 @@
 //! programs printed on this machine.
 
 use crate::run::{bin, build_bins};
+use crate::server::Server;
 use anyhow::{bail, Context, Result};
 use std::io::Write;
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 /// One command of the tour.
 struct Step {
@@ -24,6 +25,11 @@ struct Step {
     /// Whether the step shows commands failing on purpose (refusals), so its exit status
     /// is part of the lesson, not a failure of the tour.
     shows_failures: bool,
+    /// How many copies of the command run at the same time (many clients at once); `{n}`
+    /// in `args` becomes each copy's number.
+    copies: usize,
+    /// Lines typed into the command's standard input (a chat), instead of the terminal.
+    typed: Option<&'static str>,
 }
 
 const fn step(say: &'static str, program: &'static str, args: &'static [&'static str]) -> Step {
@@ -34,6 +40,8 @@ const fn step(say: &'static str, program: &'static str, args: &'static [&'static
         may_fail: false,
         server: None,
         shows_failures: false,
+        copies: 1,
+        typed: None,
     }
 }
 
@@ -50,6 +58,48 @@ const fn conversation(
         may_fail: false,
         server: Some(server),
         shows_failures: true,
+        copies: 1,
+        typed: None,
+    }
+}
+
+/// Like [`conversation`], with `typed` as the client's standard input.
+const fn typed_conversation(
+    say: &'static str,
+    server: (&'static str, &'static [&'static str]),
+    program: &'static str,
+    args: &'static [&'static str],
+    typed: &'static str,
+) -> Step {
+    Step {
+        say,
+        program,
+        args,
+        may_fail: false,
+        server: Some(server),
+        shows_failures: false,
+        copies: 1,
+        typed: Some(typed),
+    }
+}
+
+/// Like [`conversation`], with `copies` clients started at the same moment.
+const fn crowd(
+    say: &'static str,
+    server: (&'static str, &'static [&'static str]),
+    program: &'static str,
+    args: &'static [&'static str],
+    copies: usize,
+) -> Step {
+    Step {
+        say,
+        program,
+        args,
+        may_fail: false,
+        server: Some(server),
+        shows_failures: false,
+        copies,
+        typed: None,
     }
 }
 
@@ -65,6 +115,8 @@ const fn machine_step(
         may_fail: true,
         server: None,
         shows_failures: false,
+        copies: 1,
+        typed: None,
     }
 }
 
@@ -228,6 +280,36 @@ const TCP: &[Step] = &[
         "tcp-echo-client",
         &["{addr}", "one", "two"],
     ),
+    crowd(
+        "Many clients at once: 8 clients connect together and a thread per client serves them side by side (the log shows them interleaved).",
+        ("threaded-echo-server", &["--port", "0", "--mode", "spawn"]),
+        "tcp-echo-client",
+        &["{addr}", "hello from client {n}", "bye from client {n}"],
+        8,
+    ),
+];
+
+/// Lesson 6: UDP.
+const UDP: &[Step] = &[
+    conversation(
+        "UDP echo: two datagrams out, two back; the sender's port was chosen by the system (the server's log follows).",
+        ("udp-echo-server", &["--port", "0"]),
+        "udp-send",
+        &["{addr}", "hello", "你好", "--wait-reply", "1"],
+    ),
+    typed_conversation(
+        "A full-duplex chat: one side types two lines and bye; the other side (the server here) prints them and ends too.",
+        ("udp-chat", &["--port", "0"]),
+        "udp-chat",
+        &["--port", "0", "--peer", "{addr}"],
+        "hello\n你好\nbye\n",
+    ),
+    conversation(
+        "IP Messenger / FeiQ: a SENDMSG with SENDCHECKOPT (288), in GBK, and the listener's RECVMSG receipt.",
+        ("ipmsg", &["listen", "--port", "0", "--user", "bob", "--host", "pc2"]),
+        "ipmsg",
+        &["--user", "alice", "--host", "pc1", "send", "{addr}", "你好，飞秋"],
+    ),
 ];
 
 /// The lessons in course order.
@@ -245,6 +327,7 @@ const LESSONS: &[(&str, &[Step])] = &[
         "Lessons 5 and 7: TCP client and server, and many clients (crates tcp-echo, threaded-server)",
         TCP,
     ),
+    ("Lesson 6: UDP (crate udp-chat)", UDP),
 ];
 
 pub fn run(args: &[String]) -> Result<()> {
@@ -281,59 +364,104 @@ fn show(step: &Step) -> Result<bool> {
     let mut addr = String::new();
     if let Some((program, args)) = step.server {
         println!("$ {program} {} &", quoted(args));
-        let (child, listening) = start_server(program, args)?;
-        addr = listening;
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        let started = Server::start(program, &args)?;
+        addr.clone_from(&started.addr);
         println!("listening on {addr}");
-        server = Some(child);
+        server = Some(started);
     }
-    let args: Vec<String> = step
-        .args
-        .iter()
-        .map(|a| a.replace("{addr}", &addr))
-        .collect();
-    let shown: Vec<&str> = args.iter().map(String::as_str).collect();
-    println!("$ {} {}", step.program, quoted(&shown));
-    // Flush so our lines come before the child's, which writes to the same terminal.
-    std::io::stdout().flush().context("writing to stdout")?;
-    let status = Command::new(bin(step.program))
-        .args(&args)
-        .status()
-        .with_context(|| format!("could not start {}", step.program));
-    if let Some(mut child) = server {
-        let _ = child.kill();
-        let _ = child.wait();
-        // The server's log, printed after the exchange so the two never interleave.
-        let mut log = String::new();
-        if let Some(mut stderr) = child.stderr.take() {
-            let _ = std::io::Read::read_to_string(&mut stderr, &mut log);
+    let ok = if step.copies > 1 {
+        run_copies(step, &addr)?
+    } else {
+        let args: Vec<String> = step
+            .args
+            .iter()
+            .map(|a| a.replace("{addr}", &addr))
+            .collect();
+        let shown: Vec<&str> = args.iter().map(String::as_str).collect();
+        match step.typed {
+            Some(typed) => println!(
+                "$ printf {} | {} {}",
+                quoted(&[&typed.replace('\n', "\\n")]),
+                step.program,
+                quoted(&shown)
+            ),
+            None => println!("$ {} {}", step.program, quoted(&shown)),
         }
-        for line in log.lines() {
+        // Flush so our lines come before the child's, which writes to the same terminal.
+        std::io::stdout().flush().context("writing to stdout")?;
+        let mut command = Command::new(bin(step.program));
+        command.args(&args);
+        if step.typed.is_some() {
+            command.stdin(Stdio::piped());
+        }
+        let mut child = command
+            .spawn()
+            .with_context(|| format!("could not start {}", step.program))?;
+        if let (Some(typed), Some(mut stdin)) = (step.typed, child.stdin.take()) {
+            // A few short lines: far below a pipe's capacity, so this cannot block.
+            stdin
+                .write_all(typed.as_bytes())
+                .with_context(|| format!("typing into {}", step.program))?;
+        }
+        child
+            .wait()
+            .with_context(|| format!("waiting for {}", step.program))?
+            .success()
+    };
+    if let Some(server) = server {
+        // Stopped as Ctrl-C would; its log is printed after the exchange so the two
+        // never interleave.
+        println!("$ kill -INT %1    # Ctrl-C: the server stops; its log follows");
+        for line in server.stop().lines() {
             println!("  server| {line}");
         }
     }
-    Ok(status?.success())
+    Ok(ok)
 }
 
-/// Starts a server and returns it with the address from its `listening on` line.
-fn start_server(program: &str, args: &[&str]) -> Result<(std::process::Child, String)> {
-    let mut child = Command::new(bin(program))
-        .args(args)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .with_context(|| format!("could not start {program}"))?;
-    let mut line = String::new();
-    if let Some(stdout) = child.stdout.take() {
-        std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line)
-            .with_context(|| format!("reading {program}'s first line"))?;
+/// Starts `step.copies` clients at once, waits for all, then prints each one's output.
+fn run_copies(step: &Step, addr: &str) -> Result<bool> {
+    let mut children = Vec::new();
+    for n in 1..=step.copies {
+        let args: Vec<String> = step
+            .args
+            .iter()
+            .map(|a| a.replace("{addr}", addr).replace("{n}", &n.to_string()))
+            .collect();
+        let shown: Vec<&str> = args.iter().map(String::as_str).collect();
+        println!("$ {} {} &", step.program, quoted(&shown));
+        // stdout and stderr share one pipe, so each client's lines keep their order.
+        let (read_end, write_end) = nix::unistd::pipe().context("creating a pipe")?;
+        let child = Command::new(bin(step.program))
+            .args(&args)
+            .stdout(Stdio::from(
+                write_end.try_clone().context("duplicating a pipe")?,
+            ))
+            .stderr(Stdio::from(write_end))
+            .spawn()
+            .with_context(|| format!("could not start {}", step.program))?;
+        children.push((child, std::fs::File::from(read_end)));
     }
-    match line.trim().strip_prefix("listening on ") {
-        Some(addr) => Ok((child, addr.to_string())),
-        None => {
-            let _ = child.kill();
-            bail!("{program} did not say where it listens (first line: {line:?})")
+    println!("$ wait");
+    let mut ok = true;
+    for (n, (mut child, mut output)) in children.into_iter().enumerate() {
+        // The Command holding the pipe's write ends is gone, so this read ends when the
+        // client exits. A client that fills the pipe waits for us; we read in order, and
+        // the clients here print a few lines each, far below a pipe's 64 KiB.
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut output, &mut bytes)
+            .with_context(|| format!("reading {}'s output", step.program))?;
+        let text = String::from_utf8_lossy(&bytes);
+        ok &= child
+            .wait()
+            .with_context(|| format!("waiting for {}", step.program))?
+            .success();
+        for line in text.lines() {
+            println!("  client {}| {line}", n + 1);
         }
     }
+    Ok(ok)
 }
 
 /// Shell-style quoting for display, so a reader can paste the command.

@@ -32,7 +32,11 @@ pub enum ConnectError {
     #[error("'{0}' has no address")]
     NoAddress(String),
     /// Every address was tried and none accepted the connection.
-    #[error("could not connect to {target}: {}{}", list(attempts), hint(attempts))]
+    #[error(
+        "could not connect to {target}: {}{}",
+        list(target, attempts),
+        hint(attempts)
+    )]
     Failed {
         /// The server as given.
         target: String,
@@ -41,7 +45,14 @@ pub enum ConnectError {
     },
 }
 
-fn list(attempts: &[(SocketAddr, io::Error)]) -> String {
+/// The reason of each attempt, each after its address; a single attempt at the very
+/// address the user gave is not named again (`could not connect to 127.0.0.1:1: refused`).
+fn list(target: &str, attempts: &[(SocketAddr, io::Error)]) -> String {
+    if let [(addr, e)] = attempts {
+        if addr.to_string() == target {
+            return e.to_string();
+        }
+    }
     let parts: Vec<String> = attempts
         .iter()
         .map(|(addr, e)| format!("{addr}: {e}"))
@@ -233,9 +244,40 @@ mod tests {
         };
         assert_eq!(attempts.len(), 1);
         assert_eq!(attempts[0].1.kind(), io::ErrorKind::ConnectionRefused);
+        // One attempt, at the address as given: the address is said once.
+        let message = err.to_string();
+        assert!(
+            message.starts_with(&format!("could not connect to {addr}: ")),
+            "{message}"
+        );
+        assert_eq!(message.matches(&addr.to_string()).count(), 1, "{message}");
+        assert!(message.contains("is the server running"), "{message}");
+    }
+
+    #[test]
+    fn several_attempts_are_each_named() {
+        let refused = || io::Error::from(io::ErrorKind::ConnectionRefused);
+        let err = ConnectError::Failed {
+            target: "localhost:1".into(),
+            attempts: vec![
+                ("[::1]:1".parse().unwrap(), refused()),
+                ("127.0.0.1:1".parse().unwrap(), refused()),
+            ],
+        };
+        let message = err.to_string();
+        assert!(
+            message.starts_with("could not connect to localhost:1: [::1]:1: "),
+            "{message}"
+        );
+        assert!(message.contains("; 127.0.0.1:1: "), "{message}");
+        // A single attempt at an address other than the one given (a name) names it too.
+        let err = ConnectError::Failed {
+            target: "localhost:1".into(),
+            attempts: vec![("127.0.0.1:1".parse().unwrap(), refused())],
+        };
         assert!(err
             .to_string()
-            .starts_with(&format!("could not connect to {addr}: {addr}: ")));
+            .starts_with("could not connect to localhost:1: 127.0.0.1:1: "));
     }
 
     #[test]

@@ -341,11 +341,15 @@ fn ipv6_loopback() {
         e2e::skip_because("ipv6_loopback", "this machine has no IPv6 loopback (::1)");
         return;
     }
-    let server = Running::server(&["--bind", "::1"]);
+    let mut server = Running::server(&["--bind", "::1"]);
     assert!(server.addr.is_ipv6(), "{}", server.addr);
     let out = client(server.addr, &["over IPv6"]); // [::1]:PORT
     assert_success(&out);
     assert_eq!(out.stdout, "over IPv6\n");
+    // The log names the client once, in brackets: `[::1]:PORT connected`, not `[[::1]:PORT]`.
+    let line = server.expect_stderr("connected");
+    assert!(line.starts_with("[::1]:"), "{line}");
+    assert!(!line.contains("[["), "{line}");
 }
 
 #[test]

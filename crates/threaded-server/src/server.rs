@@ -484,10 +484,11 @@ impl Server {
         // Counted first, so a client that sees the close can already see the count.
         Counters::bump(&self.counters.refused);
         if !self.quiet {
-            eprintln!(
-                "[{peer}] refused: already {} connections (the maximum)",
-                self.max_connections
-            );
+            let (n, word) = match self.max_connections {
+                1 => (1, "connection"),
+                n => (n, "connections"),
+            };
+            eprintln!("[{peer}] refused: already {n} {word} (the maximum)");
         }
         let said = stream
             .set_write_timeout(Some(BUSY_WRITE_TIMEOUT))

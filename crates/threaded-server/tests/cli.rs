@@ -174,6 +174,38 @@ fn refuse_tells_the_extra_client_it_is_busy() {
 
 #[cfg(unix)]
 #[test]
+fn counts_of_one_are_said_in_the_singular() {
+    let server = start(&[
+        "--mode",
+        "pool",
+        "--workers",
+        "1",
+        "--max-connections",
+        "1",
+        "--refuse",
+    ]);
+    let mut first = connect(server.addr);
+    assert_eq!(exchange(&mut first, b"one"), b"one");
+    let mut extra = connect(server.addr);
+    let mut said = String::new();
+    extra.read_to_string(&mut said).unwrap();
+    assert!(said.starts_with("busy"), "{said:?}");
+    drop(first);
+    server.interrupt();
+    let (status, stderr) = server.wait();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("a pool of 1 worker, at most 1 client (then refuse)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("refused: already 1 connection (the maximum)"),
+        "{stderr}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
 fn ctrl_c_stops_cleanly_with_exit_status_0_and_a_final_stats_line() {
     let server = start(&["--mode", "pool", "--workers", "2"]);
     assert_eq!(round_trip(server.addr, b"one"), b"one");

@@ -201,22 +201,23 @@ fn is_per_connection(e: &io::Error) -> bool {
 
 /// Steps 5-7 for one client: recv and send until it leaves, then close its socket.
 fn serve_client(stream: TcpStream, peer: SocketAddr, options: &Options, shutdown: &Shutdown) {
+    let peer = Peer(peer);
     let _serving = match shutdown.serving(&stream) {
         Ok(Some(serving)) => serving,
         Ok(None) => return, // stopping: the client is dropped unserved
         Err(e) => {
-            eprintln!("[{peer}] dropped: cannot keep a handle on the socket: {e}");
+            eprintln!("{peer} dropped: cannot keep a handle on the socket: {e}");
             return;
         }
     };
     let quiet = options.quiet;
     if !quiet {
-        eprintln!("[{peer}] connected");
+        eprintln!("{peer} connected");
     }
     if options.show_buffers {
         match buffer_sizes(&stream) {
-            Ok(sizes) => eprintln!("[{peer}] {sizes}"),
-            Err(e) => eprintln!("[{peer}] cannot read the buffer sizes: {e}"),
+            Ok(sizes) => eprintln!("{peer} {sizes}"),
+            Err(e) => eprintln!("{peer} cannot read the buffer sizes: {e}"),
         }
     }
 
@@ -225,12 +226,12 @@ fn serve_client(stream: TcpStream, peer: SocketAddr, options: &Options, shutdown
     let outcome = echo::serve(&stream, &options.reply, options.timeouts, |piece| {
         if !quiet {
             let text = preview(&view.show(piece), LOG_PREVIEW);
-            eprintln!("[{peer}] {}: {text}", bytes(piece.len() as u64));
+            eprintln!("{peer} {}: {text}", bytes(piece.len() as u64));
         }
     });
     if !quiet {
         if let Some(rest) = view.finish() {
-            eprintln!("[{peer}] ended in the middle of a character: {rest}");
+            eprintln!("{peer} ended in the middle of a character: {rest}");
         }
     }
     log_end(peer, &outcome, shutdown, quiet);
@@ -240,7 +241,7 @@ fn serve_client(stream: TcpStream, peer: SocketAddr, options: &Options, shutdown
     //    reset (RST) instead of the usual FIN.
 }
 
-fn log_end(peer: SocketAddr, outcome: &Outcome, shutdown: &Shutdown, quiet: bool) {
+fn log_end(peer: Peer, outcome: &Outcome, shutdown: &Shutdown, quiet: bool) {
     let s = outcome.summary;
     let counts = format!(
         "{} received in {}, {} sent",
@@ -253,18 +254,18 @@ fn log_end(peer: SocketAddr, outcome: &Outcome, shutdown: &Shutdown, quiet: bool
         // error: either way the reason is the stop, not the client. Said even with
         // --quiet: the client did not choose to leave.
         _ if shutdown.hung_up() => eprintln!(
-            "[{peer}] hung up: still connected {} s after Ctrl-C ({counts})",
+            "{peer} hung up: still connected {} s after Ctrl-C ({counts})",
             SHUTDOWN_GRACE.as_secs()
         ),
         _ if shutdown.is_stopping() => {
             if !quiet {
-                eprintln!("[{peer}] disconnected, the server is stopping ({counts})");
+                eprintln!("{peer} disconnected, the server is stopping ({counts})");
             }
         }
         Ok(()) if quiet => {}
-        Ok(()) => eprintln!("[{peer}] disconnected: the client closed the connection ({counts})"),
+        Ok(()) => eprintln!("{peer} disconnected: the client closed the connection ({counts})"),
         // Errors are logged even with --quiet: the client did not leave normally.
-        Err(e) => eprintln!("[{peer}] dropped: {e} ({counts})"),
+        Err(e) => eprintln!("{peer} dropped: {e} ({counts})"),
     }
 }
 
@@ -290,6 +291,23 @@ fn describe(args: &Args) -> String {
         Some(text) => format!("answers every message with \"{text}\""),
         None if args.upper => "answers in upper case".into(),
         None => "echo".into(),
+    }
+}
+
+/// A client as the log names it at the start of each line: `[127.0.0.1:50000]`.
+///
+/// An IPv6 address and port already come in brackets (`[::1]:50000`, as a URL writes
+/// them, so the port's colon is not taken for one of the address's); wrapping that in
+/// brackets again would show `[[::1]:50000]`, so it is shown as it is.
+#[derive(Clone, Copy)]
+struct Peer(SocketAddr);
+
+impl std::fmt::Display for Peer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            SocketAddr::V4(addr) => write!(f, "[{addr}]"),
+            SocketAddr::V6(addr) => write!(f, "{addr}"),
+        }
     }
 }
 

@@ -116,15 +116,15 @@ fn run(args: Args) -> Result<()> {
     if !args.quiet {
         let mode = match mode {
             Mode::Spawn => "a thread per client".to_string(),
-            Mode::Pool { workers } => format!("a pool of {workers} workers"),
+            Mode::Pool { workers } => format!("a pool of {}", plural(workers as u64, "worker")),
         };
         let overload = match overload {
             Overload::Wait => "wait",
             Overload::Refuse => "refuse",
         };
         eprintln!(
-            "threaded-echo-server: {mode}, at most {} clients (then {overload}), {}",
-            args.max_connections,
+            "threaded-echo-server: {mode}, at most {} (then {overload}), {}",
+            plural(u64::from(args.max_connections), "client"),
             if args.upper { "uppercasing" } else { "echoing" }
         );
     }
@@ -160,5 +160,14 @@ fn report_stats(stats: impl Fn() -> Stats, finished: &crossbeam_channel::Receive
             eprintln!("stats: {now}");
             last = Some(now);
         }
+    }
+}
+
+/// `1 client`, `2 clients`: the count with the word in the right number.
+fn plural(n: u64, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
     }
 }

@@ -1,102 +1,11 @@
-//! `cargo xtask bench [LESSON] [--quick]`: the lesson programs measured against peers.
-//!
-//! Each benchmark runs ours and the peer one after the other in the same run, on this
-//! machine, and reports absolute figures and the ratio (ours / peer). The table is printed
-//! and written to `target/bench/LESSON.md`. A missing peer is named with the command that
-//! installs it; the rest still runs. `--quick` runs each measurement briefly: it keeps the
-//! harness working (`cargo xtask test` uses it), its numbers mean little.
+//! The framing lesson's benchmark: length-prefixed frames through loopback and Python's
+//! `struct` in Rust, against the course's Python doing the same.
 
+use super::{measure, python, Figures};
 use crate::run::{cargo, check, root, target_dir};
-use anyhow::{bail, Context, Result};
+use anyhow::Result;
 use std::fmt::Write as _;
 use std::process::Command;
-
-/// The lessons that have benchmarks.
-const LESSONS: &[&str] = &["framing"];
-
-pub fn run(args: &[String]) -> Result<()> {
-    let quick = args.iter().any(|a| a == "--quick");
-    let named: Vec<&str> = args
-        .iter()
-        .map(String::as_str)
-        .filter(|a| *a != "--quick")
-        .collect();
-    for name in &named {
-        if !LESSONS.contains(name) {
-            bail!(
-                "no benchmark for `{name}` (lessons with benchmarks: {})",
-                LESSONS.join(", ")
-            );
-        }
-    }
-    let chosen: Vec<&str> = if named.is_empty() {
-        LESSONS.to_vec()
-    } else {
-        named
-    };
-    for lesson in chosen {
-        let report = match lesson {
-            "framing" => framing(quick)?,
-            _ => unreachable!("checked above"),
-        };
-        print!("{report}");
-        let dir = target_dir().join("bench");
-        std::fs::create_dir_all(&dir).context("creating target/bench")?;
-        let path = dir.join(format!("{lesson}.md"));
-        std::fs::write(&path, &report).with_context(|| format!("writing {}", path.display()))?;
-        eprintln!("(written to {})", path.display());
-    }
-    Ok(())
-}
-
-/// One line of measurements: `key=value` pairs printed by a benchmark program.
-struct Figures(Vec<(String, f64)>);
-
-impl Figures {
-    fn parse(line: &str) -> Result<Figures> {
-        let pairs = line
-            .split_whitespace()
-            .map(|pair| {
-                let (k, v) = pair
-                    .split_once('=')
-                    .with_context(|| format!("bad benchmark output {line:?}"))?;
-                Ok((
-                    k.to_string(),
-                    v.parse::<f64>()
-                        .with_context(|| format!("bad number in {line:?}"))?,
-                ))
-            })
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Figures(pairs))
-    }
-
-    fn get(&self, key: &str) -> Result<f64> {
-        self.0
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| *v)
-            .with_context(|| format!("benchmark output has no {key}"))
-    }
-}
-
-/// Runs a command and parses the last line it prints.
-fn measure(cmd: &mut Command) -> Result<Figures> {
-    let out = cmd.output().with_context(|| format!("running {cmd:?}"))?;
-    if !out.status.success() {
-        bail!("{cmd:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-    }
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    Figures::parse(stdout.lines().last().unwrap_or(""))
-}
-
-fn python() -> Option<&'static str> {
-    Command::new("python3")
-        .arg("--version")
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|_| "python3")
-}
 
 /// The Python side of the frames benchmark: the course's framing (a `struct` header, then
 /// the payload), with buffered socket files on both ends, as the Rust side buffers too.
@@ -201,7 +110,7 @@ fn struct_table(
     Ok(())
 }
 
-fn framing(quick: bool) -> Result<String> {
+pub fn framing(quick: bool) -> Result<String> {
     eprintln!("building framing-bench (release)...");
     check(cargo().args([
         "build",

@@ -1,0 +1,78 @@
+//! What the benchmarks ask of the operating system: more open files, Ctrl-C for a child,
+//! and a process's peak memory.
+
+use anyhow::{bail, Result};
+
+/// Raises this process's soft limit on open files (RLIMIT_NOFILE) to its hard limit and
+/// returns the new limit.
+///
+/// Ten thousand clients need ten thousand sockets, far above the usual soft limit of 1024.
+/// The servers are started after this, and a child process inherits its parent's limits:
+/// so they can hold as many connections as this process can open.
+#[cfg(unix)]
+pub fn raise_open_files_limit() -> Result<u64> {
+    use nix::sys::resource::{getrlimit, setrlimit, Resource};
+    let (soft, hard) = getrlimit(Resource::RLIMIT_NOFILE)?;
+    if soft < hard {
+        setrlimit(Resource::RLIMIT_NOFILE, hard, hard)?;
+    }
+    Ok(hard)
+}
+
+#[cfg(not(unix))]
+pub fn raise_open_files_limit() -> Result<u64> {
+    Ok(512)
+}
+
+/// Sends SIGINT (what Ctrl-C sends) to the process `pid`.
+#[cfg(unix)]
+pub fn interrupt(pid: u32) -> Result<()> {
+    use nix::sys::signal::{kill, Signal};
+    use nix::unistd::Pid;
+    let Ok(raw) = i32::try_from(pid) else {
+        bail!("process id {pid} is out of range");
+    };
+    kill(Pid::from_raw(raw), Signal::SIGINT)?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+pub fn interrupt(pid: u32) -> Result<()> {
+    bail!("cannot send Ctrl-C to process {pid} on this system")
+}
+
+/// The peak resident memory of process `pid` in KiB (`VmHWM` in `/proc/PID/status`), if
+/// the system tells.
+pub fn peak_rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    parse_vm_hwm(&status)
+}
+
+fn parse_vm_hwm(status: &str) -> Option<u64> {
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.trim_start_matches("VmHWM:")
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_vm_hwm() {
+        let status = "Name:\tx\nVmPeak:\t  9000 kB\nVmHWM:\t    1234 kB\nVmRSS:\t 1000 kB\n";
+        assert_eq!(parse_vm_hwm(status), Some(1234));
+        assert_eq!(parse_vm_hwm("Name:\tx\n"), None);
+    }
+
+    #[test]
+    fn our_own_peak_is_known() {
+        if cfg!(target_os = "linux") {
+            assert!(peak_rss_kib(std::process::id()).is_some_and(|k| k > 0));
+        }
+    }
+}
