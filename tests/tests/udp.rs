@@ -173,7 +173,7 @@ fn the_largest_datagram_goes_and_one_byte_more_is_a_clear_error() {
     assert!(out.success(), "{}", out.stderr);
     assert_eq!(
         next_line(&recv, "the summary"),
-        "received 1 datagrams, 65507 bytes"
+        "received 1 datagram, 65507 bytes"
     );
 
     let too_big = "x".repeat(65_508);

@@ -247,11 +247,13 @@ fn session(spec: &str) -> Result<String> {
         let Some((program, args)) = words.split_first() else {
             bail!("empty client command in a serve marker");
         };
+        // `HOST:N` and a bare `N` (`--port N`) mean the server's port.
         let suffix = format!(":{shown}");
         let args: Vec<String> = args
             .iter()
             .map(|a| match a.strip_suffix(&suffix) {
                 Some(host) => format!("{host}:{real}"),
+                None if *a == shown.to_string() => real.to_string(),
                 None => a.clone(),
             })
             .collect();
@@ -274,7 +276,12 @@ fn session(spec: &str) -> Result<String> {
     if !text.ends_with('\n') {
         text.push('\n');
     }
-    Ok(renumber_ports(&text, real, shown))
+    // Ports written in the marker (a client's `--bind 127.0.0.2:8788`) are shown as written.
+    let keep: Vec<u16> = spec
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    Ok(renumber_ports(&text, real, shown, &keep))
 }
 
 /// The text with every time of day (`12:59:16`) written as `HH:MM:SS`: programs that

@@ -183,32 +183,32 @@ pub fn run_merged(program: &str, args: &[String], input: &str) -> Result<(String
 }
 
 /// Rewrites the port numbers of a session so that the text is the same on every run:
-/// the server's `real` port is shown as the `shown` port the reader would use (which
-/// stays as it is where the text already says it), and every
-/// other port after a loopback address (the clients' ports, chosen by the OS) becomes
-/// 50001, 50002, ... in order of first appearance.
-pub fn renumber_ports(text: &str, real: u16, shown: u16) -> String {
-    const HOSTS: [&str; 3] = ["127.0.0.1:", "[::1]:", "localhost:"];
+/// the server's `real` port is shown as the `shown` port the reader would use, the ports
+/// in `keep` (written in the commands themselves) stay as they are, and every other port
+/// after an address (the clients' ports, chosen by the OS) becomes 50001, 50002, ... in
+/// order of first appearance. `from port 40000` (a port without its address) counts too.
+pub fn renumber_ports(text: &str, real: u16, shown: u16, keep: &[u16]) -> String {
     let mut others: Vec<u16> = Vec::new();
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    loop {
-        let next = HOSTS
-            .iter()
-            .filter_map(|h| rest.find(h).map(|at| (at, h.len())))
-            .min();
-        let Some((at, len)) = next else {
-            out.push_str(rest);
-            return out;
-        };
-        out.push_str(&rest[..at + len]);
-        rest = &rest[at + len..];
+    while let Some(at) = rest.find(|c: char| c == ':' || c == ' ') {
+        let (before, after) = rest.split_at(at + 1);
+        out.push_str(before);
+        rest = after;
         let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-        let Ok(port) = rest[..digits].parse::<u16>() else {
-            continue;
+        let is_port = if before.ends_with(':') {
+            is_host_end(&out[..out.len() - 1])
+        } else {
+            out.ends_with(" port ")
+        };
+        let port = match rest[..digits].parse::<u16>() {
+            Ok(port) if is_port => port,
+            _ => continue,
         };
         let new = if port == real || port == shown {
             shown
+        } else if keep.contains(&port) {
+            port
         } else {
             let index = others.iter().position(|&p| p == port).unwrap_or_else(|| {
                 others.push(port);
@@ -219,6 +219,22 @@ pub fn renumber_ports(text: &str, real: u16, shown: u16) -> String {
         out.push_str(&new.to_string());
         rest = &rest[digits..];
     }
+    out.push_str(rest);
+    out
+}
+
+/// Whether `text` ends with an address that a `:PORT` can follow: an IPv4 address, an
+/// IPv6 address in brackets, or `localhost`.
+fn is_host_end(text: &str) -> bool {
+    if text.ends_with(']') || text.ends_with("localhost") {
+        return true;
+    }
+    let start = text
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !(c.is_ascii_digit() || c == '.'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    text[start..].parse::<std::net::Ipv4Addr>().is_ok()
 }
 
 #[cfg(test)]
@@ -230,9 +246,22 @@ mod tests {
         let text =
             "listening on 127.0.0.1:41000\n[127.0.0.1:55555] hi\n[::1]:44444 x 127.0.0.1:55555\n";
         assert_eq!(
-            renumber_ports(text, 41000, 8888),
+            renumber_ports(text, 41000, 8888, &[]),
             "listening on 127.0.0.1:8888\n[127.0.0.1:50001] hi\n[::1]:50002 x 127.0.0.1:50001\n"
         );
-        assert_eq!(renumber_ports("127.0.0.1:x", 1, 2), "127.0.0.1:x");
+        assert_eq!(renumber_ports("127.0.0.1:x", 1, 2, &[]), "127.0.0.1:x");
+    }
+
+    #[test]
+    fn kept_ports_times_and_bare_ports() {
+        assert_eq!(
+            renumber_ports(
+                "127.0.0.2:8788 127.255.255.255:41000 at 12:30:45, from port 40000 祖:1",
+                41000,
+                7788,
+                &[8788]
+            ),
+            "127.0.0.2:8788 127.255.255.255:7788 at 12:30:45, from port 50001 祖:1"
+        );
     }
 }

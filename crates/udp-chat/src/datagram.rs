@@ -345,9 +345,10 @@ impl Tally {
 
 impl fmt::Display for Tally {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let plural = if self.datagrams == 1 { "" } else { "s" };
         write!(
             f,
-            "received {} datagrams, {} bytes",
+            "received {} datagram{plural}, {} bytes",
             self.datagrams, self.bytes
         )
     }

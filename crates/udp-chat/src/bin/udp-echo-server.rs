@@ -124,9 +124,10 @@ fn install_ctrl_c(totals: Arc<Mutex<Tally>>) -> Result<()> {
         let tally = *totals.lock().unwrap_or_else(PoisonError::into_inner);
         let mut out = io::stdout().lock();
         // Nothing to do if stdout is gone: the program ends either way.
+        let plural = if tally.datagrams == 1 { "" } else { "s" };
         let _ = writeln!(
             out,
-            "echoed {} datagrams, {} bytes",
+            "echoed {} datagram{plural}, {} bytes",
             tally.datagrams, tally.bytes
         );
         let _ = out.flush();

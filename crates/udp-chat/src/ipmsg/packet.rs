@@ -651,12 +651,19 @@ impl PacketNumbers {
         PacketNumbers { next: first }
     }
 
-    /// Numbers from the current time in seconds since 1970 on.
+    /// Numbers from the current time on, in milliseconds, kept below 2³².
+    ///
+    /// IP Messenger starts from the time in *seconds*; two short runs in the same second
+    /// (two `ipmsg send` in a row) would then reuse a number, and a receiver drops a
+    /// number it has just seen from that sender as a duplicate. Milliseconds make that
+    /// practically impossible. Receivers written in C keep the number in 32 bits, so the
+    /// seconds are taken modulo 2²² (about 48 days): 2²² × 1000 + 999 < 2³².
     pub fn from_clock() -> PacketNumbers {
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
-            .map_or(1, |d| d.as_secs());
-        PacketNumbers::starting_at(now)
+            .unwrap_or_default();
+        let seconds = now.as_secs() % (1 << 22);
+        PacketNumbers::starting_at(seconds * 1000 + u64::from(now.subsec_millis()))
     }
 
     /// The next number.
@@ -890,7 +897,8 @@ mod tests {
         let mut numbers = PacketNumbers::starting_at(u64::MAX);
         assert_eq!(numbers.next_number(), u64::MAX);
         assert_eq!(numbers.next_number(), 0);
-        assert!(PacketNumbers::from_clock().next_number() > 1_600_000_000);
+        let first = PacketNumbers::from_clock().next_number();
+        assert!(first < 1 << 32, "{first} does not fit in 32 bits");
     }
 
     /// Text the format can carry in a header field: no ':' and no NUL, and (for GBK) only
