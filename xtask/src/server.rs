@@ -191,7 +191,7 @@ pub fn renumber_ports(text: &str, real: u16, shown: u16, keep: &[u16]) -> String
     let mut others: Vec<u16> = Vec::new();
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(at) = rest.find(|c: char| c == ':' || c == ' ') {
+    while let Some(at) = rest.find([':', ' ']) {
         let (before, after) = rest.split_at(at + 1);
         out.push_str(before);
         rest = after;
