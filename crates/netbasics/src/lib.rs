@@ -15,6 +15,7 @@
 //!   broadcast, hosts, subnetting, supernets and summarising.
 //! - [`ipv6`]: parsing and printing IPv6 addresses (RFC 5952) and their special ranges.
 //! - [`ipv6net`]: [`Ipv6Net`], the same prefix math for 128-bit addresses.
+//! - [`any_address`]: `0.0.0.0` and `::`, which a server binds but nobody connects to.
 //! - [`port`]: port numbers, their ranges, and the services the course names.
 //! - [`mac`]: [`MacAddr`], hardware addresses and what their bits mean.
 //! - [`text`]: text to bytes and back in UTF-8, GBK, GB18030, Big5, Shift_JIS, UTF-16.
@@ -26,6 +27,7 @@
 
 #![deny(missing_docs)]
 
+pub mod any_address;
 pub mod arp;
 pub mod cli;
 pub mod icmp;

@@ -12,7 +12,7 @@
 //!    down, which wakes the blocked `recv` (it returns 0) or `send` (it fails).
 
 use std::io;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown as Direction, SocketAddr, TcpStream};
+use std::net::{Shutdown as Direction, SocketAddr, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
@@ -175,7 +175,8 @@ impl Shutdown {
     }
 }
 
-/// The address to connect to in order to reach a server listening on `listening`.
+/// The address to connect to in order to reach a server listening on `listening`:
+/// loopback for a server bound to every address (see [`netbasics::any_address`]).
 ///
 /// # Examples
 ///
@@ -183,16 +184,9 @@ impl Shutdown {
 /// use tcp_echo::shutdown::wake_address;
 ///
 /// assert_eq!(wake_address("0.0.0.0:8888".parse().unwrap()), "127.0.0.1:8888".parse().unwrap());
-/// assert_eq!(wake_address("[::]:8888".parse().unwrap()), "[::1]:8888".parse().unwrap());
-/// assert_eq!(wake_address("[::1]:80".parse().unwrap()), "[::1]:80".parse().unwrap());
 /// ```
 pub fn wake_address(listening: SocketAddr) -> SocketAddr {
-    let ip = match listening.ip() {
-        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
-        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
-        ip => ip,
-    };
-    SocketAddr::new(ip, listening.port())
+    netbasics::any_address::connectable(listening)
 }
 
 #[cfg(test)]

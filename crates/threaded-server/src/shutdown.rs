@@ -31,7 +31,7 @@
 //! slot table's condition variable instead.
 
 use crate::connections::Connections;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -54,7 +54,7 @@ impl Stop {
     pub(crate) fn new(listening_on: SocketAddr, connections: Arc<Connections>) -> Stop {
         Stop {
             requested: AtomicBool::new(false),
-            wake_addr: wake_addr(listening_on),
+            wake_addr: netbasics::any_address::connectable(listening_on),
             connections,
         }
     }
@@ -76,18 +76,6 @@ impl Stop {
         // returning): nobody to wake.
         let _ = TcpStream::connect_timeout(&self.wake_addr, WAKE_TIMEOUT);
     }
-}
-
-/// The address to connect to so as to reach a listener bound to `addr`: `0.0.0.0` and `::`
-/// mean "every address of this machine", which is not something one can connect to, so
-/// use loopback of the same family.
-fn wake_addr(addr: SocketAddr) -> SocketAddr {
-    let ip = match addr.ip() {
-        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
-        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
-        ip => ip,
-    };
-    SocketAddr::new(ip, addr.port())
 }
 
 /// Stops a server from any thread: `Clone`, `Send` and `Sync`.
@@ -141,16 +129,6 @@ mod tests {
     use super::*;
     use crate::stats::Counters;
     use std::net::TcpListener;
-
-    #[test]
-    fn the_wake_address_of_every_address_is_loopback() {
-        let v4: SocketAddr = "0.0.0.0:9090".parse().unwrap();
-        assert_eq!(wake_addr(v4), "127.0.0.1:9090".parse().unwrap());
-        let v6: SocketAddr = "[::]:9090".parse().unwrap();
-        assert_eq!(wake_addr(v6), "[::1]:9090".parse().unwrap());
-        let specific: SocketAddr = "127.0.0.5:80".parse().unwrap();
-        assert_eq!(wake_addr(specific), specific);
-    }
 
     #[test]
     fn shutdown_wakes_a_blocked_accept() {

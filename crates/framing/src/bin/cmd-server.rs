@@ -213,13 +213,7 @@ impl Drop for ActiveGuard {
 /// connection to ourselves (std offers no other way to interrupt it).
 fn install_ctrl_c(stopping: Arc<AtomicBool>, addr: SocketAddr) -> Result<()> {
     // Bound to a wildcard (0.0.0.0 or ::): connect to the loopback of the same family.
-    let wake = match addr.ip() {
-        IpAddr::V4(ip) if ip.is_unspecified() => SocketAddr::from(([127, 0, 0, 1], addr.port())),
-        IpAddr::V6(ip) if ip.is_unspecified() => {
-            SocketAddr::new(IpAddr::from(std::net::Ipv6Addr::LOCALHOST), addr.port())
-        }
-        _ => addr,
-    };
+    let wake = netbasics::any_address::connectable(addr);
     ctrlc::set_handler(move || {
         stopping.store(true, Ordering::SeqCst);
         let _ = TcpStream::connect(wake);
