@@ -5,7 +5,7 @@
 use super::load::{self, Latencies, MESSAGE};
 use super::peers::{self, Server};
 use super::{mib, program, py, ratio, release_dir, title, verdict, NO_PYTHON};
-use crate::run::cargo;
+use crate::run::{cargo, check};
 use anyhow::{bail, Context, Result};
 use std::fmt::Write as _;
 use std::process::Command;
@@ -40,18 +40,13 @@ pub fn udp(quick: bool) -> Result<String> {
     let flood: u64 = if quick { 2_000 } else { 200_000 };
     let has_python = super::python().is_some();
     eprintln!("building udp-chat (release)...");
-    let built = build_udp_chat();
+    check(cargo().args(["build", "--release", "--quiet", "--bins", "-p", "udp-chat"]))
+        .context("building udp-chat")?;
 
     eprintln!("udp: udp-echo-server...");
     let ours = Echo {
         name: "udp-echo-server (ours)".into(),
-        result: match &built {
-            Ok(()) => match start_ours("udp-echo-server") {
-                Ok(server) => Ok(echo(&server, warmup, count)?),
-                Err(why) => Err(why),
-            },
-            Err(why) => Err(format!("udp-echo-server not built yet: {why}")),
-        },
+        result: Ok(echo(&start_ours("udp-echo-server")?, warmup, count)?),
     };
     eprintln!("udp: Python echo...");
     let python = Echo {
@@ -70,13 +65,7 @@ pub fn udp(quick: bool) -> Result<String> {
     eprintln!("udp: flood to udp-recv...");
     let ours_flood = Flood {
         name: "udp-recv -q (ours)".into(),
-        result: match &built {
-            Ok(()) => match start_ours("udp-recv") {
-                Ok(server) => Ok(flood_into(server, flood)?),
-                Err(why) => Err(why),
-            },
-            Err(why) => Err(format!("udp-recv not built yet: {why}")),
-        },
+        result: Ok(flood_into(start_ours("udp-recv")?, flood)?),
     };
     eprintln!("udp: flood to Python...");
     let python_flood = Flood {
@@ -108,33 +97,10 @@ pub fn udp(quick: bool) -> Result<String> {
     Ok(report)
 }
 
-/// Builds the UDP lesson's programs; says why not when they cannot be built.
-fn build_udp_chat() -> std::result::Result<(), String> {
-    let out = cargo()
-        .args(["build", "--release", "--quiet", "--bins", "-p", "udp-chat"])
-        .output()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        let first = stderr
-            .lines()
-            .find(|l| l.starts_with("error"))
-            .unwrap_or("cargo build -p udp-chat --bins failed");
-        Err(format!("`{}`", first.trim()))
-    }
-}
-
-/// Starts one of our UDP programs; a program that is missing or does not announce its
-/// address yet is reported in its row, not as a failure.
-fn start_ours(name: &str) -> std::result::Result<Server, String> {
+/// Starts one of our UDP programs (release build) on a port the system chooses.
+fn start_ours(name: &str) -> Result<Server> {
     let path = program(&release_dir(), name);
-    if !path.exists() {
-        return Err(format!("{name} not built yet"));
-    }
     Server::start(name, Command::new(path).args(["--port", "0", "-q"]))
-        .map_err(|e| format!("{name} not built yet: {e:#}"))
 }
 
 fn echo(server: &Server, warmup: usize, count: usize) -> Result<(Latencies, usize, Option<u64>)> {
