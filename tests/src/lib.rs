@@ -6,14 +6,16 @@
 //!   `listening on IP:PORT`, with a deadline, so a client never connects too early;
 //! - [`tool`] and [`skip`] let a test that needs a real peer (python3, curl, nc) say
 //!   "skipped: python3 not found" and pass when the peer is missing; `cargo xtask test`
-//!   collects those lines into its summary.
+//!   collects those lines into its summary;
+//! - [`interrupt`], [`next_line`] and [`loopback_udp`] are the small pieces the UDP tests
+//!   share: Ctrl-C for a child, a line with a deadline, a plain socket on loopback.
 
 #![deny(missing_docs)]
 
 use anyhow::{bail, Context, Result};
 use std::ffi::OsStr;
 use std::io::{BufRead, BufReader, Write};
-use std::net::SocketAddr;
+use std::net::{SocketAddr, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::sync::{mpsc, OnceLock};
@@ -237,4 +239,40 @@ pub fn python3(test: &str) -> Option<PathBuf> {
         skip(test, "python3");
     }
     found
+}
+
+/// Sends SIGINT, what Ctrl-C sends, to `child` (with the `kill` command). Panics when
+/// that fails: the test cannot go on.
+pub fn interrupt(child: &Child) {
+    let pid = child.id().to_string();
+    let status = Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap_or_else(|e| panic!("running kill -INT {pid}: {e}"));
+    assert!(status.success(), "kill -INT {pid} failed");
+}
+
+/// The next line from `lines` (such as [`Server::lines`]), waiting at most `deadline`.
+/// Panics, naming `what` was expected, when no line comes: the deadline only fails a
+/// hung test, so make it generous.
+pub fn next_line(lines: &mpsc::Receiver<String>, deadline: Duration, what: &str) -> String {
+    match lines.recv_timeout(deadline) {
+        Ok(line) => line,
+        Err(mpsc::RecvTimeoutError::Timeout) => {
+            panic!("no line within {deadline:?}: expected {what}")
+        }
+        Err(mpsc::RecvTimeoutError::Disconnected) => {
+            panic!("the output ended: expected {what}")
+        }
+    }
+}
+
+/// A plain UDP socket on 127.0.0.1, on a port the system picks, whose reads fail after
+/// `deadline` instead of hanging a broken test.
+pub fn loopback_udp(deadline: Duration) -> UdpSocket {
+    let socket = UdpSocket::bind("127.0.0.1:0").expect("binding a loopback UDP socket");
+    socket
+        .set_read_timeout(Some(deadline))
+        .expect("setting a read timeout");
+    socket
 }

@@ -113,7 +113,7 @@ fn entry_lists_the_listener_and_says_goodbye() {
 #[test]
 fn malformed_packets_are_reported_and_the_listener_keeps_working() {
     let mut child = Command::new(program("ipmsg"))
-        .args(["listen", "--port", "0", "--count", "1"])
+        .args(["listen", "--port", "0", "--count", "2"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -130,16 +130,13 @@ fn malformed_packets_are_reported_and_the_listener_keeps_working() {
         .expect("an address");
 
     let sock = raw_socket();
-    let bad: [&[u8]; 5] = [
-        b"hello",
-        b"1:abc:u:h:32:x",
-        b"1:2:u:h:SENDMSG:x",
-        b"1:3:u:h:32:\xff\xfe",
-        b"",
-    ];
+    let bad: [&[u8]; 4] = [b"hello", b"1:abc:u:h:32:x", b"1:2:u:h:SENDMSG:x", b""];
     for datagram in bad {
         sock.send_to(datagram, addr).expect("send a bad datagram");
     }
+    // Text that is not GBK is not a reason to drop a packet: shown as \xNN, warned about.
+    sock.send_to(b"1:3:u:h:32:\xff\xfe", addr)
+        .expect("send bad text");
     // Still answering: a good message with a receipt request (288).
     sock.send_to(b"1:4242:raw:raw-pc:288:still there?", addr)
         .expect("send a good one");
@@ -158,7 +155,7 @@ fn malformed_packets_are_reported_and_the_listener_keeps_working() {
         rest.contains("raw@raw-pc (") && rest.contains("): still there?"),
         "{rest}"
     );
-    let status = child.wait().expect("the listener exits after --count 1");
+    let status = child.wait().expect("the listener exits after --count 2");
     assert!(status.success());
     let mut errors = String::new();
     child
@@ -169,7 +166,7 @@ fn malformed_packets_are_reported_and_the_listener_keeps_working() {
         .expect("read stderr");
     assert_eq!(
         errors.matches("malformed packet ignored").count(),
-        5,
+        4,
         "{errors}"
     );
     assert!(errors.contains("only 1 of the 6 fields"), "{errors}");
@@ -182,8 +179,15 @@ fn malformed_packets_are_reported_and_the_listener_keeps_working() {
         "{errors}"
     );
     assert!(
-        errors.contains("not valid gbk: bytes ff at offset 11"),
+        errors.contains(
+            "warning: packet 3: the extension (field 6, the text) is not valid gbk: bytes ff at offset 11"
+        ),
         "{errors}"
+    );
+    // Shown, not dropped: it is the first of the two messages --count 2 waits for.
+    assert!(
+        rest.contains(r"u@h (") && rest.contains(r"): \xff\xfe"),
+        "{rest}"
     );
     assert!(errors.contains("the datagram is empty"), "{errors}");
 }
@@ -300,6 +304,12 @@ fn bad_usage_exits_2() {
         vec!["send", "127.0.0.1"],
         vec!["send", "127.0.0.1:notaport", "hi"],
         vec!["send", "127.0.0.1", "hi", "--timeout", "0"],
+        // Positive, but no usable timeout: it would become zero.
+        vec!["send", "127.0.0.1", "hi", "--timeout", "1e-10"],
+        vec!["entry", "--wait", "0.0001"],
+        // Not ASCII-compatible: ':' would not be the byte that separates the fields.
+        vec!["listen", "--encoding", "utf-16"],
+        vec!["send", "127.0.0.1", "hi", "--encoding", "utf-8-sig"],
         vec!["send", "127.0.0.1", "hi", "--user", "a:b"],
         vec!["listen", "--port", "70000"],
         vec!["listen", "--encoding", "klingon"],
@@ -373,4 +383,179 @@ fn ctrl_c_stops_the_listener_with_exit_0() {
         std::thread::sleep(Duration::from_millis(20));
     };
     assert_eq!(code, Some(0));
+}
+
+#[test]
+fn encodings_that_are_not_ascii_compatible_are_refused_with_the_reason() {
+    for name in ["utf-16", "utf-16-le", "utf-16-be", "utf-8-sig"] {
+        let out = run("ipmsg", ["listen", "--port", "0", "--encoding", name]);
+        assert_eq!(out.code, Some(2), "{name}: {out:?}");
+        assert!(
+            out.stderr
+                .contains("cannot be used for IP Messenger packets")
+                && out.stderr.contains("ASCII-compatible"),
+            "{name}: {out:?}"
+        );
+    }
+}
+
+/// A packet whose fields try to print a forged line and send the terminal escape
+/// sequences: everything shows on one line, escaped, with no ESC character left.
+#[test]
+fn listener_escapes_what_the_sender_wrote() {
+    let server = listener(&[]);
+    let sock = raw_socket();
+    let forged: &[u8] = b"1:5:ev\x1b[31mil:p\rc:32:hi\n[00:00:00 UTC] boss@pc (1.2.3.4:2425): transfer money\x1b[2J";
+    sock.send_to(forged, server.addr)
+        .expect("send the forged packet");
+    sock.send_to(b"1:6:u:h:32:next", server.addr)
+        .expect("send a plain one");
+    let line = next_line(&server);
+    assert!(!line.contains('\x1b') && !line.contains('\r'), "{line:?}");
+    assert!(line.contains(r"ev\u{1b}[31mil@p\rc ("), "{line}");
+    assert!(
+        line.ends_with(r"): hi\n[00:00:00 UTC] boss@pc (1.2.3.4:2425): transfer money\u{1b}[2J"),
+        "{line}"
+    );
+    // The next line is the next packet: no line was forged.
+    assert!(next_line(&server).ends_with("): next"));
+}
+
+/// A member's answer is escaped in `entry`'s table too.
+#[test]
+fn entry_escapes_what_members_wrote() {
+    let member = raw_socket();
+    let to = member.local_addr().expect("local address").to_string();
+    let entry = std::thread::spawn(move || {
+        run(
+            "ipmsg",
+            [
+                "entry", "--to", &to, "--wait", "30", "--expect", "1", "--user", "me",
+            ],
+        )
+    });
+    let mut buf = [0u8; 1024];
+    let (n, from) = member.recv_from(&mut buf).expect("the BR_ENTRY");
+    assert!(String::from_utf8_lossy(&buf[..n]).contains(":me:"));
+    member
+        .send_to(b"1:7:ev\nil:pc:3:Ni\x1b[2Jck\0gr\roup\0", from)
+        .expect("answer with ANSENTRY");
+    let out = entry.join().expect("the entry thread");
+    assert!(out.success(), "{out:?}");
+    assert!(
+        !out.stdout.contains('\x1b') && !out.stdout.contains('\r'),
+        "{out:?}"
+    );
+    let row = out.stdout.lines().nth(1).expect("a member row");
+    assert!(
+        row.contains(r"ev\nil") && row.contains(r"Ni\u{1b}[2Jck") && row.contains(r"gr\roup"),
+        "{row}"
+    );
+}
+
+/// The common mistake: UTF-8 text without UTF8OPT. The message arrived, so it is
+/// confirmed (or its sender would retry and report a failure), shown with \xNN, and the
+/// bad bytes are reported as a warning.
+#[test]
+fn utf8_without_utf8opt_is_still_confirmed() {
+    let server = listener(&[]);
+    let sock = raw_socket();
+    sock.send_to("1:77:linuxuser:box:288:好".as_bytes(), server.addr)
+        .expect("send");
+    let mut buf = [0u8; 256];
+    let (n, from) = sock.recv_from(&mut buf).expect("a receipt");
+    assert_eq!(from, server.addr);
+    let receipt = String::from_utf8_lossy(&buf[..n]).into_owned();
+    assert!(receipt.ends_with(":lis:lis-pc:33:77"), "{receipt}");
+    let line = next_line(&server);
+    assert!(line.ends_with(r"): 濂\xbd"), "{line}");
+}
+
+/// IP Messenger sends no RECVMSG for a message with BROADCASTOPT or AUTORETOPT, even
+/// with SENDCHECKOPT (its IPMSG_NO_REPLY_OPTS): every member would answer a broadcast.
+#[test]
+fn broadcast_and_automatic_messages_get_no_receipt() {
+    let server = listener(&[]);
+    let sock = raw_socket();
+    // 0x520 = SENDMSG|SENDCHECKOPT|BROADCASTOPT; 0x2120 = SENDMSG|SENDCHECKOPT|AUTORETOPT.
+    sock.send_to(b"1:5:u:h:1312:to everyone", server.addr)
+        .expect("send");
+    sock.send_to(b"1:6:u:h:8480:I am away", server.addr)
+        .expect("send");
+    sock.send_to(b"1:7:u:h:288:to you", server.addr)
+        .expect("send");
+    // The listener handles them in order: the first receipt back is for message 7.
+    let mut buf = [0u8; 256];
+    let (n, _) = sock.recv_from(&mut buf).expect("a receipt");
+    let receipt = String::from_utf8_lossy(&buf[..n]).into_owned();
+    assert!(receipt.ends_with(":33:7"), "{receipt}");
+    for text in ["to everyone", "I am away", "to you"] {
+        assert!(next_line(&server).ends_with(text));
+    }
+}
+
+/// Only the host the message went to can confirm it.
+#[test]
+fn a_receipt_from_another_address_is_ignored() {
+    let target = raw_socket();
+    // Another loopback address (Linux answers for all of 127.0.0.0/8).
+    let Ok(other) = UdpSocket::bind("127.0.0.2:0") else {
+        e2e::skip_because(
+            "a_receipt_from_another_address_is_ignored",
+            "cannot bind 127.0.0.2",
+        );
+        return;
+    };
+    let to = target.local_addr().expect("local address").to_string();
+    let sender = std::thread::spawn(move || {
+        run(
+            "ipmsg",
+            [
+                "send",
+                &to,
+                "hi",
+                "--retries",
+                "0",
+                "--timeout",
+                "30",
+                "--user",
+                "me",
+            ],
+        )
+    });
+    let mut buf = [0u8; 1024];
+    let (n, from) = target.recv_from(&mut buf).expect("the message");
+    let message = String::from_utf8_lossy(&buf[..n]).into_owned();
+    let number = message.split(':').nth(1).expect("a packet number");
+    // A forged receipt first, from 127.0.0.2; then the real one.
+    other
+        .send_to(format!("1:1:evil:pc:33:{number}").as_bytes(), from)
+        .expect("send the forged receipt");
+    target
+        .send_to(format!("1:2:real:pc:33:{number}").as_bytes(), from)
+        .expect("send the receipt");
+    let out = sender.join().expect("the sender thread");
+    assert!(out.success(), "{out:?}");
+    assert!(out.stdout.starts_with("receipt from real@pc"), "{out:?}");
+    assert!(
+        out.stderr.contains("ignored a receipt for message") && out.stderr.contains("127.0.0.2:"),
+        "{out:?}"
+    );
+}
+
+/// `send` is for one person: a broadcast address is refused with the reason, not with a
+/// bare "Permission denied". 127.255.255.255 is loopback's broadcast address: nothing
+/// leaves the machine.
+#[cfg(target_os = "linux")]
+#[test]
+fn send_to_a_broadcast_address_explains_itself() {
+    let out = run("ipmsg", ["send", "127.255.255.255:9", "hi"]);
+    assert_eq!(out.code, Some(1), "{out:?}");
+    assert!(
+        out.stderr
+            .contains("127.255.255.255:9 is a broadcast address")
+            && out.stderr.contains("SO_BROADCAST")
+            && out.stderr.contains("ipmsg entry --to 127.255.255.255:9"),
+        "{out:?}"
+    );
 }

@@ -3,22 +3,20 @@
 //! Python programs written the way the course writes them. Loopback only: broadcasts go
 //! to 127.255.255.255, loopback's own broadcast address.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::net::{SocketAddr, UdpSocket};
 use std::process::{Command, Stdio};
+use std::sync::mpsc;
 use std::time::Duration;
 
-use e2e::{python3, run, skip_because, Server};
+use e2e::{interrupt, loopback_udp, program, python3, run, skip_because, Server};
 
 /// Only fails a hung test; nothing waits this long when things work.
 const DEADLINE: Duration = Duration::from_secs(20);
 
 /// The next line the server prints, or a failure naming what was expected.
 fn next_line(server: &Server, what: &str) -> String {
-    server
-        .lines
-        .recv_timeout(DEADLINE)
-        .unwrap_or_else(|_| panic!("no line from the server: expected {what}"))
+    e2e::next_line(&server.lines, DEADLINE, what)
 }
 
 /// Waits for the server to exit and returns its exit code.
@@ -30,30 +28,9 @@ fn exit_code(server: &mut Server) -> Option<i32> {
         .code()
 }
 
-/// Sends SIGINT (what Ctrl-C sends) to the server.
-fn interrupt(server: &mut Server) {
-    let pid = server.child().id().to_string();
-    let status = Command::new("kill")
-        .args(["-INT", &pid])
-        .status()
-        .expect("running kill");
-    assert!(status.success(), "kill -INT {pid} failed");
-}
-
-/// A loopback port nobody is bound to (bound, noted, and closed again).
-fn free_port() -> u16 {
-    UdpSocket::bind("127.0.0.1:0")
-        .and_then(|s| s.local_addr())
-        .expect("binding a loopback UDP socket")
-        .port()
-}
-
 /// A plain UDP socket on loopback whose reads fail a hung test instead of hanging.
 fn client() -> UdpSocket {
-    let s = UdpSocket::bind("127.0.0.1:0").expect("binding a loopback UDP socket");
-    s.set_read_timeout(Some(DEADLINE))
-        .expect("setting a timeout");
-    s
+    loopback_udp(DEADLINE)
 }
 
 /// The `IP:PORT` in udp-send's `sending from IP:PORT (...)` line.
@@ -129,10 +106,18 @@ fn the_sender_port_is_the_systems_choice_unless_bound() {
     assert!(next_line(&recv, "a").ends_with(&format!("{from_a} a")));
     assert!(next_line(&recv, "b").ends_with(&format!("{from_b} b")));
 
-    // With --bind, the datagram comes from the port asked for.
-    let port = free_port();
-    let bound = format!("127.0.0.1:{port}");
-    let c = run("udp-send", [&to, "c", "--bind", &bound]);
+    // With --bind, the datagram comes from the port asked for. The port is one the
+    // system just gave out and took back; another test may grab it in between, so a
+    // port found in use is simply tried again with another.
+    let (bound, c) = (0..20)
+        .find_map(|_| {
+            let port = client().local_addr().unwrap().port();
+            let bound = format!("127.0.0.1:{port}");
+            let c = run("udp-send", [&to, "c", "--bind", &bound]);
+            let in_use = c.code == Some(1) && c.stderr.contains("could not bind");
+            (!in_use).then_some((bound, c))
+        })
+        .expect("a free port within 20 tries");
     assert!(c.success(), "{}", c.stderr);
     assert!(c.stdout.contains("bound with --bind"), "{}", c.stdout);
     assert_eq!(sending_from(&c.stdout), bound);
@@ -194,7 +179,11 @@ fn the_largest_datagram_goes_and_one_byte_more_is_a_clear_error() {
 
 #[test]
 fn nothing_listening_is_explained_on_a_connected_socket() {
-    let to = format!("127.0.0.1:{}", free_port());
+    // A port nobody listens on: held by a socket of ours until just before, so that no
+    // other test can take it in the meantime.
+    let holder = client();
+    let to = holder.local_addr().unwrap().to_string();
+    drop(holder);
     // The ICMP "port unreachable" comes back on loopback at once; --wait-reply is only
     // the deadline for a broken system.
     let out = run("udp-send", [&to, "anyone?", "--wait-reply", "20"]);
@@ -221,19 +210,32 @@ fn echo_server_echoes_everything_and_counts() {
         assert_eq!(from, server.addr);
     }
     // Our own client, waiting for the reply.
+    // --count 1 ends it as soon as the reply is in; the 30 s only stop a hung test.
     let out = run(
         "udp-send",
-        [&server.addr.to_string(), "ping", "--wait-reply", "2"],
+        [
+            &server.addr.to_string(),
+            "ping",
+            "--wait-reply",
+            "30",
+            "--count",
+            "1",
+        ],
     );
     assert!(out.success(), "{}", out.stderr);
-    let reply = out.stdout.lines().last().unwrap_or_default();
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    let [.., reply, summary] = lines[..] else {
+        panic!("{}", out.stdout)
+    };
     assert!(
         reply.ends_with(&format!("{} ping", server.addr)),
         "{}",
         out.stdout
     );
+    // The count is a result too: on standard output, like udp-recv's and udp-broadcast's.
+    assert_eq!(summary, "1 reply (all expected)");
 
-    interrupt(&mut server);
+    interrupt(server.child());
     let total: usize = datagrams.iter().map(|d| d.len()).sum::<usize>() + 4;
     assert_eq!(
         next_line(&server, "the final count"),
@@ -246,7 +248,7 @@ fn echo_server_echoes_everything_and_counts() {
 fn ctrl_c_prints_the_summary_line_and_exits_0() {
     // Quiet, as the benchmark runs it.
     let mut recv = Server::start("udp-recv", ["--port", "0", "-q"]).unwrap();
-    interrupt(&mut recv);
+    interrupt(recv.child());
     assert_eq!(
         next_line(&recv, "the summary"),
         "received 0 datagrams, 0 bytes"
@@ -260,7 +262,7 @@ fn ctrl_c_prints_the_summary_line_and_exits_0() {
     c.send_to(b"", recv.addr).unwrap();
     assert!(next_line(&recv, "one").ends_with(" one"));
     assert!(next_line(&recv, "the empty one").ends_with(" (empty datagram)"));
-    interrupt(&mut recv);
+    interrupt(recv.child());
     assert_eq!(
         next_line(&recv, "the summary"),
         "received 2 datagrams, 3 bytes"
@@ -272,16 +274,19 @@ fn ctrl_c_prints_the_summary_line_and_exits_0() {
 fn broadcast_reaches_a_receiver_on_loopback() {
     // A receiver bound to loopback's broadcast address gets what is sent to it, without
     // binding 0.0.0.0 (which would listen on every network).
-    let Ok(mut recv) = Server::start(
-        "udp-recv",
-        ["--bind", "127.255.255.255", "--port", "0", "--count", "2"],
-    ) else {
+    // Some systems do not let a socket bind a broadcast address: only that is a skip.
+    if let Err(err) = UdpSocket::bind("127.255.255.255:0") {
         skip_because(
             "broadcast_reaches_a_receiver_on_loopback",
-            "cannot bind 127.255.255.255 here",
+            &format!("cannot bind 127.255.255.255 here: {err}"),
         );
         return;
-    };
+    }
+    let mut recv = Server::start(
+        "udp-recv",
+        ["--bind", "127.255.255.255", "--port", "0", "--count", "2"],
+    )
+    .expect("udp-recv on 127.255.255.255");
     let port = recv.addr.port().to_string();
     let out = run(
         "udp-broadcast",
@@ -301,6 +306,7 @@ fn broadcast_reaches_a_receiver_on_loopback() {
         "{}",
         out.stdout
     );
+    assert!(out.stdout.ends_with("0 replies in 0 s\n"), "{}", out.stdout);
     assert!(next_line(&recv, "the broadcast").ends_with(" hi all"));
 
     // --interface lo: the directed broadcast of 127.0.0.1/8, worked out from lo's address.
@@ -330,7 +336,8 @@ fn broadcast_reaches_a_receiver_on_loopback() {
 
 #[test]
 fn broadcast_without_so_broadcast_is_refused() {
-    let port = free_port().to_string();
+    // Nothing is sent (the system refuses first), so any port will do.
+    let port = "9".to_string();
     let out = run(
         "udp-broadcast",
         [
@@ -353,7 +360,17 @@ fn broadcast_without_so_broadcast_is_refused() {
 
 #[test]
 fn bad_usage_exits_2() {
-    let cases: [(&str, &[&str]); 8] = [
+    let cases: [(&str, &[&str]); 13] = [
+        // Too short to be a timeout (it would round to zero), not finite, negative.
+        (
+            "udp-send",
+            &["127.0.0.1:7788", "hi", "--wait-reply", "1e-10"],
+        ),
+        ("udp-send", &["127.0.0.1:7788", "hi", "--wait-reply", "inf"]),
+        ("udp-broadcast", &["x", "--wait", "-1"]),
+        ("udp-broadcast", &["x", "--wait", "0.00001"]),
+        // --count counts replies: it needs --wait-reply.
+        ("udp-send", &["127.0.0.1:7788", "hi", "--count", "1"]),
         ("udp-recv", &["--port", "70000"]),
         ("udp-recv", &["--buffer", "65536"]),
         ("udp-recv", &["--count", "0"]),
@@ -482,7 +499,9 @@ s.close()
             "--encoding",
             "gbk",
             "--wait-reply",
-            "2",
+            "30",
+            "--count",
+            "1",
         ],
     );
     assert!(out.success(), "{}", out.stderr);
@@ -560,7 +579,9 @@ s.close()
             "--port",
             &port,
             "--wait",
-            "2",
+            "30",
+            "--expect",
+            "1",
         ],
     );
     assert!(out.success(), "{}", out.stderr);
@@ -569,6 +590,149 @@ s.close()
         "{}",
         out.stdout
     );
-    assert!(out.stdout.ends_with("1 reply in 2 s\n"), "{}", out.stdout);
+    assert!(
+        out.stdout.ends_with("1 reply (all expected)\n"),
+        "{}",
+        out.stdout
+    );
     assert!(child.wait().unwrap().success());
+}
+
+#[test]
+fn a_zero_buffer_keeps_nothing_and_says_so() {
+    let recv = Server::start("udp-recv", ["--port", "0", "--buffer", "0", "--count", "2"]).unwrap();
+    let c = client();
+    c.send_to(b"abc", recv.addr).unwrap();
+    c.send_to(b"", recv.addr).unwrap();
+    let cut = next_line(&recv, "the cut datagram");
+    assert!(
+        cut.contains(" (nothing kept) [truncated: the datagram was 3 bytes"),
+        "{cut}"
+    );
+    // A really empty datagram is not cut: it is shown as empty.
+    assert!(next_line(&recv, "the empty one").ends_with(" (empty datagram)"));
+    assert_eq!(
+        next_line(&recv, "the summary"),
+        "received 2 datagrams, 0 bytes"
+    );
+}
+
+#[test]
+fn ctrl_c_ends_udp_recv_even_when_its_output_is_blocked() {
+    // Standard output is a pipe this test never reads after the first line, like a
+    // paused pager: once it is full, udp-recv blocks printing. Ctrl-C must still end it.
+    let mut child = Command::new(program("udp-recv"))
+        .args(["--port", "0", "--hex"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starting udp-recv");
+    let stdout = child.stdout.take().expect("stdout is piped");
+    // The first line, read by a thread that hands back the reader and the line.
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut reader = BufReader::new(stdout);
+        let mut line = String::new();
+        let _ = reader.read_line(&mut line);
+        let _ = tx.send((reader, line));
+    });
+    let (mut reader, first) = rx.recv_timeout(DEADLINE).expect("the listening line");
+    let addr: SocketAddr = first
+        .trim()
+        .strip_prefix("listening on ")
+        .and_then(|a| a.parse().ok())
+        .unwrap_or_else(|| panic!("{first:?}"));
+
+    // Each datagram makes a line of about 4 KB (text and hex): a few dozen fill the pipe.
+    // On Linux, /proc says when the program is blocked writing to it; datagrams are sent
+    // until then (the system may drop some). Elsewhere, a burst may or may not fill it.
+    let c = client();
+    let wchan = format!("/proc/{}/wchan", child.id());
+    let blocked = || std::fs::read_to_string(&wchan).is_ok_and(|w| w.contains("pipe_write"));
+    let started = std::time::Instant::now();
+    for sent in 0.. {
+        if sent >= 200 && (!std::path::Path::new(&wchan).exists() || blocked()) {
+            break;
+        }
+        assert!(
+            started.elapsed() < DEADLINE,
+            "udp-recv never blocked on its output"
+        );
+        c.send_to(&[b'x'; 1000], addr).unwrap();
+    }
+    interrupt(&child);
+
+    // Wait for the exit in a thread, to fail (not hang) if it never comes. The output is
+    // read only afterwards.
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let status = child.wait();
+        let _ = tx.send(status);
+    });
+    let status = rx
+        .recv_timeout(DEADLINE)
+        .expect("udp-recv did not end after Ctrl-C with its output blocked")
+        .expect("waiting for udp-recv");
+    assert_eq!(status.code(), Some(0));
+    let mut rest = String::new();
+    let _ = reader.read_to_string(&mut rest);
+}
+
+#[test]
+fn one_byte_is_one_byte_in_every_count() {
+    // The echo server's log line and its final count.
+    let mut child = Command::new(program("udp-echo-server"))
+        .args(["--port", "0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starting udp-echo-server");
+    let stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
+    let stderr = BufReader::new(child.stderr.take().expect("stderr is piped"));
+    let forward = |reader: Box<dyn BufRead + Send>| {
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in reader.lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        rx
+    };
+    let (out, err) = (forward(Box::new(stdout)), forward(Box::new(stderr)));
+    let first = e2e::next_line(&out, DEADLINE, "the listening line");
+    let addr: SocketAddr = first["listening on ".len()..].parse().unwrap();
+    let c = client();
+    c.send_to(b"x", addr).unwrap();
+    c.recv_from(&mut [0; 8]).expect("the echo");
+    let logged = loop {
+        let line = e2e::next_line(&err, DEADLINE, "the log line of the datagram");
+        if line.starts_with("#1 ") {
+            break line;
+        }
+    };
+    assert_eq!(logged, format!("#1 {} 1 byte: x", c.local_addr().unwrap()));
+    interrupt(&child);
+    assert_eq!(
+        e2e::next_line(&out, DEADLINE, "the final count"),
+        "echoed 1 datagram, 1 byte"
+    );
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+
+    // udp-broadcast's "sent" line (to a plain loopback socket: SO_BROADCAST does not
+    // stop a unicast datagram).
+    let port = c.local_addr().unwrap().port().to_string();
+    let out = run(
+        "udp-broadcast",
+        ["x", "--to", "127.0.0.1", "--port", &port, "--wait", "0"],
+    );
+    assert!(out.success(), "{}", out.stderr);
+    assert!(
+        out.stdout.starts_with("sent 1 byte from port "),
+        "{}",
+        out.stdout
+    );
 }

@@ -7,14 +7,14 @@
 //! line it expects, with a deadline that only fails a test that hangs.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, UdpSocket};
+use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
-use e2e::{program, python3, run};
+use e2e::{interrupt, loopback_udp, program, python3, run};
 
 /// Only fails a test that hangs: a healthy chat answers in milliseconds.
 const DEADLINE: Duration = Duration::from_secs(30);
@@ -258,8 +258,7 @@ fn gbk_both_ways_and_the_bytes_are_gbk() {
     a.expect_line(&Chat::from(b.addr, "收到"));
 
     // What travels is GBK: 2 bytes per character (UTF-8 would take 3).
-    let listener = UdpSocket::bind("127.0.0.1:0").unwrap();
-    listener.set_read_timeout(Some(DEADLINE)).unwrap();
+    let listener = loopback_udp(DEADLINE);
     let raw = listener.local_addr().unwrap();
     a.type_line(&format!("/peer {raw}"));
     a.type_line("你好");
@@ -326,9 +325,7 @@ fn ctrl_c_says_bye_and_exits_0() {
     let (mut a, mut b) = pair(&[]);
     a.type_line("hello");
     b.expect_line(&Chat::from(a.addr, "hello"));
-    let pid = a.child.id().to_string();
-    let status = Command::new("kill").args(["-INT", &pid]).status();
-    assert!(status.is_ok_and(|s| s.success()), "kill -INT {pid}");
+    interrupt(&a.child);
     a.ends_cleanly();
     b.expect_line(&Chat::from(a.addr, "bye"));
     b.ends_cleanly();
@@ -337,7 +334,7 @@ fn ctrl_c_says_bye_and_exits_0() {
 #[test]
 fn garbage_from_a_stranger_is_shown_and_the_chat_goes_on() {
     let (mut a, mut b) = pair(&[]);
-    let stranger = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let stranger = loopback_udp(DEADLINE);
     let s = stranger.local_addr().unwrap();
 
     stranger
@@ -345,7 +342,7 @@ fn garbage_from_a_stranger_is_shown_and_the_chat_goes_on() {
         .unwrap();
     a.expect_line(&Chat::from(s, r"\xff\xfe\u{0}junk\xe4\xbd\n"));
     stranger.send_to(b"", a.addr).unwrap();
-    a.expect_line(&Chat::from(s, "(an empty datagram)"));
+    a.expect_line(&Chat::from(s, "(empty datagram)"));
     // A stranger's bye is shown, and does not end the chat.
     stranger.send_to(b"bye", a.addr).unwrap();
     a.expect_line(&Chat::from(s, "bye"));
@@ -372,7 +369,7 @@ fn who_lists_everyone_heard_from() {
     b.type_line("two");
     a.expect_line(&Chat::from(b.addr, "one"));
     a.expect_line(&Chat::from(b.addr, "two"));
-    let stranger = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let stranger = loopback_udp(DEADLINE);
     let s = stranger.local_addr().unwrap();
     stranger.send_to(b"hi", a.addr).unwrap();
     a.expect_line(&Chat::from(s, "hi"));
@@ -528,7 +525,7 @@ fn bad_usage_exits_2() {
 
 #[test]
 fn a_port_in_use_is_an_error_with_exit_1() {
-    let taken = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let taken = loopback_udp(DEADLINE);
     let port = taken.local_addr().unwrap().port().to_string();
     let out = run("udp-chat", ["--port", port.as_str()]);
     assert_eq!(out.code, Some(1), "{}", out.stderr);
@@ -543,4 +540,69 @@ fn a_port_in_use_is_an_error_with_exit_1() {
     let out = run("udp-chat", ["--port", "0", "--peer", "[::1]:7890"]);
     assert_eq!(out.code, Some(1), "{}", out.stderr);
     assert!(out.stderr.contains("has no IPv4 address"), "{}", out.stderr);
+}
+
+/// A flood of datagrams while the chat's output is blocked (a paused terminal) does not
+/// pile up in memory: the receiving thread waits for the main thread, and the system
+/// drops what does not fit in the socket's queue, as UDP may. And Ctrl-C still ends it.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_flood_while_the_output_is_blocked_stays_in_bounded_memory() {
+    let mut child = Command::new(program("udp-chat"))
+        .args(["--port", "0", "-q"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starting udp-chat");
+    let stdout = child.stdout.take().expect("stdout is piped");
+    // Only the first line is read (by a thread, for the deadline); the rest is left in
+    // the pipe until the end.
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let mut reader = BufReader::new(stdout);
+        let mut line = String::new();
+        let _ = reader.read_line(&mut line);
+        let _ = tx.send((reader, line));
+    });
+    let (mut reader, first) = rx.recv_timeout(DEADLINE).expect("the listening line");
+    let addr: SocketAddr = first
+        .trim()
+        .strip_prefix("listening on ")
+        .and_then(|a| a.parse().ok())
+        .unwrap_or_else(|| panic!("{first:?}"));
+
+    // 2,000 datagrams of 60,000 bytes: 120 MB. Two lines fill the pipe; after that, an
+    // unbounded queue would keep nearly all of it in memory.
+    let flood = loopback_udp(DEADLINE);
+    for _ in 0..2000 {
+        flood.send_to(&[b'x'; 60_000], addr).unwrap();
+    }
+    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id()))
+        .expect("reading /proc/PID/status");
+    let rss_kb: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or_else(|| panic!("no VmRSS in {status}"));
+    // 64 queued datagrams are under 4 MB; the program itself a few more.
+    assert!(
+        rss_kb < 64 * 1024,
+        "udp-chat uses {rss_kb} kB after the flood"
+    );
+
+    // Ctrl-C with the queue full: the handler does not wait, and the chat ends once its
+    // output moves again.
+    interrupt(&child);
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let mut rest = Vec::new();
+        let _ = reader.read_to_end(&mut rest);
+        let _ = tx.send(child.wait());
+    });
+    let status = rx
+        .recv_timeout(DEADLINE)
+        .expect("udp-chat did not end after Ctrl-C")
+        .expect("waiting for udp-chat");
+    assert_eq!(status.code(), Some(0));
 }

@@ -66,19 +66,14 @@ pub mod stop;
 pub use line::{parse_line, LineError, Typed, BYE, HELP};
 pub use peers::{Heard, PeerTable};
 pub use stop::{receive, StopSignal};
-
-use std::io;
-use std::net::SocketAddr;
+// The peer's address is found as every program of the lesson finds one.
+pub use crate::socket::{resolve_peer, PeerError};
 
 use netbasics::text::{decode, Encoding};
-use tcp_echo::server_addr::ServerAddr;
-use tcp_echo::show::TextView;
 
-/// A received datagram as one line of text: decoded with `encoding`, line breaks and
-/// other control characters written as `\n`, `\t`, ..., and bytes that are not text in
-/// the encoding written as `\xNN`, so nothing that arrives can break the display (or the
-/// program: the course's `decode('utf-8')` raises an exception on them and kills its
-/// receiving thread).
+/// A received datagram as one line of text: [`crate::datagram::show`] without hex, the
+/// one way every program of the lesson shows a datagram (control characters escaped,
+/// bytes that are not text as `\xNN`, an empty datagram as `(empty datagram)`).
 ///
 /// # Examples
 ///
@@ -91,20 +86,10 @@ use tcp_echo::show::TextView;
 /// assert_eq!(show_datagram(b"\xc4\xe3\xba\xc3", Encoding::Utf8), r"\xc4\xe3\xba\xc3");
 /// assert_eq!(show_datagram(b"two\nlines", Encoding::Utf8), r"two\nlines");
 /// assert_eq!(show_datagram(b"cut \xe4\xbd", Encoding::Utf8), r"cut \xe4\xbd");
-/// assert_eq!(show_datagram(b"", Encoding::Utf8), "(an empty datagram)");
+/// assert_eq!(show_datagram(b"", Encoding::Utf8), "(empty datagram)");
 /// ```
 pub fn show_datagram(bytes: &[u8], encoding: Encoding) -> String {
-    if bytes.is_empty() {
-        return "(an empty datagram)".into();
-    }
-    // A datagram is a whole message: a character cut at its end will not be completed
-    // by the next one, so whatever is left over is shown as bad bytes.
-    let mut view = TextView::new(encoding, false);
-    let mut line = view.show(bytes);
-    if let Some(rest) = view.finish() {
-        line.push_str(&rest);
-    }
-    line
+    crate::datagram::show(bytes, encoding, false)
 }
 
 /// Whether a received datagram says `bye`: the word alone, in `encoding`, with spaces
@@ -126,68 +111,6 @@ pub fn show_datagram(bytes: &[u8], encoding: Encoding) -> String {
 pub fn is_bye(bytes: &[u8], encoding: Encoding) -> bool {
     let decoded = decode(bytes, encoding);
     decoded.is_clean() && decoded.text.trim() == BYE
-}
-
-/// Why a peer's `HOST:PORT` gave no address to send to.
-#[derive(Debug, thiserror::Error)]
-pub enum PeerError {
-    /// The name could not be resolved.
-    #[error("cannot find the address of '{peer}': {source}")]
-    Resolve {
-        /// The peer as given.
-        peer: ServerAddr,
-        /// The resolver's error.
-        source: io::Error,
-    },
-    /// The peer's addresses are all of the other IP version than our socket's.
-    #[error(
-        "'{peer}' has no {family} address, and this chat's socket ({local}) can only \
-         send to {family}: give an {family} peer, or --bind an address of the peer's kind"
-    )]
-    WrongFamily {
-        /// The peer as given.
-        peer: ServerAddr,
-        /// Our socket's address.
-        local: SocketAddr,
-        /// `IPv4` or `IPv6`: the kind our socket speaks.
-        family: &'static str,
-    },
-}
-
-/// The address to send to for `peer`: the first of its addresses of the same IP version
-/// as our socket's `local` address (an IPv4 socket cannot send to an IPv6 address, and
-/// `localhost` often means both `::1` and `127.0.0.1`).
-///
-/// # Errors
-///
-/// [`PeerError::Resolve`] for a name the resolver does not know,
-/// [`PeerError::WrongFamily`] when the peer has no address our socket can reach.
-///
-/// # Examples
-///
-/// ```
-/// use udp_chat::chat::{resolve_peer, PeerError};
-///
-/// let local = "127.0.0.1:7890".parse().unwrap();
-/// let peer = "127.0.0.1:7891".parse().unwrap();
-/// assert_eq!(resolve_peer(&peer, local).unwrap(), "127.0.0.1:7891".parse().unwrap());
-///
-/// let v6 = "[::1]:7891".parse().unwrap();
-/// assert!(matches!(resolve_peer(&v6, local), Err(PeerError::WrongFamily { .. })));
-/// ```
-pub fn resolve_peer(peer: &ServerAddr, local: SocketAddr) -> Result<SocketAddr, PeerError> {
-    let candidates = peer.resolve().map_err(|source| PeerError::Resolve {
-        peer: peer.clone(),
-        source,
-    })?;
-    candidates
-        .into_iter()
-        .find(|addr| addr.is_ipv4() == local.is_ipv4())
-        .ok_or_else(|| PeerError::WrongFamily {
-            peer: peer.clone(),
-            local,
-            family: if local.is_ipv4() { "IPv4" } else { "IPv6" },
-        })
 }
 
 #[cfg(test)]
@@ -225,18 +148,20 @@ mod tests {
 
     #[test]
     fn peers_of_the_right_family() {
+        use std::net::SocketAddr;
+        use tcp_echo::server_addr::ServerAddr;
         let v4: SocketAddr = "127.0.0.1:1".parse().unwrap();
         let v6: SocketAddr = "[::1]:1".parse().unwrap();
         let to_v6: ServerAddr = "[::1]:2".parse().unwrap();
         assert_eq!(
-            resolve_peer(&to_v6, v6).unwrap(),
+            resolve_peer(&to_v6, Some(v6)).unwrap(),
             "[::1]:2".parse().unwrap()
         );
-        let err = resolve_peer(&to_v6, v4).unwrap_err();
+        let err = resolve_peer(&to_v6, Some(v4)).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "'[::1]:2' has no IPv4 address, and this chat's socket (127.0.0.1:1) can only \
-             send to IPv4: give an IPv4 peer, or --bind an address of the peer's kind"
+            "'[::1]:2' has no IPv4 address, and this socket (127.0.0.1:1) can only \
+             send to IPv4: give an IPv4 peer, or bind an address of the peer's kind"
         );
     }
 

@@ -25,15 +25,19 @@
 //! as the error `ECONNREFUSED` on a later call: [`SendError::NothingListening`] and
 //! [`RecvError::NothingListening`] turn it into a sentence.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::io;
 use std::mem::MaybeUninit;
 use std::net::{SocketAddr, UdpSocket};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use netbasics::text::Encoding;
 use socket2::SockRef;
 use tcp_echo::show::TextView;
+
+use crate::cli;
 
 /// The largest payload one IPv4 UDP datagram can carry: 65,535 − 20 (IPv4 header) − 8
 /// (UDP header).
@@ -293,12 +297,24 @@ pub fn recv_from(socket: &UdpSocket, buf: &mut [u8]) -> Result<Received, RecvErr
     })
 }
 
+thread_local! {
+    /// The scratch buffer [`peek_len`] peeks into: one per thread, made on first use and
+    /// kept, so that a receiver with a small buffer does not allocate 64 KiB per datagram.
+    static SCRATCH: RefCell<Vec<MaybeUninit<u8>>> = const { RefCell::new(Vec::new()) };
+}
+
 /// The size of the datagram waiting at the head of the queue (waits for one).
 fn peek_len(socket: &UdpSocket) -> io::Result<usize> {
-    // Uninitialised is fine: the bytes are never read, only the length the system returns.
-    let mut scratch = vec![MaybeUninit::<u8>::uninit(); DEFAULT_BUFFER + 1];
-    let (len, _) = SockRef::from(socket).peek_from(&mut scratch)?;
-    Ok(len)
+    SCRATCH.with(|scratch| {
+        let mut scratch = scratch.borrow_mut();
+        if scratch.is_empty() {
+            // Uninitialised is fine: the bytes are never read, only the length the
+            // system returns.
+            scratch.resize(DEFAULT_BUFFER + 1, MaybeUninit::uninit());
+        }
+        let (len, _) = SockRef::from(socket).peek_from(&mut scratch)?;
+        Ok(len)
+    })
 }
 
 fn recv_error(socket: &UdpSocket, err: io::Error) -> RecvError {
@@ -326,6 +342,8 @@ fn recv_error(socket: &UdpSocket, err: io::Error) -> RecvError {
 /// tally.add(5);
 /// tally.add(0); // an empty datagram is still a datagram
 /// assert_eq!(tally.to_string(), "received 2 datagrams, 5 bytes");
+/// tally = Tally { datagrams: 1, bytes: 1 };
+/// assert_eq!(tally.to_string(), "received 1 datagram, 1 byte");
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Tally {
@@ -345,18 +363,71 @@ impl Tally {
 
 impl fmt::Display for Tally {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let plural = if self.datagrams == 1 { "" } else { "s" };
         write!(
             f,
-            "received {} datagram{plural}, {} bytes",
-            self.datagrams, self.bytes
+            "received {}, {}",
+            cli::plural(self.datagrams as usize, "datagram"),
+            cli::bytes(self.bytes as usize)
         )
+    }
+}
+
+/// A [`Tally`] that one thread adds to while another reads it, with no lock: the
+/// receiving loop counts, and the Ctrl-C handler reads the totals at any moment. A lock
+/// would do too, but a thread holding it while blocked (printing to a full pipe, say)
+/// would make the Ctrl-C handler wait for as long.
+///
+/// The two counters are read one after the other, so a datagram counted at that very
+/// moment may show in one and not yet in the other; for a final summary that is fine.
+///
+/// # Examples
+///
+/// ```
+/// use udp_chat::datagram::{SharedTally, Tally};
+///
+/// let tally = SharedTally::default();
+/// tally.add(5);
+/// tally.add(0);
+/// assert_eq!(tally.get(), Tally { datagrams: 2, bytes: 5 });
+/// tally.remove(5);
+/// assert_eq!(tally.get(), Tally { datagrams: 1, bytes: 0 });
+/// ```
+#[derive(Debug, Default)]
+pub struct SharedTally {
+    datagrams: AtomicU64,
+    bytes: AtomicU64,
+}
+
+impl SharedTally {
+    /// Counts one more datagram of `len` bytes.
+    pub fn add(&self, len: usize) {
+        self.datagrams.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(len as u64, Ordering::Relaxed);
+    }
+
+    /// Takes back one datagram of `len` bytes counted with [`SharedTally::add`] (for one
+    /// that turned out not to count, such as an echo that could not be sent).
+    pub fn remove(&self, len: usize) {
+        self.datagrams.fetch_sub(1, Ordering::Relaxed);
+        self.bytes.fetch_sub(len as u64, Ordering::Relaxed);
+    }
+
+    /// The totals now.
+    pub fn get(&self) -> Tally {
+        Tally {
+            datagrams: self.datagrams.load(Ordering::Relaxed),
+            bytes: self.bytes.load(Ordering::Relaxed),
+        }
     }
 }
 
 /// A datagram's bytes as one line of text: decoded with `encoding`, control characters
 /// escaped (`\n`), bytes that are not text as `\xNN`, and with `hex` every byte in hex
 /// after the text. An empty datagram is shown as `(empty datagram)`.
+///
+/// Every program of the lesson shows datagrams with this function, so nothing that
+/// arrives can break the display (or the program: the course's `decode('utf-8')` raises
+/// an exception on bytes that are not UTF-8 and kills its receiving thread).
 ///
 /// Each datagram is decoded on its own: a character is never split across two
 /// datagrams by UDP (unlike a TCP stream), so a cut one can only come from truncation,
@@ -440,6 +511,14 @@ pub fn utc_time_of_day(time: SystemTime) -> String {
 /// assert_eq!(line(UNIX_EPOCH, &cut, b"hi", Encoding::Utf8, false),
 ///            "[00:00:00 UTC] 127.0.0.1:5000 hi [truncated: the datagram was 5000 bytes, \
 ///             the buffer kept 2, the other 4998 are lost]");
+///
+/// // With no buffer at all, nothing of the datagram is kept; an empty one is still empty.
+/// let none = Received { from, kept: 0, len: 3 };
+/// assert!(line(UNIX_EPOCH, &none, b"", Encoding::Utf8, false)
+///     .starts_with("[00:00:00 UTC] 127.0.0.1:5000 (nothing kept) [truncated"));
+/// let empty = Received { from, kept: 0, len: 0 };
+/// assert_eq!(line(UNIX_EPOCH, &empty, b"", Encoding::Utf8, false),
+///            "[00:00:00 UTC] 127.0.0.1:5000 (empty datagram)");
 /// ```
 pub fn line(
     time: SystemTime,
@@ -448,12 +527,13 @@ pub fn line(
     encoding: Encoding,
     hex: bool,
 ) -> String {
-    let mut out = format!(
-        "[{} UTC] {} {}",
-        utc_time_of_day(time),
-        got.from,
+    // A datagram cut to nothing (a zero-byte buffer) is not an empty datagram.
+    let shown = if got.kept == 0 && got.len > 0 {
+        "(nothing kept)".to_string()
+    } else {
         show(bytes, encoding, hex)
-    );
+    };
+    let mut out = format!("[{} UTC] {} {shown}", utc_time_of_day(time), got.from);
     if got.is_truncated() {
         out.push_str(&format!(
             " [truncated: the datagram was {} bytes, the buffer kept {}, the other {} are lost]",
@@ -463,6 +543,23 @@ pub fn line(
         ));
     }
     out
+}
+
+/// [`line()`] for a datagram received just now: what every receiving program of the lesson
+/// prints for a datagram (`udp-recv`) or a reply (`udp-send`, `udp-broadcast`).
+///
+/// # Examples
+///
+/// ```
+/// use netbasics::text::Encoding;
+/// use udp_chat::datagram::{received_line, Received};
+///
+/// let got = Received { from: "127.0.0.1:5000".parse().unwrap(), kept: 2, len: 2 };
+/// let shown = received_line(&got, b"hi", Encoding::Utf8, false);
+/// assert!(shown.starts_with('[') && shown.ends_with(" UTC] 127.0.0.1:5000 hi"));
+/// ```
+pub fn received_line(got: &Received, bytes: &[u8], encoding: Encoding, hex: bool) -> String {
+    line(SystemTime::now(), got, bytes, encoding, hex)
 }
 
 #[cfg(test)]
@@ -546,6 +643,53 @@ mod tests {
             .unwrap();
         let got = recv_from(&receiver, &mut []).unwrap();
         assert_eq!((got.kept, got.len), (0, 3));
+    }
+
+    #[test]
+    fn small_buffers_reuse_one_scratch_buffer() {
+        let (sender, receiver) = pair();
+        let to = receiver.local_addr().unwrap();
+        sender.send_to(b"first", to).unwrap();
+        sender.send_to(b"second!", to).unwrap();
+        let mut buf = [0; 2];
+        let got = recv_from(&receiver, &mut buf).unwrap();
+        assert_eq!((got.kept, got.len), (2, 5));
+        let before = SCRATCH.with(|s| s.borrow().as_ptr());
+        let got = recv_from(&receiver, &mut buf).unwrap();
+        assert_eq!((got.kept, got.len), (2, 7));
+        assert_eq!(SCRATCH.with(|s| s.borrow().as_ptr()), before);
+    }
+
+    #[test]
+    fn nothing_kept_is_not_an_empty_datagram() {
+        let from = "127.0.0.1:1".parse().unwrap();
+        let cut = Received {
+            from,
+            kept: 0,
+            len: 3,
+        };
+        let shown = line(UNIX_EPOCH, &cut, b"", Encoding::Utf8, false);
+        assert!(shown.contains("(nothing kept) [truncated"), "{shown}");
+        assert!(!shown.contains("empty"), "{shown}");
+    }
+
+    #[test]
+    fn shared_tally_counts_from_several_threads() {
+        let tally = std::sync::Arc::new(SharedTally::default());
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                let tally = std::sync::Arc::clone(&tally);
+                std::thread::spawn(move || (0..1000).for_each(|_| tally.add(2)))
+            })
+            .collect();
+        handles.into_iter().for_each(|h| h.join().unwrap());
+        assert_eq!(
+            tally.get(),
+            Tally {
+                datagrams: 4000,
+                bytes: 8000
+            }
+        );
     }
 
     #[test]

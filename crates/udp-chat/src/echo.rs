@@ -17,9 +17,13 @@
 //!
 //! - the buffer holds any datagram ([`DEFAULT_BUFFER`]), so no echo comes back cut;
 //! - a zero-length datagram is valid UDP and is echoed as a zero-length datagram;
-//! - an error on one datagram (a `sendto` the system refuses, a stray error from
-//!   `recvfrom`) is reported and the loop goes on with the next datagram. Only a socket
-//!   that fails again and again ([`MAX_ERRORS_IN_A_ROW`]) ends it.
+//! - an error on one datagram is reported and the loop goes on with the next datagram.
+//!   A `sendto` the system refuses says nothing about our socket: a datagram can carry a
+//!   forged sender (port 0 gives `EINVAL`, a broadcast address `EACCES`), and anyone can
+//!   send a hundred of those. So failed sends never stop the server; only receive errors
+//!   that come again and again ([`MAX_ERRORS_IN_A_ROW`]) mean the socket is broken;
+//! - the count ([`SharedTally`]) is updated *before* the echo leaves, so a client that
+//!   got its echo and then stops the server (Ctrl-C) sees it counted.
 //!
 //! A client that has gone away is no problem: the echo to it is sent, nobody receives it,
 //! and its machine answers with ICMP "port unreachable". On Linux an unconnected socket
@@ -31,11 +35,68 @@ use std::io;
 use std::net::{SocketAddr, UdpSocket};
 use std::ops::ControlFlow;
 
-use crate::datagram::{self, RecvError, SendError, Tally, DEFAULT_BUFFER};
+use crate::datagram::{self, RecvError, SendError, SharedTally, Tally, DEFAULT_BUFFER};
 
-/// How many errors in a row end [`serve`]: a socket that fails this often is broken, and
-/// looping on it would only fill the log.
+/// How many receive errors in a row end [`serve`]: a socket that fails this often is
+/// broken, and looping on it would only fill the log. (Failed sends do not count: they
+/// are about the datagram's sender, not about our socket.)
 pub const MAX_ERRORS_IN_A_ROW: u32 = 100;
+
+/// Receive failures since the last success: one is passing, [`MAX_ERRORS_IN_A_ROW`] in a
+/// row mean the socket is broken. Every receiving loop of the lesson counts this way.
+///
+/// # Examples
+///
+/// ```
+/// use udp_chat::echo::ErrorStreak;
+///
+/// let mut streak = ErrorStreak::new(3);
+/// assert!(!streak.failed());
+/// assert!(!streak.failed());
+/// streak.succeeded(); // the count starts again
+/// assert!(!streak.failed());
+/// assert!(!streak.failed());
+/// assert!(streak.failed()); // the third in a row: give up
+/// assert_eq!(streak.in_a_row(), 3);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorStreak {
+    in_a_row: u32,
+    limit: u32,
+}
+
+impl Default for ErrorStreak {
+    /// A streak that gives up after [`MAX_ERRORS_IN_A_ROW`] failures.
+    fn default() -> Self {
+        ErrorStreak::new(MAX_ERRORS_IN_A_ROW)
+    }
+}
+
+impl ErrorStreak {
+    /// A streak that gives up after `limit` failures in a row (at least one).
+    pub fn new(limit: u32) -> Self {
+        ErrorStreak {
+            in_a_row: 0,
+            limit: limit.max(1),
+        }
+    }
+
+    /// Counts a failure; `true` when it is the `limit`-th in a row: time to give up.
+    pub fn failed(&mut self) -> bool {
+        self.in_a_row = self.in_a_row.saturating_add(1);
+        self.in_a_row >= self.limit
+    }
+
+    /// A success: the count starts again.
+    pub fn succeeded(&mut self) {
+        self.in_a_row = 0;
+    }
+
+    /// Failures since the last success.
+    pub fn in_a_row(&self) -> u32 {
+        self.in_a_row
+    }
+}
 
 /// What happened to one datagram, for the caller to log and count.
 #[derive(Debug)]
@@ -51,39 +112,50 @@ pub enum Event<'a> {
     },
     /// `recvfrom` failed; the server goes on.
     RecvFailed(RecvError),
-    /// The echo could not be sent; the server goes on.
+    /// The echo could not be sent; the server goes on, and the datagram is not counted.
     SendFailed(SendError),
 }
 
 /// Why [`serve`] stopped on its own.
 #[derive(Debug, thiserror::Error)]
-#[error("the socket failed {MAX_ERRORS_IN_A_ROW} times in a row; the last error: {last}")]
+#[error(
+    "receiving failed {MAX_ERRORS_IN_A_ROW} times in a row; the socket seems broken; \
+     the last error: {last}"
+)]
 pub struct Broken {
     /// The last error.
     pub last: io::Error,
 }
 
 /// Step 3, in a loop: receives each datagram on `socket` and sends it back to its sender,
-/// calling `on_event` for each datagram or error, until `on_event` returns
-/// `ControlFlow::Break`.
+/// counting it in `tally`, and calling `on_event` for each datagram or error, until
+/// `on_event` returns `ControlFlow::Break`.
+///
+/// A datagram is counted before its echo is sent (and taken back if the send fails), so
+/// whoever reads `tally` from another thread (a Ctrl-C handler) never misses an echo that
+/// a client has already received.
 ///
 /// Returns the totals.
 ///
 /// # Errors
 ///
-/// [`Broken`] after [`MAX_ERRORS_IN_A_ROW`] failures in a row.
+/// [`Broken`] after [`MAX_ERRORS_IN_A_ROW`] receive failures in a row.
 ///
 /// # Examples
 ///
 /// ```
 /// use std::net::UdpSocket;
 /// use std::ops::ControlFlow;
+/// use std::sync::Arc;
+/// use udp_chat::datagram::SharedTally;
 /// use udp_chat::echo::{serve, Event};
 ///
 /// let server = UdpSocket::bind("127.0.0.1:0").unwrap();
 /// let addr = server.local_addr().unwrap();
+/// let tally = Arc::new(SharedTally::default());
+/// let counted = Arc::clone(&tally);
 /// let handle = std::thread::spawn(move || {
-///     serve(&server, |event| match event {
+///     serve(&server, &counted, |event| match event {
 ///         Event::Echoed { tally, .. } if tally.datagrams == 2 => ControlFlow::Break(()),
 ///         _ => ControlFlow::Continue(()),
 ///     })
@@ -94,55 +166,53 @@ pub struct Broken {
 /// client.send_to(b"hello", addr).unwrap();
 /// let (n, from) = client.recv_from(&mut buf).unwrap();
 /// assert_eq!((&buf[..n], from), (&b"hello"[..], addr));
+/// assert_eq!(tally.get().datagrams, 1); // counted before it was echoed
 /// client.send_to(b"", addr).unwrap(); // empty is valid UDP, and comes back empty
 /// assert_eq!(client.recv_from(&mut buf).unwrap().0, 0);
 ///
-/// let tally = handle.join().unwrap().unwrap();
-/// assert_eq!((tally.datagrams, tally.bytes), (2, 5));
+/// let totals = handle.join().unwrap().unwrap();
+/// assert_eq!((totals.datagrams, totals.bytes), (2, 5));
 /// ```
 pub fn serve(
     socket: &UdpSocket,
+    tally: &SharedTally,
     mut on_event: impl FnMut(Event<'_>) -> ControlFlow<()>,
 ) -> Result<Tally, Broken> {
     let mut buf = vec![0; DEFAULT_BUFFER];
-    let mut tally = Tally::default();
-    let mut errors_in_a_row = 0;
+    let mut receive_errors = ErrorStreak::default();
     loop {
         // 3a. recvfrom: wait for the next datagram from anyone.
         let event = match datagram::recv_from(socket, &mut buf) {
             Ok(got) => {
+                receive_errors.succeeded();
                 let data = &buf[..got.kept];
+                // Counted first: the client may stop us as soon as it has its echo.
+                tally.add(data.len());
                 // 3b. sendto: the same bytes, back to the address they came from.
                 match datagram::send_to(socket, data, got.from) {
-                    Ok(()) => {
-                        errors_in_a_row = 0;
-                        tally.add(data.len());
-                        Event::Echoed {
-                            from: got.from,
-                            data,
-                            tally,
-                        }
+                    Ok(()) => Event::Echoed {
+                        from: got.from,
+                        data,
+                        tally: tally.get(),
+                    },
+                    Err(err) => {
+                        tally.remove(data.len());
+                        Event::SendFailed(err)
                     }
-                    Err(err) => Event::SendFailed(err),
                 }
             }
-            Err(err) => Event::RecvFailed(err),
-        };
-        let failed = match &event {
-            Event::Echoed { .. } => None,
-            Event::RecvFailed(err) => Some(recv_io_error(err)),
-            Event::SendFailed(err) => Some(send_io_error(err)),
-        };
-        if let Some(last) = failed {
-            errors_in_a_row += 1;
-            if errors_in_a_row >= MAX_ERRORS_IN_A_ROW {
-                // The loop ends either way: the caller's answer does not matter here.
-                let _ = on_event(event);
-                return Err(Broken { last });
+            Err(err) => {
+                if receive_errors.failed() {
+                    let last = recv_io_error(&err);
+                    // The loop ends either way: the caller's answer does not matter here.
+                    let _ = on_event(Event::RecvFailed(err));
+                    return Err(Broken { last });
+                }
+                Event::RecvFailed(err)
             }
-        }
+        };
         if on_event(event).is_break() {
-            return Ok(tally);
+            return Ok(tally.get());
         }
     }
 }
@@ -151,13 +221,6 @@ pub fn serve(
 fn recv_io_error(err: &RecvError) -> io::Error {
     match err {
         RecvError::Io(source) => io::Error::new(source.kind(), source.to_string()),
-        other => io::Error::other(other.to_string()),
-    }
-}
-
-fn send_io_error(err: &SendError) -> io::Error {
-    match err {
-        SendError::Io { source, .. } => io::Error::new(source.kind(), source.to_string()),
         other => io::Error::other(other.to_string()),
     }
 }
@@ -171,7 +234,7 @@ mod tests {
         let server = UdpSocket::bind("127.0.0.1:0").unwrap();
         let addr = server.local_addr().unwrap();
         let handle = std::thread::spawn(move || {
-            serve(&server, |event| match event {
+            serve(&server, &SharedTally::default(), |event| match event {
                 Event::Echoed { tally, .. } if tally.datagrams == stop_after => {
                     ControlFlow::Break(())
                 }
@@ -244,7 +307,7 @@ mod tests {
             .set_read_timeout(Some(Duration::from_millis(1)))
             .unwrap();
         let mut seen = 0;
-        let err = serve(&server, |event| {
+        let err = serve(&server, &SharedTally::default(), |event| {
             assert!(matches!(event, Event::RecvFailed(RecvError::Timeout)));
             seen += 1;
             ControlFlow::Continue(())
@@ -252,5 +315,69 @@ mod tests {
         .unwrap_err();
         assert_eq!(seen, MAX_ERRORS_IN_A_ROW);
         assert!(err.to_string().contains("100 times in a row"), "{err}");
+    }
+
+    /// Echoes that cannot be sent (here: the socket is shut for sending, so every
+    /// `sendto` fails with `EPIPE`, as forged senders make it fail with `EINVAL` or
+    /// `EACCES`) are reported, not counted, and never stop the server.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn failed_sends_never_stop_the_server() {
+        let server = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let addr = server.local_addr().unwrap();
+        let client = client();
+        // shutdown needs a connected socket; a connected one still sendto()s anywhere.
+        server.connect(client.local_addr().unwrap()).unwrap();
+        socket2::SockRef::from(&server)
+            .shutdown(std::net::Shutdown::Write)
+            .unwrap();
+        let total = MAX_ERRORS_IN_A_ROW * 2;
+        for _ in 0..total {
+            client.send_to(b"x", addr).unwrap();
+        }
+        let tally = SharedTally::default();
+        let mut failed = 0;
+        let totals = serve(&server, &tally, |event| {
+            assert!(matches!(event, Event::SendFailed(_)), "{event:?}");
+            failed += 1;
+            if failed == total {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        })
+        .unwrap();
+        assert_eq!(failed, total);
+        assert_eq!(totals, Tally::default());
+    }
+
+    #[test]
+    fn an_echo_is_counted_before_the_client_has_it() {
+        let server = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let addr = server.local_addr().unwrap();
+        let tally = std::sync::Arc::new(SharedTally::default());
+        let counted = std::sync::Arc::clone(&tally);
+        let handle = std::thread::spawn(move || {
+            serve(&server, &counted, |event| match event {
+                Event::Echoed { tally, .. } if tally.datagrams == 3 => ControlFlow::Break(()),
+                _ => ControlFlow::Continue(()),
+            })
+        });
+        let client = client();
+        let mut buf = [0; 16];
+        for n in 1..=3 {
+            client.send_to(b"abc", addr).unwrap();
+            client.recv_from(&mut buf).unwrap();
+            // Read at once, as a Ctrl-C handler would: the echo already arrived, so it
+            // must already be counted.
+            assert_eq!(
+                tally.get(),
+                Tally {
+                    datagrams: n,
+                    bytes: 3 * n
+                }
+            );
+        }
+        handle.join().unwrap().unwrap();
     }
 }

@@ -23,6 +23,7 @@
 
 pub mod broadcast;
 pub mod chat;
+pub mod cli;
 pub mod datagram;
 pub mod echo;
 pub mod ipmsg;

@@ -26,6 +26,7 @@ use std::io;
 use std::net::{SocketAddr, UdpSocket};
 
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
+use tcp_echo::server_addr::ServerAddr;
 
 /// The socket options a UDP program may want, set before `bind`.
 ///
@@ -51,10 +52,11 @@ pub struct Options {
     /// socket that sets it may bind the *same* address and port. Broadcast (and multicast)
     /// datagrams are then delivered to each of them, which is what several copies of a
     /// broadcast program on one machine (IP Messenger on port 2425) need.
-    /// A *unicast* datagram, however, goes to only one of them, so a unicast server (a
-    /// receiver, an echo server) must leave it off: with it, a second copy started by
-    /// mistake would silently steal part of the traffic instead of failing with "address
-    /// already in use".
+    /// A *unicast* datagram, however, goes to only one of them (on Linux, usually the
+    /// socket bound last), so a unicast server (a receiver, an echo server) must leave it
+    /// off: with it, a second copy started by mistake would silently take the traffic
+    /// away from the first instead of failing with "address already in use". (Sharing the
+    /// load of one port between sockets is a different option, `SO_REUSEPORT`.)
     pub reuse_address: bool,
     /// `SO_BROADCAST`: allow sending to a broadcast address (255.255.255.255, or a
     /// network's broadcast address such as 192.168.1.255).
@@ -74,8 +76,12 @@ pub struct Options {
     pub recv_buffer_size: Option<usize>,
     /// `SO_SNDBUF`: the size, in bytes, of the queue of datagrams waiting to leave.
     ///
-    /// A datagram larger than this queue cannot be sent at all (`EMSGSIZE`, or
-    /// `ENOBUFS`). `None` keeps the system's default.
+    /// What happens to a datagram larger than this queue depends on the system. On BSD
+    /// and macOS it is also the largest datagram the socket can send (`EMSGSIZE`,
+    /// "Message too long"). Linux does not use it as a limit: with `SO_SNDBUF` set to
+    /// 8192, a 60,000-byte datagram is still sent; a small queue there only makes
+    /// `sendto` wait (or fail with `ENOBUFS`) while earlier datagrams are still leaving.
+    /// `None` keeps the system's default.
     pub send_buffer_size: Option<usize>,
 }
 
@@ -226,6 +232,86 @@ fn apply(socket: &Socket, options: &Options) -> Result<(), SocketError> {
             .map_err(option("SO_SNDBUF"))?;
     }
     Ok(())
+}
+
+/// Why a peer's `HOST:PORT` gave no address to send to.
+#[derive(Debug, thiserror::Error)]
+pub enum PeerError {
+    /// The name could not be resolved.
+    #[error("cannot find the address of '{peer}': {source}")]
+    Resolve {
+        /// The peer as given.
+        peer: ServerAddr,
+        /// The resolver's error.
+        source: io::Error,
+    },
+    /// The name stands for no address at all.
+    #[error("'{peer}' has no address")]
+    NoAddress {
+        /// The peer as given.
+        peer: ServerAddr,
+    },
+    /// The peer's addresses are all of the other IP version than our socket's.
+    #[error(
+        "'{peer}' has no {family} address, and this socket ({local}) can only \
+         send to {family}: give an {family} peer, or bind an address of the peer's kind"
+    )]
+    WrongFamily {
+        /// The peer as given.
+        peer: ServerAddr,
+        /// Our socket's address.
+        local: SocketAddr,
+        /// `IPv4` or `IPv6`: the kind our socket speaks.
+        family: &'static str,
+    },
+}
+
+/// The address to send to for `peer`: the first of its addresses, of the same IP version
+/// as our socket's `local` address when there is one (an IPv4 socket cannot send to an
+/// IPv6 address, and `localhost` often means both `::1` and `127.0.0.1`). Without
+/// `local`, the socket is made for the address chosen, so the first one will do.
+///
+/// # Errors
+///
+/// [`PeerError::Resolve`] for a name the resolver does not know,
+/// [`PeerError::NoAddress`] for a name with no address,
+/// [`PeerError::WrongFamily`] when the peer has no address our socket can reach.
+///
+/// # Examples
+///
+/// ```
+/// use udp_chat::socket::{resolve_peer, PeerError};
+///
+/// let local = "127.0.0.1:7890".parse().unwrap();
+/// let peer = "127.0.0.1:7891".parse().unwrap();
+/// assert_eq!(resolve_peer(&peer, Some(local)).unwrap(), "127.0.0.1:7891".parse().unwrap());
+///
+/// let v6 = "[::1]:7891".parse().unwrap();
+/// assert!(matches!(resolve_peer(&v6, Some(local)), Err(PeerError::WrongFamily { .. })));
+/// assert_eq!(resolve_peer(&v6, None).unwrap(), "[::1]:7891".parse().unwrap());
+/// ```
+pub fn resolve_peer(peer: &ServerAddr, local: Option<SocketAddr>) -> Result<SocketAddr, PeerError> {
+    let candidates = peer.resolve().map_err(|source| PeerError::Resolve {
+        peer: peer.clone(),
+        source,
+    })?;
+    let Some(local) = local else {
+        return candidates
+            .first()
+            .copied()
+            .ok_or_else(|| PeerError::NoAddress { peer: peer.clone() });
+    };
+    if candidates.is_empty() {
+        return Err(PeerError::NoAddress { peer: peer.clone() });
+    }
+    candidates
+        .into_iter()
+        .find(|addr| addr.is_ipv4() == local.is_ipv4())
+        .ok_or_else(|| PeerError::WrongFamily {
+            peer: peer.clone(),
+            local,
+            family: if local.is_ipv4() { "IPv4" } else { "IPv6" },
+        })
 }
 
 #[cfg(test)]

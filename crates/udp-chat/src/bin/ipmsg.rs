@@ -11,7 +11,10 @@
 //! ```
 //!
 //! `listen` prints `listening on IP:PORT` first, then one line per message and per member
-//! who comes or goes; problems (malformed packets) go to standard error. `send` and
+//! who comes or goes; problems (malformed packets, text that is not valid in its
+//! encoding) and notes go to standard error. Everything a packet says is printed with
+//! its control characters escaped ([`udp_chat::ipmsg::show`]): the sender chose those
+//! bytes, and must not be able to print a line of its own or send the terminal commands. `send` and
 //! `entry` send from a port the system chooses (the course's sender does not `bind`
 //! either), so they work beside a listener on 2425; answers come back to that port,
 //! because a client always answers the address a packet came from.
@@ -22,7 +25,7 @@
 use std::collections::VecDeque;
 use std::io::{self, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -31,9 +34,15 @@ use clap::error::ErrorKind;
 use clap::{value_parser, Args as ClapArgs, CommandFactory, Parser, Subcommand};
 use netbasics::text::{python_bytes_repr, Encoding};
 use tcp_echo::server_addr::{AddrError, ServerAddr};
+use udp_chat::broadcast::{self, BroadcastError};
+use udp_chat::chat::StopSignal;
+use udp_chat::cli::seconds;
+use udp_chat::datagram::RecvError;
 use udp_chat::ipmsg::command::{opt, Mode};
-use udp_chat::ipmsg::packet::{Packet, PacketNumbers, DEFAULT_PORT};
+use udp_chat::ipmsg::packet::{packet_encoding, Packet, PacketError, PacketNumbers, DEFAULT_PORT};
 use udp_chat::ipmsg::reply::{answer, Identity};
+use udp_chat::ipmsg::show::printable;
+use udp_chat::ipmsg::streak::ErrorStreak;
 use udp_chat::socket::{self, Options};
 
 /// The receive buffer: one datagram of any size fits (a UDP datagram carries at most
@@ -67,8 +76,10 @@ struct Args {
     /// Our nickname, shown in member lists. Default: the user name.
     #[arg(long, global = true, value_parser = text_field)]
     nick: Option<String>,
-    /// The encoding of packets without UTF8OPT (GBK: Chinese Windows, FeiQ).
-    #[arg(long, global = true, default_value = "gbk")]
+    /// The encoding of packets without UTF8OPT (GBK: Chinese Windows, FeiQ). It must
+    /// write ASCII as plain ASCII bytes (so not utf-16 or utf-8-sig): the fields are
+    /// split at the byte ':'.
+    #[arg(long, global = true, default_value = "gbk", value_parser = encoding)]
     encoding: Encoding,
     /// Write our packets in UTF-8 and mark them with UTF8OPT.
     #[arg(long, global = true)]
@@ -140,17 +151,10 @@ fn target(text: &str) -> Result<ServerAddr, AddrError> {
     }
 }
 
-/// Seconds, possibly with a fraction: `2`, `0.5`.
-fn seconds(text: &str) -> Result<Duration, String> {
-    let secs: f64 = text
-        .parse()
-        .map_err(|_| format!("'{text}' is not a number of seconds, e.g. 2 or 0.5"))?;
-    if !(secs > 0.0 && secs <= 3600.0) {
-        return Err(format!(
-            "{text} s: expected more than 0 and at most 3600 seconds"
-        ));
-    }
-    Ok(Duration::from_secs_f64(secs))
+/// An encoding name, for an encoding packets can be written in (see [`packet_encoding`]).
+fn encoding(text: &str) -> Result<Encoding, String> {
+    let encoding: Encoding = text.parse().map_err(|e| format!("{e}"))?;
+    packet_encoding(encoding).map_err(|e| e.to_string())
 }
 
 /// Text for the user and host fields: no ':' (it separates the fields) and no NUL.
@@ -283,15 +287,12 @@ fn send(args: &Args, send_args: &SendArgs, me: &Identity) -> Result<()> {
     let target = resolve(&send_args.to)?;
     let socket = client_socket(args, target, &Options::default())?;
     let tries = send_args.retries + 1;
-    let mut buf = vec![0u8; RECV_BUFFER];
 
     for attempt in 1..=tries {
         // 3. sendto: the whole packet in one datagram. A resend says so (RETRYOPT) and
         //    keeps the packet number, so the receiver shows the message only once.
         let bytes = if attempt == 1 { &first } else { &retry };
-        socket
-            .send_to(bytes, target)
-            .with_context(|| format!("sending to {target}"))?;
+        send_one(&socket, bytes, target)?;
         if send_args.no_check {
             println!(
                 "sent message {} to {target} ({} bytes, {}); no receipt asked for",
@@ -314,11 +315,13 @@ fn send(args: &Args, send_args: &SendArgs, me: &Identity) -> Result<()> {
             );
         }
         if let Some((receipt, from)) =
-            wait_for_receipt(&socket, &mut buf, packet.packet_no, send_args.timeout, args)?
+            wait_for_receipt(&socket, packet.packet_no, target, send_args.timeout, args)?
         {
             println!(
                 "receipt from {}@{} ({from}): message {} arrived",
-                receipt.user, receipt.host, packet.packet_no
+                printable(&receipt.user),
+                printable(&receipt.host),
+                packet.packet_no
             );
             // 4. close: the socket is dropped when this function returns.
             return Ok(());
@@ -338,53 +341,112 @@ fn send(args: &Args, send_args: &SendArgs, me: &Identity) -> Result<()> {
     )
 }
 
-/// Step 3, recvfrom, until the receipt for `number` comes or `timeout` has passed.
+/// Step 3, sendto, for a message to one person. Its socket does not set SO_BROADCAST,
+/// so the system refuses a broadcast address ("Permission denied"); that refusal is
+/// explained here rather than shown as it is.
+fn send_one(socket: &UdpSocket, bytes: &[u8], target: SocketAddr) -> Result<()> {
+    match broadcast::send(socket, bytes, target) {
+        Ok(()) => Ok(()),
+        Err(BroadcastError::NotPermitted { to }) => bail!(
+            "{to} is a broadcast address, and `ipmsg send` sends a message to one person and \
+             waits for that person's receipt, so its socket does not set SO_BROADCAST and \
+             the system refused (\"Permission denied\"); to see who is on that network run \
+             `ipmsg entry --to {to}`, then send to one of the addresses it lists"
+        ),
+        Err(e) => Err(e).with_context(|| format!("sending to {target}")),
+    }
+}
+
+/// Step 3, recvfrom, until the receipt for message `number` comes from `target` or
+/// `timeout` has passed.
 ///
-/// Anything else that arrives meanwhile is reported and ignored.
+/// Only the host the message went to can confirm it: a receipt from any other address
+/// (a stray or forged packet) is reported and ignored. (Broadcast addresses never get
+/// here: [`send_one`] refuses them.) Anything else that arrives meanwhile is reported
+/// and ignored.
 fn wait_for_receipt(
     socket: &UdpSocket,
-    buf: &mut [u8],
     number: u64,
+    target: SocketAddr,
     timeout: Duration,
     args: &Args,
 ) -> Result<Option<(Packet, SocketAddr)>> {
-    let deadline = Instant::now() + timeout;
+    let mut receipt = None;
+    receive_for(socket, timeout, |from, bytes| {
+        let Some(packet) = parse_or_report(bytes, from, args) else {
+            return ControlFlow::Continue(());
+        };
+        if packet.receipt_for() != Some(number) {
+            if !args.quiet {
+                eprintln!(
+                    "ipmsg: ignored {} from {from} while waiting",
+                    packet.command
+                );
+            }
+            return ControlFlow::Continue(());
+        }
+        if from.ip() != target.ip() {
+            eprintln!(
+                "ipmsg: ignored a receipt for message {number} from {from}: the message went \
+                 to {target}, so only {} can confirm it",
+                target.ip()
+            );
+            return ControlFlow::Continue(());
+        }
+        receipt = Some((packet, from));
+        ControlFlow::Break(())
+    })
+    .context("receiving the receipt")?;
+    Ok(receipt)
+}
+
+/// Step 3, recvfrom, for `wait` or until `on_datagram` breaks: the lesson's
+/// [`broadcast::collect_replies`] (a read timeout, no polling), carrying on past the
+/// "connection reset" with which Windows reports that an earlier datagram found nobody
+/// listening.
+fn receive_for(
+    socket: &UdpSocket,
+    wait: Duration,
+    mut on_datagram: impl FnMut(SocketAddr, &[u8]) -> ControlFlow<()>,
+) -> Result<()> {
+    let deadline = Instant::now() + wait;
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            return Ok(None);
+        match broadcast::collect_replies(socket, left, |got, bytes| on_datagram(got.from, bytes)) {
+            // The time is up, or `on_datagram` has what it waited for.
+            Ok(_) => return Ok(()),
+            Err(RecvError::Io(e)) if e.kind() == io::ErrorKind::ConnectionReset => {
+                eprintln!("ipmsg: an earlier datagram found nobody listening ({e})");
+            }
+            Err(e) => return Err(e.into()),
         }
-        socket
-            .set_read_timeout(Some(left))
-            .context("setting the receive timeout")?;
-        let (n, from) = match socket.recv_from(buf) {
-            Ok(received) => received,
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                ) =>
-            {
-                return Ok(None)
-            }
-            // Windows reports an ICMP "port unreachable" from an earlier sendto here.
-            Err(e) if e.kind() == io::ErrorKind::ConnectionReset => {
-                if !args.quiet {
-                    eprintln!("ipmsg: the target says nothing listens on that port");
-                }
-                return Ok(None);
-            }
-            Err(e) => return Err(e).context("receiving the receipt"),
-        };
-        match Packet::parse_in(&buf[..n], args.encoding) {
-            Ok(p) if p.receipt_for() == Some(number) => return Ok(Some((p, from))),
-            Ok(p) => {
-                if !args.quiet {
-                    eprintln!("ipmsg: ignored {} from {from} while waiting", p.command);
-                }
-            }
-            Err(e) => eprintln!("ipmsg: ignored a malformed datagram from {from}: {e}"),
+    }
+}
+
+/// A received packet, its text read leniently; `None` (and a line on standard error) for
+/// a datagram that is not a packet. Text that is not valid in its encoding is reported
+/// on standard error and shown as `\xNN`: the packet is still answered.
+fn parse_or_report(bytes: &[u8], from: SocketAddr, args: &Args) -> Option<Packet> {
+    match Packet::parse_lossy(bytes, args.encoding) {
+        Ok((packet, bad_text)) => {
+            report_bad_text(&bad_text, packet.packet_no, from);
+            Some(packet)
         }
+        Err(e) => {
+            eprintln!(
+                "ipmsg: {from}: malformed packet ignored: {e}; it was {}",
+                preview(bytes)
+            );
+            None
+        }
+    }
+}
+
+/// One warning per field whose text had bytes that are not text in its encoding,
+/// naming the packet by its number.
+fn report_bad_text(bad_text: &[PacketError], packet_no: u64, from: SocketAddr) {
+    for warning in bad_text {
+        eprintln!("ipmsg: {from}: warning: packet {packet_no}: {warning}; shown as \\xNN");
     }
 }
 
@@ -400,8 +462,8 @@ fn listen(args: &Args, listen_args: &ListenArgs, me: &Identity) -> Result<()> {
         .local_addr()
         .context("reading the address the socket is bound to")?;
 
-    let stopping = Arc::new(AtomicBool::new(false));
-    install_ctrl_c(&socket, local, Arc::clone(&stopping))?;
+    let stop = Arc::new(StopSignal::new());
+    install_ctrl_c(&socket, Arc::clone(&stop))?;
 
     println!("listening on {local}");
     io::stdout().flush().context("writing to standard output")?;
@@ -416,30 +478,36 @@ fn listen(args: &Args, listen_args: &ListenArgs, me: &Identity) -> Result<()> {
     let mut recent: VecDeque<(SocketAddr, u64)> = VecDeque::with_capacity(REMEMBERED);
     let mut messages = 0u64;
     let mut buf = vec![0u8; RECV_BUFFER];
+    let mut failures = ErrorStreak::default();
     loop {
         // 3. recvfrom: one whole datagram, and who sent it.
-        let (n, peer) = match socket.recv_from(&mut buf) {
+        let result = socket.recv_from(&mut buf);
+        // Ctrl-C raised the flag and woke us with an empty datagram (chat::StopSignal).
+        if stop.is_stopping() {
+            break;
+        }
+        let (n, peer) = match result {
             Ok(received) => received,
-            Err(_) if stopping.load(Ordering::SeqCst) => break,
             Err(e) => {
                 // An ICMP error for an earlier answer (Windows), an interrupted call:
-                // about one datagram, never a reason to stop listening.
+                // about one datagram, not a reason to stop listening; but a socket that
+                // fails every time is broken.
                 eprintln!("ipmsg: receive failed: {e}");
+                if failures.failed() {
+                    bail!(
+                        "receiving failed {} times in a row; the last error: {e}",
+                        failures.in_a_row()
+                    );
+                }
                 continue;
             }
         };
-        if stopping.load(Ordering::SeqCst) {
-            break;
-        }
-        let packet = match Packet::parse_in(&buf[..n], args.encoding) {
-            Ok(packet) => packet,
-            Err(e) => {
-                eprintln!(
-                    "ipmsg: {peer}: malformed packet ignored: {e}; it was {}",
-                    preview(&buf[..n])
-                );
-                continue;
-            }
+        failures.succeeded();
+        // The number and command must be right; text that is not valid in its encoding
+        // is shown as \xNN and reported, and the packet is still answered: the message
+        // did arrive, and without its receipt the sender would send it again.
+        let Some(packet) = parse_or_report(&buf[..n], peer, args) else {
+            continue;
         };
         // Answer first: the sender is waiting for it.
         if let Some(reply) = answer(&packet, me, numbers.next_number()) {
@@ -485,38 +553,34 @@ fn listen(args: &Args, listen_args: &ListenArgs, me: &Identity) -> Result<()> {
     Ok(())
 }
 
-/// On Ctrl-C: mark the listener as stopping and wake its `recvfrom` with an empty
-/// datagram to itself, so it ends normally (exit 0) instead of being killed.
-fn install_ctrl_c(socket: &UdpSocket, local: SocketAddr, stopping: Arc<AtomicBool>) -> Result<()> {
+/// On Ctrl-C: stop the listener the way the chat stops its receiving thread
+/// ([`StopSignal`]: a flag, and an empty datagram to our own socket to wake its
+/// `recvfrom`), so it ends normally (exit 0) instead of being killed.
+fn install_ctrl_c(socket: &UdpSocket, stop: Arc<StopSignal>) -> Result<()> {
     let waker = socket
         .try_clone()
         .context("cloning the socket for Ctrl-C")?;
-    let wake_ip = match local.ip() {
-        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
-        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
-        ip => ip,
-    };
     ctrlc::set_handler(move || {
-        stopping.store(true, Ordering::SeqCst);
-        // If this fails the listener stops at the next datagram instead.
-        let _ = waker.send_to(&[], SocketAddr::new(wake_ip, local.port()));
+        // If the wake-up fails, the flag is up: the listener stops at the next datagram.
+        let _ = stop.stop(&waker);
     })
     .context("installing the Ctrl-C handler")
 }
 
-/// One line for a packet: `[12:00:00] user@host (ip:port): text`.
+/// One line for a packet: `[12:00:00 UTC] user@host (ip:port): text`, every field the
+/// sender wrote shown with its control characters escaped.
 fn describe(packet: &Packet, peer: SocketAddr, encoding: Encoding) -> String {
     let who = format!(
         "[{} UTC] {}@{} ({peer})",
         udp_chat::datagram::utc_time_of_day(SystemTime::now()),
-        packet.user,
-        packet.host
+        printable(&packet.user),
+        printable(&packet.host)
     );
     let group = packet
         .group(encoding)
-        .map(|g| format!(" (group {g})"))
+        .map(|g| format!(" (group {})", printable(&g)))
         .unwrap_or_default();
-    let text = &packet.extension;
+    let text = printable(&packet.extension);
     match packet.command.mode() {
         Mode::SendMsg => {
             let files = if packet.command.has(opt::FILEATTACHOPT) {
@@ -589,9 +653,8 @@ fn entry(args: &Args, entry_args: &EntryArgs, me: &Identity) -> Result<()> {
         ..Options::default()
     };
     let socket = client_socket(args, target, &options)?;
-    // 3. sendto: "I am here".
-    socket
-        .send_to(&hello_bytes, target)
+    // 3. sendto: "I am here" (a broadcast address is fine: SO_BROADCAST is set).
+    broadcast::send(&socket, &hello_bytes, target)
         .with_context(|| format!("sending BR_ENTRY to {target}"))?;
     if !args.quiet {
         eprintln!(
@@ -603,8 +666,7 @@ fn entry(args: &Args, entry_args: &EntryArgs, me: &Identity) -> Result<()> {
     let members = collect_answers(&socket, entry_args, me, &mut numbers, args)?;
 
     // 3. sendto again: "I am leaving", so nobody keeps us in their list.
-    socket
-        .send_to(&bye_bytes, target)
+    broadcast::send(&socket, &bye_bytes, target)
         .with_context(|| format!("sending BR_EXIT to {target}"))?;
     print_members(&members);
     // 4. close: the socket is dropped here.
@@ -620,41 +682,14 @@ fn collect_answers(
     numbers: &mut PacketNumbers,
     args: &Args,
 ) -> Result<Vec<Member>> {
-    let deadline = Instant::now() + entry_args.wait;
     let mut members: Vec<Member> = Vec::new();
-    let mut buf = vec![0u8; RECV_BUFFER];
-    while entry_args.expect != Some(members.len() as u64) {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            break;
-        }
-        socket
-            .set_read_timeout(Some(left))
-            .context("setting the receive timeout")?;
-        let (n, from) = match socket.recv_from(&mut buf) {
-            Ok(received) => received,
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                ) =>
-            {
-                break
-            }
-            Err(e) => {
-                eprintln!("ipmsg: receive failed: {e}");
-                continue;
-            }
-        };
-        let packet = match Packet::parse_in(&buf[..n], args.encoding) {
-            Ok(packet) => packet,
-            Err(e) => {
-                eprintln!("ipmsg: {from}: malformed packet ignored: {e}");
-                continue;
-            }
+    receive_for(socket, entry_args.wait, |from, bytes| {
+        let Some(packet) = parse_or_report(bytes, from, args) else {
+            return ControlFlow::Continue(());
         };
         if let Some(reply) = answer(&packet, me, numbers.next_number()) {
             if let Ok(bytes) = reply.encode_in(args.encoding) {
+                // Best effort: the list is what `entry` is for.
                 let _ = socket.send_to(&bytes, from);
             }
         }
@@ -666,10 +701,15 @@ fn collect_answers(
                 host: packet.host,
                 nickname: packet.extension,
             });
+            if entry_args.expect == Some(members.len() as u64) {
+                return ControlFlow::Break(());
+            }
         } else if !args.quiet {
             eprintln!("ipmsg: {}", describe(&packet, from, args.encoding));
         }
-    }
+        ControlFlow::Continue(())
+    })
+    .context("receiving the answers")?;
     Ok(members)
 }
 
@@ -682,12 +722,13 @@ fn print_members(members: &[Member]) {
     let rows: Vec<[String; 5]> = members
         .iter()
         .map(|m| {
+            // Every field but the address was written by the member: escaped.
             [
                 m.addr.to_string(),
-                m.user.clone(),
-                m.host.clone(),
-                m.nickname.clone(),
-                m.group.clone(),
+                printable(&m.user),
+                printable(&m.host),
+                printable(&m.nickname),
+                printable(&m.group),
             ]
         })
         .collect();

@@ -6,6 +6,7 @@
 //! udp-broadcast hi --interface eth0         # to eth0's network broadcast, e.g. 192.168.1.255
 //! udp-broadcast hi --to 127.255.255.255     # loopback's broadcast: stays on this machine
 //! udp-broadcast hi --wait 5                 # collect replies for 5 seconds
+//! udp-broadcast hi --wait 30 --expect 2      # ... or until 2 replies came
 //! udp-broadcast hi --to 127.255.255.255 --without-so-broadcast   # see the system refuse
 //! ```
 //!
@@ -15,13 +16,14 @@
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::ops::ControlFlow;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::error::ErrorKind;
 use clap::{CommandFactory, Parser};
 use netbasics::text::{encode, Encoding};
 use udp_chat::broadcast::{self, LIMITED_BROADCAST};
+use udp_chat::cli;
 use udp_chat::datagram;
 use udp_chat::socket::{self, Options};
 
@@ -43,24 +45,17 @@ struct Args {
     #[arg(long, default_value_t = 7788)]
     port: u16,
     /// How long to collect replies, in seconds (0: do not wait).
-    #[arg(long, value_name = "SECS", default_value_t = 2.0, value_parser = parse_wait)]
-    wait: f64,
+    #[arg(long, value_name = "SECS", default_value = "2", value_parser = cli::seconds_or_zero)]
+    wait: Duration,
+    /// Stop as soon as this many replies have come (before --wait runs out).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    expect: Option<u64>,
     /// The encoding of the message and of the replies shown.
     #[arg(long, default_value = "utf-8")]
     encoding: Encoding,
     /// Do not set SO_BROADCAST, to see the system refuse the broadcast (EACCES).
     #[arg(long)]
     without_so_broadcast: bool,
-}
-
-/// A number of seconds from 0 to a day.
-fn parse_wait(text: &str) -> Result<f64, String> {
-    match text.parse::<f64>() {
-        Ok(secs) if (0.0..=86_400.0).contains(&secs) => Ok(secs),
-        _ => Err(format!(
-            "'{text}' is not a number of seconds from 0 to 86400 (e.g. 2 or 0.5)"
-        )),
-    }
 }
 
 fn main() {
@@ -109,25 +104,31 @@ fn run(args: &Args, data: &[u8]) -> Result<()> {
         .local_addr()
         .context("reading the socket's local address")?;
     println!(
-        "sent {} bytes from port {} to {to} ({what})",
-        data.len(),
+        "sent {} from port {} to {to} ({what})",
+        cli::bytes(data.len()),
         local.port()
     );
 
     // 3. recvfrom: collect the replies for --wait seconds (the course's loop waits for
     //    ever; this one stops).
-    let wait = Duration::from_secs_f64(args.wait);
-    let replies = broadcast::collect_replies(&udp, wait, |got, bytes| {
-        let line = datagram::line(SystemTime::now(), got, bytes, args.encoding, false);
+    let mut count = 0u64;
+    let replies = broadcast::collect_replies(&udp, args.wait, |got, bytes| {
+        let line = datagram::received_line(got, bytes, args.encoding, false);
         println!("{line}");
-        ControlFlow::Continue(())
+        count += 1;
+        if args.expect == Some(count) {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
     })
     .context("collecting replies")?;
-    println!(
-        "{replies} {} in {} s",
-        if replies == 1 { "reply" } else { "replies" },
-        args.wait
-    );
+    let replies_word = if replies == 1 { "reply" } else { "replies" };
+    if args.expect == Some(replies as u64) {
+        println!("{replies} {replies_word} (all expected)");
+    } else {
+        println!("{replies} {replies_word} in {} s", args.wait.as_secs_f64());
+    }
     // 4. close: dropping the socket closes it.
     Ok(())
 }

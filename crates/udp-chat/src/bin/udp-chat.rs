@@ -21,7 +21,8 @@
 use std::io::{self, BufRead, Write};
 use std::net::{IpAddr, SocketAddr, UdpSocket};
 use std::ops::ControlFlow;
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::Arc;
 use std::thread::{self, JoinHandle};
 use std::time::Instant;
@@ -62,6 +63,10 @@ struct Args {
     #[arg(short, long)]
     quiet: bool,
 }
+
+/// How many events can wait for the main thread; past that the senders wait (Ctrl-C
+/// does not: it also raises a flag).
+const EVENT_QUEUE: usize = 64;
 
 /// What the keyboard thread, the receiving thread and Ctrl-C hand to the main thread.
 enum Event {
@@ -116,13 +121,20 @@ fn run(args: Args) -> Result<()> {
 
     // TODO 3. dest_addr: the peer, if given (else learnt from the first to write).
     let peer = match &args.peer {
-        Some(peer) => Some(resolve_peer(peer, local)?),
+        Some(peer) => Some(resolve_peer(peer, Some(local))?),
         None => None,
     };
 
-    // Every thread hands what happens to the main thread through this channel.
-    let (events_tx, events) = mpsc::channel();
-    install_ctrl_c(events_tx.clone())?;
+    // Every thread hands what happens to the main thread through this channel. It is
+    // bounded: when the main thread falls behind (its output is blocked, say), the
+    // receiving thread waits, datagrams pile up in the socket's queue, and the system
+    // drops the excess, as UDP always may. An unbounded channel would instead keep every
+    // datagram of a flood in memory.
+    let (events_tx, events) = mpsc::sync_channel(EVENT_QUEUE);
+    // Ctrl-C raises this flag as well as sending an event, because the channel may be
+    // full and the handler must never wait.
+    let interrupted = Arc::new(AtomicBool::new(false));
+    install_ctrl_c(events_tx.clone(), Arc::clone(&interrupted))?;
 
     // The socket is bound, so datagrams sent from now on wait in its queue.
     println!("listening on {local}");
@@ -149,7 +161,10 @@ fn run(args: Args) -> Result<()> {
         quiet: args.quiet,
     };
     chat.introduce();
-    let ending = chat.converse(&events);
+    let ending = chat.converse(&events, &interrupted);
+    // Nobody reads the channel any more: a receiving thread waiting for room in it gets
+    // an error at once and ends, so that it can be joined.
+    drop(events);
     chat.finish(ending, &stop, receiver, keyboard)
 }
 
@@ -169,9 +184,13 @@ struct Chat {
 impl Chat {
     /// Handles events one at a time until the chat ends (the course's TODO 10,
     /// `close_session`, becomes this function returning).
-    fn converse(&mut self, events: &Receiver<Event>) -> Ending {
+    fn converse(&mut self, events: &Receiver<Event>, interrupted: &AtomicBool) -> Ending {
         // The Ctrl-C handler keeps a sender for the whole run, so the channel cannot close.
         while let Ok(event) = events.recv() {
+            // Ctrl-C's own event may not have fit in a full channel: the flag says it.
+            if interrupted.load(Ordering::SeqCst) {
+                return Ending::Interrupted;
+            }
             match event {
                 Event::Typed(Ok(typed)) => match typed {
                     Typed::Message(text) => self.send_message(&text),
@@ -259,7 +278,7 @@ impl Chat {
                 return;
             }
         };
-        match resolve_peer(addr, local) {
+        match resolve_peer(addr, Some(local)) {
             Ok(peer) => {
                 self.peer = Some(peer);
                 self.note(&format!("your peer is now {peer}"));
@@ -365,13 +384,14 @@ fn result_of(ending: Ending) -> Result<()> {
 fn spawn_receiver(
     socket: Arc<UdpSocket>,
     stop: Arc<StopSignal>,
-    events: Sender<Event>,
+    events: SyncSender<Event>,
 ) -> Result<JoinHandle<()>> {
     thread::Builder::new()
         .name("receiver".into())
         .spawn(move || {
             let result = receive(&socket, &stop, |from, bytes| {
                 let bytes = bytes.to_vec();
+                // Waits while the channel is full; meanwhile the system queues, then drops.
                 match events.send(Event::Datagram { from, bytes }) {
                     Ok(()) => ControlFlow::Continue(()),
                     Err(_) => ControlFlow::Break(()), // the main thread is gone
@@ -386,7 +406,7 @@ fn spawn_receiver(
 
 /// The keyboard thread: reads standard input line by line, and hands each line to the
 /// main thread. Stops after `bye` and at the end of the input.
-fn read_keyboard(events: Sender<Event>) {
+fn read_keyboard(events: SyncSender<Event>) {
     let mut input = io::stdin().lock();
     let mut line = Vec::new();
     loop {
@@ -414,9 +434,13 @@ fn read_keyboard(events: Sender<Event>) {
 }
 
 /// Ctrl-C ends the chat like `bye`: the main thread says bye to the peer and exits 0.
-fn install_ctrl_c(events: Sender<Event>) -> Result<()> {
+///
+/// The handler never waits: it raises the flag, and offers the event only if there is
+/// room (the flag is seen with the next event the main thread takes).
+fn install_ctrl_c(events: SyncSender<Event>, interrupted: Arc<AtomicBool>) -> Result<()> {
     ctrlc::set_handler(move || {
-        let _ = events.send(Event::Interrupted);
+        interrupted.store(true, Ordering::SeqCst);
+        let _ = events.try_send(Event::Interrupted);
     })
     .context("installing the Ctrl-C handler")
 }

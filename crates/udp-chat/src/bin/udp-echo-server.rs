@@ -18,13 +18,14 @@
 use std::io::{self, Write};
 use std::net::{IpAddr, SocketAddr};
 use std::ops::ControlFlow;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use clap::Parser;
 use netbasics::text::Encoding;
 use tcp_echo::show::preview;
-use udp_chat::datagram::{self, Tally};
+use udp_chat::cli::{self, print_and_exit_on_ctrl_c};
+use udp_chat::datagram::{self, SharedTally};
 use udp_chat::echo::{self, Event};
 use udp_chat::socket::{self, Options};
 
@@ -69,8 +70,19 @@ fn run(args: Args) -> Result<()> {
         .context("reading the address the socket is bound to")?;
 
     // Ready for Ctrl-C before anyone is told the server is up.
-    let totals = Arc::new(Mutex::new(Tally::default()));
-    install_ctrl_c(Arc::clone(&totals))?;
+    // echo::serve counts each datagram before its echo leaves; the handler only reads
+    // the atomic counters, so it never waits.
+    let totals = Arc::new(SharedTally::default());
+    let counted = Arc::clone(&totals);
+    print_and_exit_on_ctrl_c(move || {
+        let tally = counted.get();
+        format!(
+            "echoed {}, {}",
+            cli::plural(tally.datagrams as usize, "datagram"),
+            cli::bytes(tally.bytes as usize)
+        )
+    })
+    .context("setting up Ctrl-C handling")?;
 
     println!("listening on {local}");
     io::stdout().flush().context("writing to standard output")?;
@@ -83,16 +95,15 @@ fn run(args: Args) -> Result<()> {
 
     // 3. recvfrom, then sendto the sender, for ever (see echo.rs). A bad datagram or a
     //    failed send is logged and the loop goes on.
-    let result = echo::serve(&udp, |event| {
+    let result = echo::serve(&udp, &totals, |event| {
         match event {
             Event::Echoed { from, data, tally } => {
-                *totals.lock().unwrap_or_else(PoisonError::into_inner) = tally;
                 if !args.quiet {
                     let text = datagram::show(data, args.encoding, false);
                     eprintln!(
-                        "#{} {from} {} bytes: {}",
+                        "#{} {from} {}: {}",
                         tally.datagrams,
-                        data.len(),
+                        cli::bytes(data.len()),
                         preview(&text, LOG_PREVIEW)
                     );
                 }
@@ -112,26 +123,4 @@ fn run(args: Args) -> Result<()> {
     // 4. close: only reached when the socket is broken; dropping it closes it.
     result?;
     Ok(())
-}
-
-/// Ctrl-C prints the totals and ends the program.
-///
-/// The server is almost always blocked in `recvfrom`, which nothing can interrupt
-/// portably, and a UDP server has no connection to finish: ending the process here loses
-/// at most the one echo being sent at that moment, and UDP promised nothing about it.
-fn install_ctrl_c(totals: Arc<Mutex<Tally>>) -> Result<()> {
-    ctrlc::set_handler(move || {
-        let tally = *totals.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut out = io::stdout().lock();
-        // Nothing to do if stdout is gone: the program ends either way.
-        let plural = if tally.datagrams == 1 { "" } else { "s" };
-        let _ = writeln!(
-            out,
-            "echoed {} datagram{plural}, {} bytes",
-            tally.datagrams, tally.bytes
-        );
-        let _ = out.flush();
-        std::process::exit(0);
-    })
-    .context("setting up Ctrl-C handling")
 }

@@ -16,19 +16,16 @@
 
 use std::io::{self, Write};
 use std::net::{IpAddr, SocketAddr};
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::SystemTime;
+use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use clap::builder::TypedValueParser;
 use clap::{value_parser, Parser};
 use netbasics::text::Encoding;
-use udp_chat::datagram::{self, Tally, DEFAULT_BUFFER};
+use udp_chat::cli::print_and_exit_on_ctrl_c;
+use udp_chat::datagram::{self, SharedTally, DEFAULT_BUFFER};
+use udp_chat::echo::{ErrorStreak, MAX_ERRORS_IN_A_ROW};
 use udp_chat::socket::{self, Options};
-
-/// How many receive errors in a row end the program: a socket failing that often is
-/// broken, not unlucky.
-const MAX_ERRORS_IN_A_ROW: u32 = 100;
 
 /// UDP receiver: prints each datagram that arrives, with who sent it.
 #[derive(Parser)]
@@ -78,64 +75,45 @@ fn run(args: Args) -> Result<()> {
         .context("reading the address the socket is bound to")?;
 
     // Ready for Ctrl-C before anyone is told the receiver is up.
-    let tally = Arc::new(Mutex::new(Tally::default()));
-    install_ctrl_c(Arc::clone(&tally))?;
+    // The counters are atomics, not behind a lock: the handler must never wait for the
+    // main thread, which may be blocked printing to a full pipe.
+    let tally = Arc::new(SharedTally::default());
+    let counted = Arc::clone(&tally);
+    print_and_exit_on_ctrl_c(move || counted.get().to_string())
+        .context("setting up Ctrl-C handling")?;
 
     println!("listening on {local}");
     io::stdout().flush().context("writing to standard output")?;
 
     // From here on, datagrams sent to us wait in the socket's queue until read.
     let mut buf = vec![0; args.buffer];
-    let mut errors_in_a_row = 0;
+    let mut errors = ErrorStreak::default();
     loop {
         // 3. recvfrom: one whole datagram (or its first --buffer bytes) and its sender.
         let got = match datagram::recv_from(&udp, &mut buf) {
             Ok(got) => got,
             Err(err) => {
-                // Not fatal: one bad receive does not stop a receiver.
-                errors_in_a_row += 1;
+                // Not fatal: one bad receive does not stop a receiver; many in a row mean
+                // the socket is broken (the echo server's rule).
                 eprintln!("udp-recv: {:#}", anyhow::Error::new(err));
-                if errors_in_a_row >= MAX_ERRORS_IN_A_ROW {
+                if errors.failed() {
                     bail!("receiving failed {MAX_ERRORS_IN_A_ROW} times in a row");
                 }
                 continue;
             }
         };
-        errors_in_a_row = 0;
-        let mut tally = tally.lock().unwrap_or_else(PoisonError::into_inner);
+        errors.succeeded();
         tally.add(got.kept);
         if !args.quiet {
-            let text = datagram::line(
-                SystemTime::now(),
-                &got,
-                &buf[..got.kept],
-                args.encoding,
-                args.hex,
-            );
+            let text = datagram::received_line(&got, &buf[..got.kept], args.encoding, args.hex);
             println!("{text}");
         }
-        if args.count == Some(tally.datagrams) {
-            println!("{tally}");
+        let totals = tally.get();
+        if args.count == Some(totals.datagrams) {
+            println!("{totals}");
             io::stdout().flush().context("writing to standard output")?;
             // 4. close: dropping the socket closes it.
             return Ok(());
         }
     }
-}
-
-/// Ctrl-C prints the totals and ends the program.
-///
-/// The main thread is blocked in `recvfrom`, which nothing can interrupt portably, and a
-/// receiver has no connection to finish: ending the process here is the clean stop.
-/// Holding the tally's lock keeps the totals in step with the lines already printed.
-fn install_ctrl_c(tally: Arc<Mutex<Tally>>) -> Result<()> {
-    ctrlc::set_handler(move || {
-        let tally = tally.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut out = io::stdout().lock();
-        // Nothing to do if stdout is gone: the program ends either way.
-        let _ = writeln!(out, "{tally}");
-        let _ = out.flush();
-        std::process::exit(0);
-    })
-    .context("setting up Ctrl-C handling")
 }

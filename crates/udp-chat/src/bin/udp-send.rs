@@ -5,11 +5,13 @@
 //! udp-send 127.0.0.1:7788 hello 你好             # two datagrams
 //! udp-send 127.0.0.1:7788 你好 --encoding gbk     # the course's data.encode('gbk')
 //! udp-send 127.0.0.1:7088 ping --wait-reply 2     # print replies until 2 s pass without one
+//! udp-send 127.0.0.1:7088 a b --wait-reply 30 --count 2  # ... or until 2 replies came
 //! udp-send 127.0.0.1:7788 hi --bind 127.0.0.1:8788  # send from a fixed port
 //! ```
 //!
 //! Standard output says which local address the datagrams leave from, one line per
-//! datagram sent, then one line per reply.
+//! datagram sent, then one line per reply and how many replies came. (The rule of the
+//! lesson's programs: results on standard output, notes and errors on standard error.)
 //!
 //! Without `--bind`, the system picks the sending port (a random free one) when the socket
 //! is first used, so each run comes from a different port; the receiver learns it from
@@ -17,22 +19,26 @@
 
 use std::io::{self, Write};
 use std::net::{SocketAddr, UdpSocket};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use clap::error::ErrorKind;
 use clap::{CommandFactory, Parser};
 use netbasics::text::{encode, Encoding};
 use tcp_echo::server_addr::ServerAddr;
+use udp_chat::cli::{self, bytes};
 use udp_chat::datagram::{self, RecvError, DEFAULT_BUFFER};
-use udp_chat::socket::{self, Options};
+use udp_chat::socket::{self, resolve_peer, Options};
 
 /// UDP sender: each MESSAGE goes as one datagram to HOST:PORT.
 #[derive(Parser)]
 #[command(name = "udp-send", version)]
 struct Args {
     /// Where to send (HOST:PORT).
-    #[arg(help = "Where to send: IP:PORT, [IPV6]:PORT or NAME:PORT")]
+    #[arg(
+        value_name = "HOST:PORT",
+        help = "Where to send: IP:PORT, [IPV6]:PORT or NAME:PORT"
+    )]
     to: ServerAddr,
     /// The messages: one datagram each (an empty one '' is a valid, empty datagram).
     #[arg(required = true)]
@@ -41,8 +47,12 @@ struct Args {
     #[arg(long, value_name = "IP:PORT")]
     bind: Option<SocketAddr>,
     /// After sending, print replies until SECS seconds pass without one.
-    #[arg(long, value_name = "SECS", value_parser = parse_seconds)]
+    #[arg(long, value_name = "SECS", value_parser = cli::seconds)]
     wait_reply: Option<Duration>,
+    /// With --wait-reply: stop as soon as this many replies have come.
+    #[arg(long, value_name = "N", requires = "wait_reply",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    count: Option<u64>,
     /// The encoding of the messages (and of the replies shown).
     #[arg(long, default_value = "utf-8")]
     encoding: Encoding,
@@ -54,19 +64,6 @@ struct Args {
     /// accepted from any address).
     #[arg(long)]
     no_connect: bool,
-}
-
-/// A positive number of seconds, such as `2` or `0.5`.
-fn parse_seconds(text: &str) -> Result<Duration, String> {
-    let secs: f64 = text
-        .parse()
-        .map_err(|_| format!("'{text}' is not a number of seconds (e.g. 2 or 0.5)"))?;
-    if !(secs > 0.0 && secs <= 86_400.0) {
-        return Err(format!(
-            "{text} seconds: give a number above 0 and at most 86400 (a day)"
-        ));
-    }
-    Ok(Duration::from_secs_f64(secs))
 }
 
 fn main() {
@@ -89,7 +86,9 @@ fn main() {
 }
 
 fn run(args: &Args, datagrams: &[Vec<u8>]) -> Result<()> {
-    let to = destination(&args.to, args.bind)?;
+    // The first address of the name, of the --bind address's family when there is one
+    // (an IPv4 socket cannot send to an IPv6 address).
+    let to = resolve_peer(&args.to, args.bind)?;
 
     // 1. Create the socket. 2. (optional) bind: only with --bind; otherwise the system
     //    binds a random free port the first time the socket is used.
@@ -134,31 +133,6 @@ fn run(args: &Args, datagrams: &[Vec<u8>]) -> Result<()> {
     Ok(())
 }
 
-/// The address to send to: the first one the name stands for, of the --bind address's
-/// family when there is one (an IPv4 socket cannot send to an IPv6 address).
-fn destination(to: &ServerAddr, bind: Option<SocketAddr>) -> Result<SocketAddr> {
-    let addrs = to
-        .resolve()
-        .with_context(|| format!("looking up {}", to.host()))?;
-    let wanted = |a: &&SocketAddr| bind.map_or(true, |b| b.is_ipv4() == a.is_ipv4());
-    match addrs.iter().find(wanted) {
-        Some(addr) => Ok(*addr),
-        None if addrs.is_empty() => bail!("{} has no address", to.host()),
-        None => {
-            bail!("{to} has no address of the same family as --bind (IPv4 and IPv6 do not mix)")
-        }
-    }
-}
-
-/// "1 byte", "5 bytes".
-fn bytes(n: usize) -> String {
-    if n == 1 {
-        "1 byte".to_string()
-    } else {
-        format!("{n} bytes")
-    }
-}
-
 /// Says which local address and port the datagrams leave from, and who chose it.
 fn show_local(udp: &UdpSocket, bind: Option<SocketAddr>) -> Result<()> {
     let local = udp
@@ -179,33 +153,33 @@ fn show_local(udp: &UdpSocket, bind: Option<SocketAddr>) -> Result<()> {
     Ok(())
 }
 
-/// Prints each reply until `wait` passes without one.
+/// Prints each reply until `wait` passes without one (or --count replies have come),
+/// then how many came. Everything goes to standard output: what was sent, what came
+/// back, and the count are the program's results; only errors go to standard error.
 fn wait_for_replies(udp: &UdpSocket, wait: Duration, args: &Args) -> Result<()> {
     udp.set_read_timeout(Some(wait))
         .context("setting the reply timeout")?;
     let mut buf = vec![0; DEFAULT_BUFFER];
     let mut replies = 0u64;
-    loop {
+    let ended = loop {
+        if args.count == Some(replies) {
+            break "all expected".to_string();
+        }
         match datagram::recv_from(udp, &mut buf) {
             Ok(got) => {
                 replies += 1;
-                let line = datagram::line(
-                    SystemTime::now(),
-                    &got,
-                    &buf[..got.kept],
-                    args.encoding,
-                    args.hex,
-                );
+                let line = datagram::received_line(&got, &buf[..got.kept], args.encoding, args.hex);
                 println!("{line}");
             }
-            Err(RecvError::Timeout) => break,
+            Err(RecvError::Timeout) => {
+                break format!("then {:.1} s without one", wait.as_secs_f64());
+            }
             Err(err) => return Err(err.into()),
         }
-    }
-    eprintln!(
-        "udp-send: {replies} {} (then {:.1} s without one)",
+    };
+    println!(
+        "{replies} {} ({ended})",
         if replies == 1 { "reply" } else { "replies" },
-        wait.as_secs_f64()
     );
     Ok(())
 }

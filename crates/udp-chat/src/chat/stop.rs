@@ -216,6 +216,9 @@ mod tests {
 
     #[test]
     fn a_socket_bound_to_every_address_is_woken_through_loopback() {
+        // 0.0.0.0 is the point of this test: a socket bound to "every address" has no
+        // address to send the wake-up datagram to, and StopSignal must pick loopback.
+        // Nothing is sent anywhere but to loopback.
         let socket = Arc::new(UdpSocket::bind("0.0.0.0:0").unwrap());
         let stop = Arc::new(StopSignal::new());
         let (handle, _rx) = spawn_receiver(&socket, &stop);

@@ -37,7 +37,7 @@ use std::fmt;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Mode {
-    /// 0x00: does nothing (used to keep a connection's NAT mapping alive).
+    /// 0x00: does nothing; a receiver ignores it and answers nothing.
     NoOperation,
     /// 0x01: "I am here": broadcast when a client starts; everyone answers ANSENTRY.
     BrEntry,
@@ -275,6 +275,21 @@ impl Command {
     /// ```
     pub fn has(self, option: u32) -> bool {
         option & !0xff != 0 && self.options & option == option & !0xff
+    }
+
+    /// Whether at least one bit of `options` is set.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use udp_chat::ipmsg::command::{opt, Command};
+    ///
+    /// let broadcast = Command::from_bits(0x520); // SENDMSG|SENDCHECKOPT|BROADCASTOPT
+    /// assert!(broadcast.has_any(opt::BROADCASTOPT | opt::AUTORETOPT));
+    /// assert!(!Command::from_bits(288).has_any(opt::BROADCASTOPT | opt::AUTORETOPT));
+    /// ```
+    pub fn has_any(self, options: u32) -> bool {
+        self.options & options & !0xff != 0
     }
 
     /// The same command with `option` added.

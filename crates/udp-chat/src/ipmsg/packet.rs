@@ -12,11 +12,22 @@
 //! ```
 //!
 //! The packet is split at the first five `:`; the extension may contain more. Splitting
-//! happens on *bytes*, before any text is decoded: in GBK the second byte of a Chinese
-//! character is always 0x40 or more, so the byte 0x3a (`:`) is never part of a character,
-//! and the same holds for UTF-8. Only then is the text decoded: as UTF-8 when the command
-//! has UTF8OPT, otherwise in the sender's local encoding, which is GBK for the Chinese
-//! clients (the caller says which: [`Packet::parse_in`]).
+//! happens on *bytes*, before any text is decoded. That is safe only in an encoding that
+//! writes ASCII as plain ASCII bytes and never uses those bytes inside another character
+//! (an *ASCII-compatible* encoding): in GBK the second byte of a Chinese character is
+//! always 0x40 or more, so the byte 0x3a (`:`) is never part of a character, and in UTF-8
+//! every byte of a non-ASCII character is 0x80 or more. UTF-16 (where `:` is two bytes,
+//! and 0x3a can be half of any character) and UTF-8 with a BOM (which would put `ef bb bf`
+//! in front of every field) are not; [`packet_encoding`] refuses them. Only after the
+//! split is the text decoded: as UTF-8 when the command has UTF8OPT, otherwise in the
+//! sender's local encoding, which is GBK for the Chinese clients (the caller says which:
+//! [`Packet::parse_in`]).
+//!
+//! Received text is decoded in two ways: strictly ([`Packet::parse_in`]: a byte that is
+//! not text is an error) and leniently ([`Packet::parse_lossy`]: such bytes are kept as
+//! visible `\xNN` marks and reported beside the packet). A client uses the lenient one:
+//! a message whose text is slightly wrong still arrived and must still be confirmed, or
+//! its sender sends it again and again and finally reports it lost.
 //!
 //! What the format cannot carry, and [`Packet::encode`] refuses: a `:` in the version,
 //! user or host (it would shift the fields), a NUL in any text field (it ends the
@@ -25,7 +36,10 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use std::fmt::Write as _;
+
 use netbasics::text::{decode, encode, to_hex, EncodeError, Encoding};
+use tcp_echo::textstream::{Run, TextStream};
 
 use super::command::{opt, Command, Mode};
 
@@ -174,6 +188,57 @@ pub enum BuildError {
         /// [`MAX_PACKET_LEN`].
         max: usize,
     },
+}
+
+/// Why an encoding cannot be used for IP Messenger packets.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{encoding} cannot be used for IP Messenger packets: it writes the ASCII text \"1:2\" \
+     as the bytes {written} instead of 31 3a 32, so ':' would not separate the fields and \
+     the numbers could not be read; choose an ASCII-compatible encoding such as gbk, \
+     gb18030 or utf-8"
+)]
+pub struct NotAsciiCompatible {
+    /// The encoding refused.
+    pub encoding: Encoding,
+    /// How it writes `1:2`, in hex.
+    pub written: String,
+}
+
+/// `encoding`, if packets can be written in it: it must write ASCII characters as the
+/// same single ASCII bytes, and nothing else (no byte order mark), because the fields
+/// are split at the byte `:` and the numbers are read as ASCII digits.
+///
+/// # Errors
+///
+/// [`NotAsciiCompatible`] for UTF-16 (two bytes per ASCII character) and UTF-8 with a
+/// BOM (three bytes in front of every text).
+///
+/// # Examples
+///
+/// ```
+/// use netbasics::text::Encoding;
+/// use udp_chat::ipmsg::packet::packet_encoding;
+///
+/// assert_eq!(packet_encoding(Encoding::Gbk), Ok(Encoding::Gbk));
+/// assert_eq!(packet_encoding(Encoding::Utf8), Ok(Encoding::Utf8));
+/// let err = packet_encoding(Encoding::Utf16).unwrap_err();
+/// assert!(err.to_string().contains("ff fe 31 00 3a 00 32 00"));
+/// assert!(packet_encoding(Encoding::Utf8Sig).is_err());
+/// ```
+pub fn packet_encoding(encoding: Encoding) -> Result<Encoding, NotAsciiCompatible> {
+    // The characters a packet's structure is made of: digits, ':' and (in names) letters.
+    const PROBE: &str = "1:2";
+    const LETTERS: &str = "0123456789:azAZ-_.#";
+    let plain = |text: &str| encode(text, encoding).is_ok_and(|bytes| bytes == text.as_bytes());
+    if plain(PROBE) && plain(LETTERS) {
+        return Ok(encoding);
+    }
+    let written = match encode(PROBE, encoding) {
+        Ok(bytes) => to_hex(&bytes),
+        Err(_) => "(nothing: it cannot write them)".to_string(),
+    };
+    Err(NotAsciiCompatible { encoding, written })
 }
 
 /// An IP Messenger packet, its text decoded.
@@ -422,53 +487,74 @@ impl Packet {
     ///     expected decimal digits that fit in 64 bits, e.g. 123123");
     /// ```
     pub fn parse_in(bytes: &[u8], legacy: Encoding) -> Result<Packet, PacketError> {
-        if bytes.is_empty() {
-            return Err(PacketError::Empty);
-        }
-        if bytes.len() > MAX_PACKET_LEN {
-            return Err(PacketError::TooLong {
-                len: bytes.len(),
-                max: MAX_PACKET_LEN,
-            });
-        }
-        // Split at the first five ':' only, remembering where each field starts so errors
-        // can point at the byte.
-        let mut fields: Vec<(usize, &[u8])> = Vec::with_capacity(FIELDS);
-        let mut start = 0;
-        for piece in bytes.splitn(FIELDS, |&b| b == b':') {
-            fields.push((start, piece));
-            start += piece.len() + 1;
-        }
-        let [version, number, user, host, command, extension] = fields[..] else {
-            return Err(PacketError::NotEnoughFields {
-                found: fields.len(),
-            });
-        };
-
-        let packet_no = decimal::<u64>(number.1).ok_or_else(|| PacketError::BadPacketNumber {
-            text: String::from_utf8_lossy(number.1).into_owned(),
-            offset: number.0,
-        })?;
-        let bits = decimal::<u32>(command.1).ok_or_else(|| PacketError::BadCommand {
-            text: String::from_utf8_lossy(command.1).into_owned(),
-            offset: command.0,
-        })?;
-        let command = Command::from_bits(bits);
-        let encoding = text_encoding(command, legacy);
-
-        let (text, extra) = match extension.1.iter().position(|&b| b == 0) {
-            Some(nul) => (&extension.1[..nul], Some(extension.1[nul + 1..].to_vec())),
-            None => (extension.1, None),
-        };
+        let raw = RawPacket::split(bytes)?;
+        let encoding = text_encoding(raw.command, legacy);
+        let text = |field, bytes| decode_field(field, bytes, encoding);
         Ok(Packet {
-            version: decode_field(Field::Version, version, encoding)?,
-            packet_no,
-            user: decode_field(Field::User, user, encoding)?,
-            host: decode_field(Field::Host, host, encoding)?,
-            command,
-            extension: decode_field(Field::Extension, (extension.0, text), encoding)?,
-            extra,
+            version: text(Field::Version, raw.version)?,
+            packet_no: raw.packet_no,
+            user: text(Field::User, raw.user)?,
+            host: text(Field::Host, raw.host)?,
+            command: raw.command,
+            extension: text(Field::Extension, raw.text)?,
+            extra: raw.extra,
         })
+    }
+
+    /// Reads a packet as a client must: the structure strictly (six fields, a packet
+    /// number and a command that are decimal numbers), the text leniently. Bytes that are
+    /// not text in the packet's encoding are kept in the field as `\xNN` marks, and
+    /// reported in the second part of the result: one [`PacketError::BadText`] for each
+    /// field that had some (its first bad bytes).
+    ///
+    /// Why lenient: a sender that writes UTF-8 without UTF8OPT (a common mistake) still
+    /// delivered its message; refusing the packet would also refuse its receipt, and the
+    /// sender would resend and finally report a failure for a message that arrived.
+    ///
+    /// # Errors
+    ///
+    /// As [`Packet::parse_in`], except that text is never an error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use netbasics::text::Encoding;
+    /// use udp_chat::ipmsg::packet::{Packet, PacketError};
+    ///
+    /// // 好 in UTF-8 is e5 a5 bd; read as GBK, e5 a5 is 濂 and bd starts a pair that ends early.
+    /// let (p, bad) = Packet::parse_lossy("1:77:linuxuser:box:288:好".as_bytes(), Encoding::Gbk).unwrap();
+    /// assert_eq!(p.packet_no, 77);
+    /// assert!(p.wants_receipt());
+    /// assert_eq!(p.extension, r"濂\xbd");
+    /// assert!(matches!(bad[..], [PacketError::BadText { offset: 25, .. }]));
+    ///
+    /// // Clean text has nothing to report; a broken structure is still an error.
+    /// let (_, bad) = Packet::parse_lossy(b"1:1:u:h:32:hi", Encoding::Gbk).unwrap();
+    /// assert!(bad.is_empty());
+    /// assert!(Packet::parse_lossy(b"1:x:u:h:32:hi", Encoding::Gbk).is_err());
+    /// ```
+    pub fn parse_lossy(
+        bytes: &[u8],
+        legacy: Encoding,
+    ) -> Result<(Packet, Vec<PacketError>), PacketError> {
+        let raw = RawPacket::split(bytes)?;
+        let encoding = text_encoding(raw.command, legacy);
+        let mut bad = Vec::new();
+        let mut text = |field, bytes| {
+            let (text, error) = decode_field_lossy(field, bytes, encoding);
+            bad.extend(error);
+            text
+        };
+        let packet = Packet {
+            version: text(Field::Version, raw.version),
+            packet_no: raw.packet_no,
+            user: text(Field::User, raw.user),
+            host: text(Field::Host, raw.host),
+            command: raw.command,
+            extension: text(Field::Extension, raw.text),
+            extra: raw.extra,
+        };
+        Ok((packet, bad))
     }
 
     /// Writes the packet as bytes, its text in GBK unless the command has UTF8OPT:
@@ -586,6 +672,68 @@ impl Packet {
     }
 }
 
+/// A packet split into its fields, numbers read, text not yet decoded. Each text field
+/// comes with its offset in the packet, so errors can point at the byte.
+struct RawPacket<'a> {
+    version: (usize, &'a [u8]),
+    packet_no: u64,
+    user: (usize, &'a [u8]),
+    host: (usize, &'a [u8]),
+    command: Command,
+    /// Field 6 up to its first NUL.
+    text: (usize, &'a [u8]),
+    /// What follows that NUL.
+    extra: Option<Vec<u8>>,
+}
+
+impl<'a> RawPacket<'a> {
+    /// The structural checks, shared by the strict and the lenient parser.
+    fn split(bytes: &'a [u8]) -> Result<RawPacket<'a>, PacketError> {
+        if bytes.is_empty() {
+            return Err(PacketError::Empty);
+        }
+        if bytes.len() > MAX_PACKET_LEN {
+            return Err(PacketError::TooLong {
+                len: bytes.len(),
+                max: MAX_PACKET_LEN,
+            });
+        }
+        // Split at the first five ':' only, remembering where each field starts.
+        let mut fields: Vec<(usize, &[u8])> = Vec::with_capacity(FIELDS);
+        let mut start = 0;
+        for piece in bytes.splitn(FIELDS, |&b| b == b':') {
+            fields.push((start, piece));
+            start += piece.len() + 1;
+        }
+        let [version, number, user, host, command, extension] = fields[..] else {
+            return Err(PacketError::NotEnoughFields {
+                found: fields.len(),
+            });
+        };
+        let packet_no = decimal::<u64>(number.1).ok_or_else(|| PacketError::BadPacketNumber {
+            text: String::from_utf8_lossy(number.1).into_owned(),
+            offset: number.0,
+        })?;
+        let bits = decimal::<u32>(command.1).ok_or_else(|| PacketError::BadCommand {
+            text: String::from_utf8_lossy(command.1).into_owned(),
+            offset: command.0,
+        })?;
+        let (text, extra) = match extension.1.iter().position(|&b| b == 0) {
+            Some(nul) => (&extension.1[..nul], Some(extension.1[nul + 1..].to_vec())),
+            None => (extension.1, None),
+        };
+        Ok(RawPacket {
+            version,
+            packet_no,
+            user,
+            host,
+            command: Command::from_bits(bits),
+            text: (extension.0, text),
+            extra,
+        })
+    }
+}
+
 /// The encoding of a packet's text: UTF-8 if it says so, else the local one.
 fn text_encoding(command: Command, legacy: Encoding) -> Encoding {
     if command.is_utf8() {
@@ -619,6 +767,42 @@ fn decode_field(
             looks_like_utf8: std::str::from_utf8(bytes).is_ok(),
         }),
     }
+}
+
+/// Decodes a field, writing bytes that are not text as `\xNN` (as the other programs of
+/// this lesson show them); the first bad bytes are also returned as an error to report.
+fn decode_field_lossy(
+    field: Field,
+    (offset, bytes): (usize, &[u8]),
+    encoding: Encoding,
+) -> (String, Option<PacketError>) {
+    let mut stream = TextStream::new(encoding);
+    let mut runs = stream.push(bytes);
+    // The field is complete: a character cut at its end is bad bytes, not "more to come".
+    runs.extend(stream.finish());
+    let mut text = String::new();
+    let mut first_bad = None;
+    let mut at = offset;
+    for run in &runs {
+        match run {
+            Run::Text { text: piece, .. } => text.push_str(piece),
+            Run::Bad(bad) => {
+                for byte in bad {
+                    // Writing to a String cannot fail.
+                    let _ = write!(text, "\\x{byte:02x}");
+                }
+                first_bad.get_or_insert_with(|| PacketError::BadText {
+                    field,
+                    offset: at,
+                    bytes: bad.clone(),
+                    encoding,
+                    looks_like_utf8: std::str::from_utf8(bytes).is_ok(),
+                });
+            }
+        }
+        at += run.bytes().len();
+    }
+    (text, first_bad)
 }
 
 fn encode_field(field: Field, text: &str, encoding: Encoding) -> Result<Vec<u8>, BuildError> {
@@ -850,6 +1034,89 @@ mod tests {
     }
 
     #[test]
+    fn lossy_parse_keeps_bad_bytes_visible_and_reports_each_field() {
+        // Bad bytes in the user and the text; the host is fine.
+        let (p, bad) = Packet::parse_lossy(b"1:9:a\xffb:pc:288:ok\xff", Encoding::Gbk).unwrap();
+        assert_eq!(p.user, r"a\xffb");
+        assert_eq!(p.host, "pc");
+        assert_eq!(p.extension, r"ok\xff");
+        assert!(p.wants_receipt());
+        assert_eq!(
+            bad,
+            [
+                PacketError::BadText {
+                    field: Field::User,
+                    offset: 5,
+                    bytes: vec![0xff],
+                    encoding: Encoding::Gbk,
+                    looks_like_utf8: false,
+                },
+                PacketError::BadText {
+                    field: Field::Extension,
+                    offset: 17,
+                    bytes: vec![0xff],
+                    encoding: Encoding::Gbk,
+                    looks_like_utf8: false,
+                },
+            ]
+        );
+        // A UTF-8 character cut at the end of the text, with UTF8OPT.
+        let (p, bad) = Packet::parse_lossy(b"1:1:u:h:8388640:x\xe4\xbd", Encoding::Gbk).unwrap();
+        assert_eq!(p.extension, r"x\xe4\xbd");
+        assert!(matches!(
+            bad[..],
+            [PacketError::BadText {
+                offset: 17,
+                encoding: Encoding::Utf8,
+                ..
+            }]
+        ));
+        // The common mistake: UTF-8 without UTF8OPT; the warning says so.
+        let (_, bad) =
+            Packet::parse_lossy("1:77:linuxuser:box:288:好".as_bytes(), Encoding::Gbk).unwrap();
+        assert!(
+            bad[0].to_string().contains("left out UTF8OPT"),
+            "{}",
+            bad[0]
+        );
+        // Control characters are data: kept as they are (showing them is show.rs's job).
+        let (p, bad) = Packet::parse_lossy(b"1:1:u:h:32:a\nb\x1b[0m", Encoding::Gbk).unwrap();
+        assert_eq!(p.extension, "a\nb\x1b[0m");
+        assert!(bad.is_empty());
+        // The structure is still checked strictly.
+        assert_eq!(
+            Packet::parse_lossy(b"1:2:u:h:SENDMSG:x", Encoding::Gbk).unwrap_err(),
+            PacketError::BadCommand {
+                text: "SENDMSG".into(),
+                offset: 8
+            }
+        );
+        assert_eq!(
+            Packet::parse_lossy(b"", Encoding::Gbk).unwrap_err(),
+            PacketError::Empty
+        );
+    }
+
+    #[test]
+    fn only_ascii_compatible_encodings_carry_packets() {
+        for encoding in Encoding::ALL {
+            let result = packet_encoding(encoding);
+            let expected_ok = !matches!(
+                encoding,
+                Encoding::Utf8Sig | Encoding::Utf16 | Encoding::Utf16Le | Encoding::Utf16Be
+            );
+            assert_eq!(result.is_ok(), expected_ok, "{encoding}");
+        }
+        let err = packet_encoding(Encoding::Utf8Sig).unwrap_err();
+        assert_eq!(err.written, "ef bb bf 31 3a 32");
+        assert!(
+            err.to_string().starts_with("utf-8-sig cannot be used"),
+            "{err}"
+        );
+        assert!(err.to_string().contains("ASCII-compatible"), "{err}");
+    }
+
+    #[test]
     fn build_refuses_what_the_format_cannot_carry() {
         let base = Packet::message(1, "u", "h", "t");
         let mut p = base.clone();
@@ -947,6 +1214,24 @@ mod tests {
             };
             let bytes = packet.encode_in(legacy).unwrap();
             prop_assert_eq!(Packet::parse_in(&bytes, legacy).unwrap(), packet);
+        }
+
+        #[test]
+        fn lossy_agrees_with_strict(bytes in proptest::collection::vec(any::<u8>(), 0..80)) {
+            let strict = Packet::parse(&bytes);
+            let lossy = Packet::parse_lossy(&bytes, Encoding::Gbk);
+            match (strict, lossy) {
+                // Clean text: the same packet, nothing to report.
+                (Ok(p), Ok((q, bad))) => {
+                    prop_assert_eq!(p, q);
+                    prop_assert!(bad.is_empty());
+                }
+                // Only bad text separates them: the lenient one reports it.
+                (Err(PacketError::BadText { .. }), Ok((_, bad))) => prop_assert!(!bad.is_empty()),
+                // Any structural error is the same error.
+                (Err(e), Err(f)) => prop_assert_eq!(e, f),
+                (strict, lossy) => prop_assert!(false, "{:?} vs {:?}", strict, lossy),
+            }
         }
 
         #[test]

@@ -4,11 +4,20 @@
 //! |----------------------------------|---------------------------------------------|
 //! | BR_ENTRY ("I am here")           | ANSENTRY with our nickname                  |
 //! | SENDMSG with SENDCHECKOPT        | RECVMSG whose extension is its packet number|
+//! | ... but also BROADCASTOPT or AUTORETOPT | nothing (see below)                  |
 //! | GETINFO ("what program is this") | SENDINFO naming this program                |
 //! | anything else                    | nothing                                     |
 //!
 //! Answers go back to the address the packet came from (the caller's job): that is where
 //! the sender waits, whatever port it sends from.
+//!
+//! # Messages that get no receipt
+//!
+//! IP Messenger's own client sends RECVMSG for a SENDMSG with SENDCHECKOPT only when the
+//! message has neither BROADCASTOPT nor AUTORETOPT; its header `ipmsg.h` names the pair
+//! `IPMSG_NO_REPLY_OPTS`. A message broadcast to the whole network would otherwise bring
+//! one receipt from every member at the same moment, and an automatic answer (an away
+//! message) that asked for a receipt could set two away-clients answering each other.
 
 use super::command::{opt, Command, Mode};
 use super::packet::Packet;
@@ -26,6 +35,10 @@ pub struct Identity {
     /// write to us in UTF-8.
     pub utf8: bool,
 }
+
+/// The options that take away a SENDMSG's right to a receipt, even with SENDCHECKOPT
+/// (IP Messenger's `IPMSG_NO_REPLY_OPTS`).
+pub const NO_RECEIPT: u32 = opt::BROADCASTOPT | opt::AUTORETOPT;
 
 /// What [`answer`] says about this program in a SENDINFO.
 pub const CLIENT_INFO: &str = concat!("udp-chat ipmsg ", env!("CARGO_PKG_VERSION"));
@@ -59,7 +72,8 @@ pub fn answer(received: &Packet, me: &Identity, packet_no: u64) -> Option<Packet
     let reply = match received.command.mode() {
         Mode::BrEntry => Packet::answer_entry(packet_no, &me.user, &me.host, &me.nickname)
             .with_option(opt::CAPUTF8OPT),
-        Mode::SendMsg if received.wants_receipt() => {
+        // Not for BROADCASTOPT or AUTORETOPT: IP Messenger's IPMSG_NO_REPLY_OPTS (module docs).
+        Mode::SendMsg if received.wants_receipt() && !received.command.has_any(NO_RECEIPT) => {
             Packet::receipt(packet_no, &me.user, &me.host, received.packet_no)
         }
         Mode::GetInfo => Packet::new(
@@ -119,6 +133,22 @@ mod tests {
         let message = Packet::message(123_456_789_012, "u", "h", "x");
         let reply = answer(&message, &me(false), 3).unwrap();
         assert_eq!(reply.receipt_for(), Some(123_456_789_012));
+    }
+
+    #[test]
+    fn broadcast_and_automatic_messages_get_no_receipt() {
+        let base = Packet::message(1, "u", "h", "x");
+        assert!(base.wants_receipt());
+        for option in [opt::BROADCASTOPT, opt::AUTORETOPT, NO_RECEIPT] {
+            let p = base.clone().with_option(option);
+            assert_eq!(answer(&p, &me(false), 2), None, "{}", p.command);
+        }
+        // 0x520 = SENDMSG|SENDCHECKOPT|BROADCASTOPT, as it arrives.
+        let p = Packet::parse(b"1:5:u:h:1312:to everyone").unwrap();
+        assert_eq!(answer(&p, &me(false), 2), None);
+        // MULTICASTOPT (the same message to a chosen few) is still confirmed.
+        let p = base.with_option(opt::MULTICASTOPT);
+        assert!(answer(&p, &me(false), 2).is_some());
     }
 
     #[test]
