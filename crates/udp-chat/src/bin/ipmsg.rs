@@ -38,11 +38,11 @@ use udp_chat::broadcast::{self, BroadcastError};
 use udp_chat::chat::StopSignal;
 use udp_chat::cli::seconds;
 use udp_chat::datagram::RecvError;
+use udp_chat::echo::ErrorStreak;
 use udp_chat::ipmsg::command::{opt, Mode};
 use udp_chat::ipmsg::packet::{packet_encoding, Packet, PacketError, PacketNumbers, DEFAULT_PORT};
 use udp_chat::ipmsg::reply::{answer, Identity};
 use udp_chat::ipmsg::show::printable;
-use udp_chat::ipmsg::streak::ErrorStreak;
 use udp_chat::socket::{self, Options};
 
 /// The receive buffer: one datagram of any size fits (a UDP datagram carries at most

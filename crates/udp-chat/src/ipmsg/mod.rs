@@ -39,7 +39,6 @@
 //!   byte) and encoding, and the constructors for the usual packets.
 //! - [`reply`]: what a client answers to each packet ([`reply::answer`]).
 //! - [`show`]: printing a packet's text safely ([`show::printable`]): the sender wrote it.
-//! - [`streak`]: failures in a row, so a receiver gives up on a broken socket.
 //!
 //! The program `ipmsg` (`src/bin/ipmsg.rs`) sends messages, listens and lists who is on
 //! the network with these.
@@ -48,7 +47,6 @@ pub mod command;
 pub mod packet;
 pub mod reply;
 pub mod show;
-pub mod streak;
 
 pub use command::{Command, Mode};
 pub use packet::{
