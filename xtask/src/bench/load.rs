@@ -34,6 +34,18 @@ impl Latencies {
         }
     }
 
+    /// One series made of several measured apart (rounds alternating between servers):
+    /// all their samples, and their times added up.
+    pub fn merge(parts: impl IntoIterator<Item = Latencies>) -> Latencies {
+        let mut samples = Vec::new();
+        let mut elapsed = Duration::ZERO;
+        for part in parts {
+            samples.extend(part.sorted);
+            elapsed += part.elapsed;
+        }
+        Latencies::new(samples, elapsed)
+    }
+
     /// How many samples.
     pub fn count(&self) -> usize {
         self.sorted.len()

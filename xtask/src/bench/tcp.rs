@@ -11,8 +11,13 @@ use std::net::TcpListener;
 use std::process::Command;
 
 /// The `recv` size of both servers (tcp-echo's RECV_BUFFER).
-const RECV_SIZE: usize = 64 * 1024;
+const RECV_SIZE: usize = 256 * 1024;
 const NO_IPERF3: &str = "iperf3 not found: apt-get install iperf3";
+
+/// The measurements are split into this many rounds, each running ours and then the
+/// peers: a machine that gets busier or quieter during the run then weighs on all of them
+/// alike, instead of on whichever happened to run at that moment.
+const ROUNDS: u64 = 4;
 
 /// What one server did: bulk throughput (bytes/s), ping-pong, peak memory.
 struct Row {
@@ -26,69 +31,137 @@ struct Measured {
     rss_kib: Option<u64>,
 }
 
+/// An echo server being measured, and what it has done so far.
+struct Echoing {
+    server: Server,
+    bulk_seconds: f64,
+    pings: Vec<Latencies>,
+}
+
+impl Echoing {
+    fn new(server: Server) -> Echoing {
+        Echoing {
+            server,
+            bulk_seconds: 0.0,
+            pings: Vec::new(),
+        }
+    }
+
+    fn bulk(&mut self, bytes: u64) -> Result<()> {
+        let addr = self.server.addr;
+        self.bulk_seconds += load::bulk_echo(addr, bytes)
+            .with_context(|| format!("bulk echo through {addr}"))?
+            .as_secs_f64();
+        Ok(())
+    }
+
+    fn ping_pong(&mut self, warmup: usize, count: usize) -> Result<()> {
+        let addr = self.server.addr;
+        self.pings.push(
+            load::ping_pong(addr, warmup, count)
+                .with_context(|| format!("ping-pong with {addr}"))?,
+        );
+        Ok(())
+    }
+
+    /// The totals, with the server's peak memory read before it is stopped.
+    fn done(self) -> Measured {
+        Measured {
+            bulk_seconds: self.bulk_seconds,
+            pings: Some(Latencies::merge(self.pings)),
+            rss_kib: self.server.peak_rss_kib(),
+        }
+    }
+}
+
 pub fn tcp(quick: bool) -> Result<String> {
     let bulk: u64 = if quick { 4 << 20 } else { 1 << 30 };
     let (warmup, pings) = if quick { (10, 500) } else { (1_000, 100_000) };
+    let rounds = if quick { 1 } else { ROUNDS };
     eprintln!("building tcp-echo (release)...");
     let dir = build_release(&["tcp-echo"])?;
     let has_python = super::python().is_some();
+    let has_iperf = peers::found("iperf3");
 
-    eprintln!("tcp: tcp-echo-server...");
-    let ours = {
-        let server = Server::start(
-            "tcp-echo-server",
-            Command::new(program(&dir, "tcp-echo-server")).args(["--port", "0", "-q"]),
-        )?;
-        measure_echo(&server, bulk, warmup, pings)?
+    let mut ours = Echoing::new(Server::start(
+        "tcp-echo-server",
+        Command::new(program(&dir, "tcp-echo-server")).args(["--port", "0", "-q"]),
+    )?);
+    let mut python = if has_python {
+        Some(Echoing::new(Server::start(
+            "the Python echo server",
+            &mut peers::python(py::TCP_ECHO, &[RECV_SIZE.to_string()]),
+        )?))
+    } else {
+        None
     };
+    let mut iperf: std::result::Result<Measured, String> = if has_iperf {
+        Ok(Measured {
+            bulk_seconds: 0.0,
+            pings: None,
+            rss_kib: None,
+        })
+    } else {
+        Err(NO_IPERF3.into())
+    };
+
+    let piece = bulk / rounds;
+    for round in 1..=rounds {
+        eprintln!("tcp: round {round}/{rounds}: bulk echo, ours, iperf3, Python...");
+        ours.bulk(piece)?;
+        if let Ok(total) = &mut iperf {
+            // A peer that fails is reported in its row; ours still count.
+            match iperf3(piece) {
+                Ok(m) => {
+                    total.bulk_seconds += m.bulk_seconds;
+                    total.rss_kib = total.rss_kib.max(m.rss_kib);
+                }
+                Err(e) => iperf = Err(format!("iperf3 failed: {e:#}")),
+            }
+        }
+        if let Some(python) = &mut python {
+            python.bulk(piece)?;
+        }
+    }
+    let per_round = pings / rounds as usize;
+    for round in 1..=rounds {
+        eprintln!("tcp: round {round}/{rounds}: ping-pong, ours, Python...");
+        ours.ping_pong(warmup, per_round)?;
+        if let Some(python) = &mut python {
+            python.ping_pong(warmup, per_round)?;
+        }
+    }
+
     let ours = Row {
         name: "tcp-echo-server (ours)".into(),
-        result: Ok(ours),
+        result: Ok(ours.done()),
     };
-
-    eprintln!("tcp: iperf3...");
     let iperf = Row {
         name: "iperf3, one way (the loopback ceiling)".into(),
-        result: if peers::found("iperf3") {
-            // A peer that fails is reported in its row; ours still count.
-            iperf3(bulk).map_err(|e| format!("iperf3 failed: {e:#}"))
-        } else {
-            Err(NO_IPERF3.into())
-        },
+        result: iperf,
     };
-
-    eprintln!("tcp: Python socketserver...");
     let python = Row {
         name: "Python socketserver echo".into(),
-        result: if has_python {
-            let server = Server::start(
-                "the Python echo server",
-                &mut peers::python(py::TCP_ECHO, &[RECV_SIZE.to_string()]),
-            )?;
-            Ok(measure_echo(&server, bulk, warmup, pings)?)
-        } else {
-            Err(NO_PYTHON.into())
-        },
+        result: python
+            .map(Echoing::done)
+            .ok_or_else(|| NO_PYTHON.to_string()),
     };
 
     let mut report = title("tcp", quick);
-    bulk_table(&mut report, bulk, &ours, &[&iperf, &python])?;
-    ping_table(&mut report, warmup, pings, &ours, &python)?;
+    writeln!(
+        report,
+        "\nEach measurement ran in {rounds} round(s), ours and the peers taking turns."
+    )?;
+    bulk_table(&mut report, piece * rounds, &ours, &[&iperf, &python])?;
+    ping_table(
+        &mut report,
+        warmup,
+        per_round * rounds as usize,
+        &ours,
+        &python,
+    )?;
     goals(&mut report, &ours, &iperf, &python)?;
     Ok(report)
-}
-
-/// Bulk echo, then ping-pong, through one running server; then its peak memory.
-fn measure_echo(server: &Server, bulk: u64, warmup: usize, pings: usize) -> Result<Measured> {
-    let bulk_time = load::bulk_echo(server.addr, bulk)
-        .with_context(|| format!("bulk echo through {}", server.addr))?;
-    let pings = load::ping_pong(server.addr, warmup, pings)
-        .with_context(|| format!("ping-pong with {}", server.addr))?;
-    Ok(Measured {
-        bulk_seconds: bulk_time.as_secs_f64(),
-        pings: Some(pings),
-        rss_kib: server.peak_rss_kib(),
-    })
 }
 
 /// `iperf3`'s single-stream loopback throughput for the same number of bytes.

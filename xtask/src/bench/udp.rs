@@ -15,6 +15,9 @@ use std::time::{Duration, Instant};
 /// buffer still holds before it is asked for its count.
 const SETTLE: Duration = Duration::from_millis(300);
 
+/// The ping-pong runs in this many rounds, ours and Python taking turns.
+const ROUNDS: usize = 5;
+
 /// A datagram not answered within this is counted as lost.
 const LOST_AFTER: Duration = Duration::from_millis(200);
 
@@ -43,24 +46,53 @@ pub fn udp(quick: bool) -> Result<String> {
     check(cargo().args(["build", "--release", "--quiet", "--bins", "-p", "udp-chat"]))
         .context("building udp-chat")?;
 
-    eprintln!("udp: udp-echo-server...");
+    // Ping-pong in rounds, ours and Python taking turns, so that a machine getting busier
+    // or quieter during the run weighs on both alike.
+    let rounds = if quick { 1 } else { ROUNDS };
+    let per_round = count / rounds;
+    let our_server = start_ours("udp-echo-server")?;
+    let python_server = if has_python {
+        Some(Server::start(
+            "the Python UDP echo server",
+            &mut peers::python(py::UDP_ECHO, &[]),
+        )?)
+    } else {
+        None
+    };
+    let (mut our_parts, mut python_parts) = (Vec::new(), Vec::new());
+    let (mut our_lost, mut python_lost) = (0, 0);
+    for round in 1..=rounds {
+        eprintln!("udp: round {round}/{rounds}: ping-pong, ours, Python...");
+        let (lat, lost) = echo(&our_server, warmup, per_round)?;
+        our_parts.push(lat);
+        our_lost += lost;
+        if let Some(python) = &python_server {
+            let (lat, lost) = echo(python, warmup, per_round)?;
+            python_parts.push(lat);
+            python_lost += lost;
+        }
+    }
     let ours = Echo {
         name: "udp-echo-server (ours)".into(),
-        result: Ok(echo(&start_ours("udp-echo-server")?, warmup, count)?),
+        result: Ok((
+            Latencies::merge(our_parts),
+            our_lost,
+            our_server.peak_rss_kib(),
+        )),
     };
-    eprintln!("udp: Python echo...");
     let python = Echo {
         name: "Python recvfrom/sendto loop".into(),
-        result: if has_python {
-            let server = Server::start(
-                "the Python UDP echo server",
-                &mut peers::python(py::UDP_ECHO, &[]),
-            )?;
-            Ok(echo(&server, warmup, count)?)
-        } else {
-            Err(NO_PYTHON.into())
+        result: match &python_server {
+            Some(server) => Ok((
+                Latencies::merge(python_parts),
+                python_lost,
+                server.peak_rss_kib(),
+            )),
+            None => Err(NO_PYTHON.into()),
         },
     };
+    drop((our_server, python_server));
+    let count = per_round * rounds;
 
     eprintln!("udp: flood to udp-recv...");
     let ours_flood = Flood {
@@ -103,10 +135,9 @@ fn start_ours(name: &str) -> Result<Server> {
     Server::start(name, Command::new(path).args(["--port", "0", "-q"]))
 }
 
-fn echo(server: &Server, warmup: usize, count: usize) -> Result<(Latencies, usize, Option<u64>)> {
-    let (lat, lost) = load::udp_ping_pong(server.addr, warmup, count, LOST_AFTER)
-        .with_context(|| format!("UDP ping-pong with {}", server.addr))?;
-    Ok((lat, lost, server.peak_rss_kib()))
+fn echo(server: &Server, warmup: usize, count: usize) -> Result<(Latencies, usize)> {
+    load::udp_ping_pong(server.addr, warmup, count, LOST_AFTER)
+        .with_context(|| format!("UDP ping-pong with {}", server.addr))
 }
 
 /// Floods the receiver, then asks it (Ctrl-C) how many datagrams it took in.
@@ -157,9 +188,9 @@ fn echo_table(
 ) -> Result<()> {
     writeln!(
         report,
-        "\nPing-pong: {count} datagrams of {MESSAGE} bytes (after {warmup} not counted), each \
-         sent when the echo of the one before came back; one not answered within {} ms \
-         counts as lost.\n",
+        "\nPing-pong: {count} datagrams of {MESSAGE} bytes in {ROUNDS} rounds (quick: 1), ours and \
+         Python taking turns (after {warmup} not counted in each), each sent when the echo of \
+         the one before came back; one not answered within {} ms counts as lost.\n",
         LOST_AFTER.as_millis()
     )?;
     writeln!(
