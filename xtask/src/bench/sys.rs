@@ -8,16 +8,33 @@ use anyhow::{bail, Result};
 ///
 /// Ten thousand clients need ten thousand sockets, far above the usual soft limit of 1024.
 /// The servers are started after this, and a child process inherits its parent's limits:
-/// so they can hold as many connections as this process can open.
+/// so they can hold as many connections as this process can open. Where the hard limit
+/// is below [`WANTED_OPEN_FILES`] and the system lets us raise it (root, or the
+/// CAP_SYS_RESOURCE capability), it is raised too; otherwise the hard limit is the limit.
 #[cfg(unix)]
 pub fn raise_open_files_limit() -> Result<u64> {
     use nix::sys::resource::{getrlimit, setrlimit, Resource};
     let (soft, hard) = getrlimit(Resource::RLIMIT_NOFILE)?;
+    if hard < WANTED_OPEN_FILES
+        && setrlimit(
+            Resource::RLIMIT_NOFILE,
+            WANTED_OPEN_FILES,
+            WANTED_OPEN_FILES,
+        )
+        .is_ok()
+    {
+        return Ok(WANTED_OPEN_FILES);
+    }
     if soft < hard {
         setrlimit(Resource::RLIMIT_NOFILE, hard, hard)?;
     }
     Ok(hard)
 }
+
+/// Enough descriptors for 10,000 clients and a server that keeps two per client, with
+/// room to spare.
+#[cfg(unix)]
+pub const WANTED_OPEN_FILES: u64 = 32_768;
 
 #[cfg(not(unix))]
 pub fn raise_open_files_limit() -> Result<u64> {
