@@ -213,6 +213,12 @@ fn pair(args: &[&str]) -> (Chat, Chat) {
     let mut b = Chat::start("chat B", args);
     a.type_line(&format!("/peer {}", b.addr));
     b.type_line(&format!("/peer {}", a.addr));
+    // Typed lines are handled in order with the datagrams that arrive, so wait until both
+    // have taken their peer: a stranger writing first must not become anyone's peer.
+    a.type_line("/peer");
+    a.expect_line(&format!("your peer is {}", b.addr));
+    b.type_line("/peer");
+    b.expect_line(&format!("your peer is {}", a.addr));
     (a, b)
 }
 
