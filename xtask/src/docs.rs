@@ -34,11 +34,12 @@
 //! log. Ports are renumbered so the page is the same on every run: the server's port
 //! becomes the one written, the clients' ports (the OS chooses them) 50001, 50002, ...
 
-use crate::run::{bin, build_bins, root};
-use crate::server::{renumber_ports, run_merged, Server};
+use crate::child;
+use crate::ports::{renumber_ports, written_ports};
+use crate::run::{build_bins, root};
+use crate::server::Server;
 use anyhow::{bail, Context, Result};
 use std::path::PathBuf;
-use std::process::Command;
 
 const MARKER: &str = "<!-- run: ";
 const MACHINE_MARKER: &str = "<!-- run (this machine): ";
@@ -158,7 +159,13 @@ fn render(text: &str, check: bool) -> Result<(String, usize, Vec<String>)> {
         } else {
             format!("```console\n$ {command}\n{}```\n", transcript(command)?)
         };
-        if check && compare && mask_times(&old) != mask_times(&new) {
+        // A session's times of day differ on every run; anywhere else they must match.
+        let differs = if serve {
+            mask_times(&old) != mask_times(&new)
+        } else {
+            old != new
+        };
+        if check && compare && differs {
             changed.push(command.to_string());
         }
         out.push_str(if check { &old } else { &new });
@@ -173,13 +180,18 @@ fn transcript(command: &str) -> Result<String> {
     let Some((program, args)) = words.split_first() else {
         bail!("empty command in a run marker");
     };
-    let output = Command::new(bin(program))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .with_context(|| format!("running {command}"))?;
-    let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
-    text.push_str(&String::from_utf8_lossy(&output.stderr));
+    let finished =
+        child::run(program, args, "", false).with_context(|| format!("running {command}"))?;
+    if finished.crashed() {
+        bail!(
+            "`{command}` crashed ({}):\n{}{}",
+            finished.status,
+            finished.out,
+            finished.err
+        );
+    }
+    let mut text = finished.out;
+    text.push_str(&finished.err);
     if !text.is_empty() && !text.ends_with('\n') {
         text.push('\n');
     }
@@ -247,17 +259,17 @@ fn session(spec: &str) -> Result<String> {
         let Some((program, args)) = words.split_first() else {
             bail!("empty client command in a serve marker");
         };
-        // `HOST:N` and a bare `N` (`--port N`) mean the server's port.
-        let suffix = format!(":{shown}");
-        let args: Vec<String> = args
-            .iter()
-            .map(|a| match a.strip_suffix(&suffix) {
-                Some(host) => format!("{host}:{real}"),
-                None if *a == shown.to_string() => real.to_string(),
-                None => a.clone(),
-            })
-            .collect();
-        let (output, _ok) = run_merged(program, &args, input.as_deref().unwrap_or(""))?;
+        let args = point_at(args, shown, real);
+        let finished = child::run(program, &args, input.as_deref().unwrap_or(""), true)
+            .with_context(|| format!("running {client}"))?;
+        if finished.crashed() {
+            bail!(
+                "`{client}` crashed ({}):\n{}",
+                finished.status,
+                finished.out
+            );
+        }
+        let output = finished.out;
         match &input {
             // Shown as a reader would type it in a shell.
             Some(typed) => text.push_str(&format!(
@@ -277,11 +289,37 @@ fn session(spec: &str) -> Result<String> {
         text.push('\n');
     }
     // Ports written in the marker (a client's `--bind 127.0.0.2:8788`) are shown as written.
-    let keep: Vec<u16> = spec
-        .split(|c: char| !c.is_ascii_digit())
-        .filter_map(|n| n.parse().ok())
-        .collect();
-    Ok(renumber_ports(&text, real, shown, &keep))
+    Ok(renumber_ports(&text, real, shown, &written_ports(spec)))
+}
+
+/// A client's arguments pointed at the server's `real` port where they name the `shown`
+/// one: `HOST:N` (alone, or followed by a path as in a URL) and the `N` after `--port`.
+fn point_at(args: &[String], shown: u16, real: u16) -> Vec<String> {
+    let written = format!(":{shown}");
+    let mut pointed: Vec<String> = Vec::with_capacity(args.len());
+    for arg in args {
+        let after_port_flag = pointed.last().is_some_and(|a| a == "--port");
+        let new = if after_port_flag && *arg == shown.to_string() {
+            real.to_string()
+        } else {
+            let mut text = String::new();
+            let mut rest = arg.as_str();
+            while let Some(at) = rest.find(&written) {
+                let after = &rest[at + written.len()..];
+                text.push_str(&rest[..at]);
+                if after.is_empty() || after.starts_with('/') {
+                    text.push_str(&format!(":{real}"));
+                } else {
+                    text.push_str(&written);
+                }
+                rest = after;
+            }
+            text.push_str(rest);
+            text
+        };
+        pointed.push(new);
+    }
+    pointed
 }
 
 /// The text with every time of day (`12:59:16`) written as `HH:MM:SS`: programs that
@@ -291,13 +329,18 @@ fn mask_times(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
+    // A time stands alone: not part of a longer run of `xx:` groups such as a MAC
+    // address (`08:00:20:0a:8c:6d`).
+    let apart = |b: Option<&u8>| !b.is_some_and(|b| b.is_ascii_hexdigit() || *b == b':');
     while i < bytes.len() {
         let is_time = bytes.len() - i >= 8
             && [0, 1, 3, 4, 6, 7]
                 .iter()
                 .all(|&k| bytes[i + k].is_ascii_digit())
             && bytes[i + 2] == b':'
-            && bytes[i + 5] == b':';
+            && bytes[i + 5] == b':'
+            && apart(i.checked_sub(1).and_then(|j| bytes.get(j)))
+            && apart(bytes.get(i + 8));
         if is_time {
             out.push_str("HH:MM:SS");
             i += 8;
@@ -349,13 +392,44 @@ fn split(command: &str) -> Result<Vec<String>> {
 
 #[cfg(test)]
 mod tests {
-    use super::{mask_times, split};
+    use super::{mask_times, point_at, split};
 
     #[test]
     fn times_of_day_are_masked() {
         assert_eq!(
             mask_times("[12:59:16 UTC] 你好 10:2"),
             "[HH:MM:SS UTC] 你好 10:2"
+        );
+        // MAC addresses are not times.
+        for mac in ["08:00:20:0a:8c:6d", "00:00:00:00:00:00", "aa:00:00:00"] {
+            assert_eq!(mask_times(mac), mac);
+        }
+    }
+
+    #[test]
+    fn clients_are_pointed_at_the_real_port() {
+        let args: Vec<String> = [
+            "127.0.0.1:8000",
+            "http://127.0.0.1:8000/x",
+            "--port",
+            "8000",
+            "--count",
+            "8000",
+            "127.0.0.1:80001",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(
+            point_at(&args, 8000, 41234),
+            [
+                "127.0.0.1:41234",
+                "http://127.0.0.1:41234/x",
+                "--port",
+                "41234",
+                "--count",
+                "8000",
+                "127.0.0.1:80001"
+            ]
         );
     }
 

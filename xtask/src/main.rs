@@ -4,12 +4,19 @@
 //!   of what ran, what passed and which real-peer tests were skipped for a missing tool.
 //! - `cargo xtask tour`: builds the lesson programs and runs each lesson on loopback, printing
 //!   every command and what comes back.
+//! - `cargo xtask bench [LESSON] [--quick]`: measures the lesson programs (framing, tcp,
+//!   threaded, udp) against their peers (CPython, iperf3) on this machine and writes the
+//!   tables to `target/bench/`; `--quick` only checks that every benchmark still runs.
+//! - `cargo xtask docs [PAGE.md...] [--check]`: reruns the commands shown in `docs/*.md` and
+//!   rewrites their transcripts, or only says which ones no longer match.
 //!
 //! The pattern is matklad's xtask: a plain binary in the workspace, called through the
 //! `xtask` alias in `.cargo/config.toml`.
 
 mod bench;
+mod child;
 mod docs;
+mod ports;
 mod run;
 mod server;
 mod test;
@@ -25,7 +32,9 @@ tasks:
           cargo test (unit, doc, e2e), then a summary
   tour    build the lesson programs and run every lesson on loopback, narrated
   bench [LESSON] [--quick]
-          measure the lesson programs against their peers (framing), side by side
+          measure the lesson programs against their peers, side by side; LESSON is
+          framing, tcp, threaded or udp (all of them when none is named); reports go
+          to target/bench/LESSON.md (--quick: brief runs, target/bench/quick/)
   docs [PAGE.md...] [--check]
           rerun the commands in docs/*.md (or the pages named) and rewrite their
           transcripts; --check only says which ones no longer match

@@ -4,13 +4,14 @@
 //! stdout and stderr share one pipe, as they share a terminal, so its lines keep the order
 //! it printed them in. A thread collects them as they come, so that a caller can wait for
 //! a line ("closed") before stopping the server, and print what it said afterwards, never
-//! interleaved with a client's output.
+//! interleaved with a client's output. Every wait has a deadline.
 
+use crate::child::pipe;
 use crate::run::bin;
 use anyhow::{bail, Context, Result};
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::sync::{mpsc, Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -23,7 +24,7 @@ pub struct Server {
     child: Child,
     /// The address from its `listening on` line.
     pub addr: String,
-    /// What it printed (stdout and stderr) after the `listening on` line.
+    /// What it printed (stdout and stderr), without the `listening on` line.
     printed: Arc<Mutex<String>>,
     reader: Option<JoinHandle<()>>,
     /// Kept open and never written: a server that reads stdin (a chat) waits, as it would
@@ -32,54 +33,57 @@ pub struct Server {
 }
 
 impl Server {
-    /// Starts `program args` and reads its `listening on IP:PORT` line.
+    /// Starts `program args` and waits (up to the deadline) for its `listening on
+    /// IP:PORT` line.
     pub fn start(program: &str, args: &[String]) -> Result<Server> {
-        let (read_end, write_end) = nix::unistd::pipe().context("creating a pipe")?;
-        let mut child = Command::new(bin(program))
+        let (read_end, write_end) = pipe()?;
+        let mut command = Command::new(bin(program));
+        command
             .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::from(
                 write_end.try_clone().context("duplicating a pipe")?,
             ))
-            .stderr(Stdio::from(write_end))
+            .stderr(Stdio::from(write_end));
+        let mut child = command
             .spawn()
             .with_context(|| format!("could not start {program}"))?;
+        // Without the Command's copies of the write end, the pipe ends when the server does.
+        drop(command);
         let stdin = child.stdin.take();
-        let mut lines = BufReader::new(std::fs::File::from(read_end));
-        // Every lesson server says where it listens first; anything before it (a warning)
-        // is kept. If the program dies instead, the pipe ends and the error names it.
-        let mut before = String::new();
-        let addr = loop {
-            let mut line = String::new();
-            let n = lines
-                .read_line(&mut line)
-                .with_context(|| format!("reading {program}'s first line"))?;
-            if n == 0 {
-                let _ = child.kill();
-                let _ = child.wait();
-                bail!("{program} did not say where it listens (it printed: {before:?})");
-            }
-            match line.trim().strip_prefix("listening on ") {
-                Some(addr) => break addr.to_string(),
-                None => before.push_str(&line),
-            }
-        };
-        let printed = Arc::new(Mutex::new(before));
+        let printed = Arc::new(Mutex::new(String::new()));
+        let (found, listening) = mpsc::channel();
         let reader = {
             let printed = Arc::clone(&printed);
-            // Keep reading: a server whose output pipe is closed would fail its next print.
-            std::thread::spawn(move || collect(lines, &printed))
+            let lines = BufReader::new(std::fs::File::from(read_end));
+            std::thread::spawn(move || collect(lines, &printed, found))
         };
-        Ok(Server {
+        let mut server = Server {
             child,
-            addr,
+            addr: String::new(),
             printed,
             reader: Some(reader),
             _stdin: stdin,
-        })
+        };
+        // Every lesson server says where it listens first. If it dies first, the channel
+        // closes; if it hangs, the deadline ends the wait. Either way `server` is dropped
+        // on the way out, which stops the process.
+        match listening.recv_timeout(DEADLINE) {
+            Ok(addr) => server.addr = addr,
+            Err(mpsc::RecvTimeoutError::Timeout) => bail!(
+                "{program} did not say where it listens within {} s (it printed: {:?})",
+                DEADLINE.as_secs(),
+                server.printed_so_far()
+            ),
+            Err(mpsc::RecvTimeoutError::Disconnected) => bail!(
+                "{program} ended without saying where it listens (it printed: {:?})",
+                server.printed_so_far()
+            ),
+        }
+        Ok(server)
     }
 
-    /// Everything printed so far after the `listening on` line.
+    /// Everything printed so far, without the `listening on` line.
     fn printed_so_far(&self) -> String {
         self.printed.lock().map(|p| p.clone()).unwrap_or_default()
     }
@@ -105,6 +109,8 @@ impl Server {
     /// `listening on` line.
     pub fn stop(mut self) -> String {
         self.interrupt_and_wait();
+        // The server is gone, so its pipe has ended (or will as soon as whatever it
+        // started is gone too): the reader finishes.
         if let Some(reader) = self.reader.take() {
             let _ = reader.join();
         }
@@ -135,133 +141,29 @@ impl Drop for Server {
     }
 }
 
-/// Appends everything `from` says to `printed`, line by line, until it ends.
-fn collect(mut from: impl BufRead, printed: &Mutex<String>) {
+/// Appends what the server says to `printed`, line by line, until its pipe ends; the
+/// `listening on` line goes to `found` instead. Bytes that are not UTF-8 are shown as
+/// U+FFFD rather than ending the reading.
+fn collect(mut from: impl BufRead, printed: &Mutex<String>, found: mpsc::Sender<String>) {
+    let mut found = Some(found);
     let mut line = Vec::new();
     while let Ok(n) = from.read_until(b'\n', &mut line) {
         if n == 0 {
             break;
         }
-        if let Ok(mut printed) = printed.lock() {
-            printed.push_str(&String::from_utf8_lossy(&line));
+        let text = String::from_utf8_lossy(&line);
+        match text.trim().strip_prefix("listening on ") {
+            Some(addr) if found.is_some() => {
+                if let Some(found) = found.take() {
+                    let _ = found.send(addr.to_string());
+                }
+            }
+            _ => {
+                if let Ok(mut printed) = printed.lock() {
+                    printed.push_str(&text);
+                }
+            }
         }
         line.clear();
-    }
-}
-
-/// Runs a client to the end with `input` on its stdin and its stdout and stderr on one
-/// pipe, so its lines keep the order it wrote them in; returns what it printed and
-/// whether it succeeded.
-pub fn run_merged(program: &str, args: &[String], input: &str) -> Result<(String, bool)> {
-    let (read_end, write_end) = nix::unistd::pipe().context("creating a pipe")?;
-    let mut child = Command::new(bin(program))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::from(
-            write_end.try_clone().context("duplicating a pipe")?,
-        ))
-        .stderr(Stdio::from(write_end))
-        .current_dir(crate::run::root())
-        .spawn()
-        .with_context(|| format!("could not start {program}"))?;
-    // The input is small (a few lines typed into a page), far below a pipe's capacity, so
-    // writing it all before reading cannot deadlock; dropping stdin is the end of input.
-    if let Some(mut stdin) = child.stdin.take() {
-        std::io::Write::write_all(&mut stdin, input.as_bytes())
-            .with_context(|| format!("writing {program}'s input"))?;
-    }
-    // The Command that held the write ends is gone: the read ends when the client exits.
-    let mut bytes = Vec::new();
-    std::fs::File::from(read_end)
-        .read_to_end(&mut bytes)
-        .with_context(|| format!("reading {program}'s output"))?;
-    let ok = child
-        .wait()
-        .with_context(|| format!("waiting for {program}"))?
-        .success();
-    Ok((String::from_utf8_lossy(&bytes).into_owned(), ok))
-}
-
-/// Rewrites the port numbers of a session so that the text is the same on every run:
-/// the server's `real` port is shown as the `shown` port the reader would use, the ports
-/// in `keep` (written in the commands themselves) stay as they are, and every other port
-/// after an address (the clients' ports, chosen by the OS) becomes 50001, 50002, ... in
-/// order of first appearance. `from port 40000` (a port without its address) counts too.
-pub fn renumber_ports(text: &str, real: u16, shown: u16, keep: &[u16]) -> String {
-    let mut others: Vec<u16> = Vec::new();
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find([':', ' ']) {
-        let (before, after) = rest.split_at(at + 1);
-        out.push_str(before);
-        rest = after;
-        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-        let is_port = if before.ends_with(':') {
-            is_host_end(&out[..out.len() - 1])
-        } else {
-            out.ends_with(" port ")
-        };
-        let port = match rest[..digits].parse::<u16>() {
-            Ok(port) if is_port => port,
-            _ => continue,
-        };
-        let new = if port == real || port == shown {
-            shown
-        } else if keep.contains(&port) {
-            port
-        } else {
-            let index = others.iter().position(|&p| p == port).unwrap_or_else(|| {
-                others.push(port);
-                others.len() - 1
-            });
-            50001 + u16::try_from(index).unwrap_or(0)
-        };
-        out.push_str(&new.to_string());
-        rest = &rest[digits..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Whether `text` ends with an address that a `:PORT` can follow: an IPv4 address, an
-/// IPv6 address in brackets, or `localhost`.
-fn is_host_end(text: &str) -> bool {
-    if text.ends_with(']') || text.ends_with("localhost") {
-        return true;
-    }
-    let start = text
-        .char_indices()
-        .rev()
-        .find(|&(_, c)| !(c.is_ascii_digit() || c == '.'))
-        .map_or(0, |(i, c)| i + c.len_utf8());
-    text[start..].parse::<std::net::Ipv4Addr>().is_ok()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::renumber_ports;
-
-    #[test]
-    fn ports_are_renumbered_in_order() {
-        let text =
-            "listening on 127.0.0.1:41000\n[127.0.0.1:55555] hi\n[::1]:44444 x 127.0.0.1:55555\n";
-        assert_eq!(
-            renumber_ports(text, 41000, 8888, &[]),
-            "listening on 127.0.0.1:8888\n[127.0.0.1:50001] hi\n[::1]:50002 x 127.0.0.1:50001\n"
-        );
-        assert_eq!(renumber_ports("127.0.0.1:x", 1, 2, &[]), "127.0.0.1:x");
-    }
-
-    #[test]
-    fn kept_ports_times_and_bare_ports() {
-        assert_eq!(
-            renumber_ports(
-                "127.0.0.2:8788 127.255.255.255:41000 at 12:30:45, from port 40000 祖:1",
-                41000,
-                7788,
-                &[8788]
-            ),
-            "127.0.0.2:8788 127.255.255.255:7788 at 12:30:45, from port 50001 祖:1"
-        );
     }
 }

@@ -126,8 +126,19 @@ fn tests(cmd: &mut Command) -> Result<Step> {
         .context("could not start cargo test")?;
     let (mut passed, mut failed, mut ignored, mut suites) = (0u64, 0u64, 0u64, 0u64);
     if let Some(stdout) = child.stdout.take() {
-        for line in BufReader::new(stdout).lines() {
-            let line = line.context("reading cargo test output")?;
+        // Read to the end whatever it says (a test may print bytes that are not UTF-8):
+        // stopping early would leave cargo test blocked on a full pipe.
+        let mut stdout = BufReader::new(stdout);
+        let mut raw = Vec::new();
+        while stdout
+            .read_until(b'\n', &mut raw)
+            .context("reading cargo test output")?
+            > 0
+        {
+            let line = String::from_utf8_lossy(&raw)
+                .trim_end_matches('\n')
+                .to_string();
+            raw.clear();
             println!("{line}");
             if let Some(rest) = line.strip_prefix("test result: ") {
                 suites += 1;

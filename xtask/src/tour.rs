@@ -4,6 +4,7 @@
 //! run for real, with its output. Nothing here is typed by hand: what you read is what the
 //! programs printed on this machine.
 
+use crate::child;
 use crate::run::{bin, build_bins};
 use crate::server::Server;
 use anyhow::{bail, Context, Result};
@@ -46,6 +47,26 @@ const fn step(say: &'static str, program: &'static str, args: &'static [&'static
 }
 
 const fn conversation(
+    say: &'static str,
+    server: (&'static str, &'static [&'static str]),
+    program: &'static str,
+    args: &'static [&'static str],
+) -> Step {
+    Step {
+        say,
+        program,
+        args,
+        may_fail: false,
+        server: Some(server),
+        shows_failures: false,
+        copies: 1,
+        typed: None,
+    }
+}
+
+/// Like [`conversation`], where the client is refused on purpose, so its exit status
+/// is part of the lesson, not a failure of the tour.
+const fn refused_conversation(
     say: &'static str,
     server: (&'static str, &'static [&'static str]),
     program: &'static str,
@@ -238,7 +259,7 @@ const FRAMING: &[Step] = &[
         "pystruct",
         &["unpack", "!I", "47455420"],
     ),
-    conversation(
+    refused_conversation(
         "The remote-command lesson, made safe: allow-listed commands, no shell, framed replies (the server's log follows).",
         ("cmd-server", &["--port", "0"]),
         "cmd-client",
@@ -399,14 +420,17 @@ fn show(step: &Step) -> Result<bool> {
             .spawn()
             .with_context(|| format!("could not start {}", step.program))?;
         if let (Some(typed), Some(mut stdin)) = (step.typed, child.stdin.take()) {
-            // A few short lines: far below a pipe's capacity, so this cannot block.
-            stdin
-                .write_all(typed.as_bytes())
-                .with_context(|| format!("typing into {}", step.program))?;
+            // A few short lines: far below a pipe's capacity, so this cannot block. A
+            // client that exits without reading them is its own business.
+            match stdin.write_all(typed.as_bytes()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    return Err(e).with_context(|| format!("typing into {}", step.program));
+                }
+                _ => {}
+            }
         }
-        child
-            .wait()
-            .with_context(|| format!("waiting for {}", step.program))?
+        child::wait(&mut child, child::CLIENT_DEADLINE)
+            .with_context(|| step.program.to_string())?
             .success()
     };
     if let Some(server) = server {
@@ -432,32 +456,29 @@ fn run_copies(step: &Step, addr: &str) -> Result<bool> {
         let shown: Vec<&str> = args.iter().map(String::as_str).collect();
         println!("$ {} {} &", step.program, quoted(&shown));
         // stdout and stderr share one pipe, so each client's lines keep their order.
-        let (read_end, write_end) = nix::unistd::pipe().context("creating a pipe")?;
-        let child = Command::new(bin(step.program))
+        let (read_end, write_end) = child::pipe()?;
+        let mut command = Command::new(bin(step.program));
+        command
             .args(&args)
             .stdout(Stdio::from(
                 write_end.try_clone().context("duplicating a pipe")?,
             ))
-            .stderr(Stdio::from(write_end))
+            .stderr(Stdio::from(write_end));
+        let started = command
             .spawn()
             .with_context(|| format!("could not start {}", step.program))?;
-        children.push((child, std::fs::File::from(read_end)));
+        // Without the Command's copies of the write end, the read ends when the client does.
+        drop(command);
+        children.push((started, child::read_all(read_end)));
     }
     println!("$ wait");
     let mut ok = true;
-    for (n, (mut child, mut output)) in children.into_iter().enumerate() {
-        // The Command holding the pipe's write ends is gone, so this read ends when the
-        // client exits. A client that fills the pipe waits for us; we read in order, and
-        // the clients here print a few lines each, far below a pipe's 64 KiB.
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut output, &mut bytes)
-            .with_context(|| format!("reading {}'s output", step.program))?;
-        let text = String::from_utf8_lossy(&bytes);
-        ok &= child
-            .wait()
-            .with_context(|| format!("waiting for {}", step.program))?
+    for (n, (mut started, output)) in children.into_iter().enumerate() {
+        ok &= child::wait(&mut started, child::CLIENT_DEADLINE)
+            .with_context(|| step.program.to_string())?
             .success();
-        for line in text.lines() {
+        let bytes = output.join().unwrap_or_default();
+        for line in String::from_utf8_lossy(&bytes).lines() {
             println!("  client {}| {line}", n + 1);
         }
     }

@@ -1,8 +1,8 @@
 //! The framing lesson's benchmark: length-prefixed frames through loopback and Python's
 //! `struct` in Rust, against the course's Python doing the same.
 
-use super::{measure, python, Figures};
-use crate::run::{cargo, check, root, target_dir};
+use super::{build_release, measure, program, python, title, Figures};
+use crate::run::root;
 use anyhow::Result;
 use std::fmt::Write as _;
 use std::process::Command;
@@ -112,30 +112,10 @@ fn struct_table(
 
 pub fn framing(quick: bool) -> Result<String> {
     eprintln!("building framing-bench (release)...");
-    check(cargo().args([
-        "build",
-        "--release",
-        "--quiet",
-        "-p",
-        "framing",
-        "--bin",
-        "framing-bench",
-    ]))?;
-    let ours = target_dir()
-        .join("release")
-        .join(format!("framing-bench{}", std::env::consts::EXE_SUFFIX));
+    let ours = program(&build_release(&["framing"])?, "framing-bench");
     let py = python();
-    let mut report = String::new();
-    writeln!(
-        report,
-        "# framing benchmark{}\n",
-        if quick {
-            " (--quick: figures not meaningful)"
-        } else {
-            ""
-        }
-    )?;
-    writeln!(report, "Frames through 127.0.0.1 (client thread -> server thread), `!I` header, buffered writes.\n")?;
+    let mut report = title("framing", quick);
+    writeln!(report, "\nFrames through 127.0.0.1 (client thread -> server thread), `!I` header, buffered writes.\n")?;
     writeln!(
         report,
         "| frame payload | ours frames/s | ours MB/s | Python frames/s | Python MB/s | ratio (ours / Python) |"

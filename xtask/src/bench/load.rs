@@ -4,14 +4,15 @@
 use anyhow::{bail, Context, Result};
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream, UdpSocket};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// How long any single read or write may block before the measurement fails: a healthy
 /// server answers in microseconds; this only turns a hang into an error.
 const IO_TIMEOUT: Duration = Duration::from_secs(30);
 /// The size of each write (and of the read buffer) in the bulk transfer.
-const CHUNK: usize = 256 * 1024;
+pub const CHUNK: usize = 256 * 1024;
 /// The bulk data is the bytes 0, 1, ..., 250, 0, 1, ...: a period that is prime and no
 /// power of two, so a lost, repeated or reordered piece of any usual size shows.
 const PERIOD: usize = 251;
@@ -242,10 +243,12 @@ pub fn fresh_echoes(
             .and_then(|stream| {
                 stream.set_nodelay(true)?;
                 stream.set_read_timeout(Some(answer_within))?;
-                echo_once(&stream, &message, &mut reply)
+                echo_once(&stream, &message, &mut reply)?;
+                // Timed before the stream is dropped: the close is not part of the echo.
+                Ok(t.elapsed())
             });
         match result {
-            Ok(()) => samples.push(t.elapsed()),
+            Ok(elapsed) => samples.push(elapsed),
             Err(e) => {
                 let why = if is_timeout(&e) {
                     format!("no answer within {} ms", answer_within.as_millis())
@@ -262,33 +265,119 @@ pub fn fresh_echoes(
     (Latencies::new(samples, start.elapsed()), None)
 }
 
+/// How many short connections may fail before all the client threads stop: a server
+/// that fails them fails them all, and each failure may cost a whole timeout.
+const SHORT_FAILURES_TOLERATED: u64 = 3;
+
+/// What a run of short connections did.
+#[derive(Debug, Default)]
+pub struct ShortRun {
+    /// Wall time of the run.
+    pub elapsed: Duration,
+    /// Connections tried.
+    pub tried: u64,
+    /// Connections that failed (no connection, or no correct echo in time).
+    pub failed: u64,
+    /// Whether the client gave up after too many failures, before trying them all.
+    pub gave_up: bool,
+    /// Why connections failed or the run stopped early, if any did.
+    pub stopped: Option<String>,
+}
+
+impl ShortRun {
+    /// Connections that were served: connected, echoed and closed.
+    pub fn served(&self) -> u64 {
+        self.tried - self.failed
+    }
+
+    /// Connections served per second of wall time (failed ones do not count).
+    pub fn per_second(&self) -> f64 {
+        self.served() as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+
+    /// One run made of several measured apart (rounds alternating between servers).
+    pub fn merge(parts: impl IntoIterator<Item = ShortRun>) -> ShortRun {
+        parts
+            .into_iter()
+            .fold(ShortRun::default(), |all, part| ShortRun {
+                elapsed: all.elapsed + part.elapsed,
+                tried: all.tried + part.tried,
+                failed: all.failed + part.failed,
+                gave_up: all.gave_up || part.gave_up,
+                stopped: all.stopped.or(part.stopped),
+            })
+    }
+}
+
 /// Short connections: `threads` clients, each repeating connect, one echo, close, until
-/// `total` connections were made. Returns the wall time and how many failed.
-pub fn short_connections(addr: SocketAddr, threads: usize, total: u64) -> (Duration, u64) {
+/// `total` connections were made, each given `answer_within` to connect and to answer.
+/// After more than [`SHORT_FAILURES_TOLERATED`] failures every thread stops, and the run
+/// says why.
+pub fn short_connections(
+    addr: SocketAddr,
+    threads: usize,
+    total: u64,
+    answer_within: Duration,
+) -> ShortRun {
     let next = AtomicU64::new(0);
     let failed = AtomicU64::new(0);
+    let give_up = AtomicBool::new(false);
+    let first_error = Mutex::new(None);
     let start = Instant::now();
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| {
                 let message = message();
                 let mut reply = [0u8; MESSAGE];
-                while next.fetch_add(1, Ordering::Relaxed) < total {
-                    let ok = TcpStream::connect_timeout(&addr, IO_TIMEOUT)
+                while !give_up.load(Ordering::Relaxed)
+                    && next.fetch_add(1, Ordering::Relaxed) < total
+                {
+                    let result = TcpStream::connect_timeout(&addr, answer_within)
                         .map_err(anyhow::Error::from)
                         .and_then(|stream| {
                             stream.set_nodelay(true)?;
-                            stream.set_read_timeout(Some(IO_TIMEOUT))?;
+                            stream.set_read_timeout(Some(answer_within))?;
                             echo_once(&stream, &message, &mut reply)
                         });
-                    if ok.is_err() {
-                        failed.fetch_add(1, Ordering::Relaxed);
+                    if let Err(e) = result {
+                        if let Ok(mut first) = first_error.lock() {
+                            first.get_or_insert_with(|| {
+                                if is_timeout(&e) {
+                                    format!("no answer within {} ms", answer_within.as_millis())
+                                } else {
+                                    format!("{e:#}")
+                                }
+                            });
+                        }
+                        if failed.fetch_add(1, Ordering::Relaxed) + 1 > SHORT_FAILURES_TOLERATED {
+                            give_up.store(true, Ordering::Relaxed);
+                        }
                     }
                 }
             });
         }
     });
-    (start.elapsed(), failed.into_inner())
+    let elapsed = start.elapsed();
+    let failed = failed.into_inner();
+    // `next` went one past for every thread that found the work done.
+    let tried = next.into_inner().min(total);
+    let first_error = first_error.into_inner().ok().flatten();
+    let gave_up = give_up.into_inner();
+    let stopped = if gave_up {
+        Some(format!(
+            "stopped after {failed} failures (the first: {})",
+            first_error.as_deref().unwrap_or("unknown")
+        ))
+    } else {
+        first_error.map(|e| format!("first failure: {e}"))
+    };
+    ShortRun {
+        elapsed,
+        tried,
+        failed,
+        gave_up,
+        stopped,
+    }
 }
 
 /// A UDP socket of our own on loopback, talking to `peer` only.
@@ -428,7 +517,45 @@ mod tests {
         let (lat, stopped) = fresh_echoes(addr, 10, IO_TIMEOUT);
         assert_eq!(lat.count(), 10);
         assert!(stopped.is_none());
-        assert_eq!(short_connections(addr, 2, 30).1, 0);
+        let short = short_connections(addr, 2, 30, IO_TIMEOUT);
+        assert_eq!((short.tried, short.failed, short.served()), (30, 0, 30));
+        assert!(short.stopped.is_none() && !short.gave_up);
+    }
+
+    #[test]
+    fn short_connections_give_up_on_a_server_that_fails_them() {
+        // A server that closes every connection at once: each echo fails.
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let addr = listener.local_addr().expect("bound address");
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                drop(stream);
+            }
+        });
+        let short = short_connections(addr, 2, 1_000, IO_TIMEOUT);
+        assert!(short.failed > SHORT_FAILURES_TOLERATED);
+        assert!(short.tried < 1_000, "tried {}", short.tried);
+        assert_eq!(short.served(), short.tried - short.failed);
+        assert!(short.gave_up);
+        let stopped = short.stopped.expect("says why it stopped");
+        assert!(stopped.contains("stopped after"), "{stopped}");
+    }
+
+    #[test]
+    fn short_runs_merge() {
+        let part = |failed, stopped: Option<&str>| ShortRun {
+            elapsed: Duration::from_secs(1),
+            tried: 10,
+            failed,
+            gave_up: stopped.is_some(),
+            stopped: stopped.map(String::from),
+        };
+        let all = ShortRun::merge([part(0, None), part(2, Some("refused"))]);
+        assert_eq!((all.tried, all.failed, all.served()), (20, 2, 18));
+        assert_eq!(all.elapsed, Duration::from_secs(2));
+        assert_eq!(all.stopped.as_deref(), Some("refused"));
+        assert!(all.gave_up);
+        assert!((all.per_second() - 9.0).abs() < 1e-9);
     }
 
     #[test]

@@ -1,10 +1,14 @@
 //! `cargo xtask bench [LESSON] [--quick]`: the lesson programs measured against peers.
 //!
 //! Each benchmark runs ours and the peer one after the other in the same run, on this
-//! machine, and reports absolute figures and the ratio (ours / peer). The table is printed
-//! and written to `target/bench/LESSON.md`. A missing peer is named with the command that
-//! installs it; the rest still runs. `--quick` runs each measurement briefly: it keeps the
-//! harness working (`cargo xtask test` uses it), its numbers mean little.
+//! machine, and reports absolute figures and the ratio (ours / peer). Where a measurement
+//! is split into rounds, the order alternates (ours first in odd rounds, the peers first in
+//! even ones), so that neither side always runs on a machine the other has just warmed up.
+//! The table is printed and written to `target/bench/LESSON.md`. A missing peer is named
+//! with the command that installs it; the rest still runs. `--quick` runs each measurement
+//! briefly: it keeps the harness working (`cargo xtask test` uses it), its numbers mean
+//! little, so its reports go to `target/bench/quick/LESSON.md` (a full report is never
+//! overwritten by a quick one) and its goals say "not measured (--quick)".
 //!
 //! - `framing.rs`: frames and `struct` against CPython;
 //! - `tcp.rs`: bulk echo and ping-pong through `tcp-echo-server`, against `iperf3` and
@@ -27,7 +31,8 @@ mod udp;
 
 use crate::run::{cargo, target_dir};
 use anyhow::{bail, Context, Result};
-use std::path::PathBuf;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The lessons that have benchmarks.
@@ -62,13 +67,41 @@ pub fn run(args: &[String]) -> Result<()> {
             _ => unreachable!("checked above"),
         };
         print!("{report}");
-        let dir = target_dir().join("bench");
-        std::fs::create_dir_all(&dir).context("creating target/bench")?;
+        let dir = report_dir(quick);
+        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
         let path = dir.join(format!("{lesson}.md"));
         std::fs::write(&path, &report).with_context(|| format!("writing {}", path.display()))?;
         eprintln!("(written to {})", path.display());
     }
     Ok(())
+}
+
+/// Where the reports go: `target/bench`, or `target/bench/quick` for `--quick` ones.
+fn report_dir(quick: bool) -> PathBuf {
+    let dir = target_dir().join("bench");
+    if quick {
+        dir.join("quick")
+    } else {
+        dir
+    }
+}
+
+/// One side of a comparison, taking its turn in a round.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Turn {
+    Ours,
+    Peers,
+}
+
+/// The order of round `round` (counted from 1): ours first in odd rounds, the peers first
+/// in even ones, so that order effects (a warm cache, a CPU whose clock has just risen)
+/// fall on both sides alike.
+fn turns(round: u64) -> [Turn; 2] {
+    if round % 2 == 0 {
+        [Turn::Peers, Turn::Ours]
+    } else {
+        [Turn::Ours, Turn::Peers]
+    }
 }
 
 /// One line of measurements: `key=value` pairs printed by a benchmark program.
@@ -142,7 +175,7 @@ fn release_dir() -> PathBuf {
 }
 
 /// A program of the workspace in `dir`.
-fn program(dir: &std::path::Path, name: &str) -> PathBuf {
+fn program(dir: &Path, name: &str) -> PathBuf {
     dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
 }
 
@@ -174,11 +207,177 @@ fn mib(kib: Option<u64>) -> String {
     }
 }
 
-/// Whether `value` meets a goal, as a table cell.
-fn verdict(met: bool) -> &'static str {
-    if met {
+/// The verdict cell of a goals table: whether a goal is met, or, in `--quick` runs, that
+/// it was not measured (their figures are too brief to judge by).
+fn verdict(met: bool, quick: bool) -> &'static str {
+    if quick {
+        "not measured (--quick)"
+    } else if met {
         "met"
     } else {
         "NOT met"
+    }
+}
+
+/// The goal that ours answers small messages at least as fast as Python, as a row of a
+/// `| goal | measured | |` table (round trips per second, ours and Python's).
+fn ping_pong_goal(
+    report: &mut String,
+    ours: Option<f64>,
+    python: Option<f64>,
+    quick: bool,
+) -> Result<()> {
+    const GOAL: &str = "ping-pong >= 1.0x Python";
+    match (ours, python) {
+        (Some(o), Some(p)) if p > 0.0 => writeln!(
+            report,
+            "| {GOAL} | {:.2}x | {} |",
+            o / p,
+            verdict(o / p >= 1.0, quick)
+        )?,
+        _ => writeln!(report, "| {GOAL} | - | not measured |")?,
+    }
+    Ok(())
+}
+
+/// One server's row in a round-trip table.
+struct RoundTrips {
+    /// The server, as the table names it.
+    name: String,
+    /// What it did, or why it could not run.
+    result: std::result::Result<RoundTripFigures, String>,
+}
+
+/// A series of round trips through one server.
+struct RoundTripFigures {
+    latencies: load::Latencies,
+    /// Requests never answered (UDP can lose them); `None` where nothing can be lost.
+    lost: Option<usize>,
+    /// The server's peak memory, in KiB.
+    rss_kib: Option<u64>,
+}
+
+impl RoundTrips {
+    /// Round trips per second, if measured.
+    fn per_second(&self) -> Option<f64> {
+        self.result.as_ref().ok().map(|f| f.latencies.per_second())
+    }
+}
+
+/// The table of a ping-pong: rate, latency percentiles, losses (a column shown only when
+/// some row can lose requests), the ratio to ours (the first row) and peak memory.
+fn round_trip_table(report: &mut String, rows: &[&RoundTrips]) -> Result<()> {
+    let with_lost = rows
+        .iter()
+        .any(|r| r.result.as_ref().is_ok_and(|f| f.lost.is_some()));
+    let lost_head = if with_lost { " lost |" } else { "" };
+    writeln!(
+        report,
+        "| server | round trips/s | p50 µs | p90 µs | p99 µs | max µs |{lost_head} ours / this | server peak RSS (MiB) |"
+    )?;
+    let columns = if with_lost { 9 } else { 8 };
+    writeln!(report, "|{}", "---|".repeat(columns))?;
+    let ours = rows.first().and_then(|r| r.per_second());
+    for row in rows {
+        match &row.result {
+            Ok(f) => {
+                let lat = &f.latencies;
+                let lost = match (with_lost, f.lost) {
+                    (false, _) => String::new(),
+                    (true, Some(n)) => format!(" {n} |"),
+                    (true, None) => " - |".into(),
+                };
+                writeln!(
+                    report,
+                    "| {} | {:.0} | {:.1} | {:.1} | {:.1} | {:.1} |{lost} {} | {} |",
+                    row.name,
+                    lat.per_second(),
+                    lat.micros(0.5),
+                    lat.micros(0.9),
+                    lat.micros(0.99),
+                    lat.micros(1.0),
+                    ours.map_or("-".into(), |o| ratio(o, Some(lat.per_second()))),
+                    mib(f.rss_kib)
+                )?;
+            }
+            Err(why) => writeln!(
+                report,
+                "| {} | {why} |{}",
+                row.name,
+                " - |".repeat(columns - 2)
+            )?,
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(name: &str, lost: Option<usize>) -> RoundTrips {
+        RoundTrips {
+            name: name.into(),
+            result: Ok(RoundTripFigures {
+                latencies: load::Latencies::merge([]),
+                lost,
+                rss_kib: Some(2048),
+            }),
+        }
+    }
+
+    /// Every line of a markdown table has as many cells as its header.
+    fn assert_even_columns(table: &str) {
+        let cells: Vec<usize> = table
+            .lines()
+            .filter(|l| l.starts_with('|'))
+            .map(|l| l.matches('|').count())
+            .collect();
+        assert!(cells.windows(2).all(|w| w[0] == w[1]), "{table}");
+    }
+
+    #[test]
+    fn round_trip_table_shows_lost_only_when_there_is_some() {
+        let missing = RoundTrips {
+            name: "peer".into(),
+            result: Err("not found".into()),
+        };
+        let mut tcp = String::new();
+        round_trip_table(&mut tcp, &[&row("ours", None), &missing]).expect("writes");
+        assert!(!tcp.contains("lost"));
+        assert_even_columns(&tcp);
+        let mut udp = String::new();
+        round_trip_table(&mut udp, &[&row("ours", Some(3)), &missing]).expect("writes");
+        assert!(udp.contains("| lost |") && udp.contains("| 3 |"), "{udp}");
+        assert_even_columns(&udp);
+    }
+
+    #[test]
+    fn quick_runs_judge_no_goal() {
+        assert_eq!(verdict(true, false), "met");
+        assert_eq!(verdict(false, false), "NOT met");
+        assert_eq!(verdict(true, true), "not measured (--quick)");
+        let mut report = String::new();
+        ping_pong_goal(&mut report, Some(2.0), Some(1.0), true).expect("writes");
+        assert!(
+            report.contains("2.00x | not measured (--quick)"),
+            "{report}"
+        );
+        let mut report = String::new();
+        ping_pong_goal(&mut report, Some(1.0), None, false).expect("writes");
+        assert!(report.contains("| - | not measured |"), "{report}");
+    }
+
+    #[test]
+    fn quick_reports_have_their_own_folder() {
+        assert_ne!(report_dir(true), report_dir(false));
+        assert!(report_dir(true).starts_with(report_dir(false)));
+    }
+
+    #[test]
+    fn even_rounds_start_with_the_peers() {
+        assert_eq!(turns(1), [Turn::Ours, Turn::Peers]);
+        assert_eq!(turns(2), [Turn::Peers, Turn::Ours]);
+        assert_eq!(turns(3), turns(1));
     }
 }

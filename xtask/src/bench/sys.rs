@@ -3,18 +3,24 @@
 
 use anyhow::{bail, Result};
 
-/// Raises this process's soft limit on open files (RLIMIT_NOFILE) to its hard limit and
-/// returns the new limit.
+/// Raises this process's soft limit on open files (RLIMIT_NOFILE) to what the benchmarks
+/// need, as far as the hard limit allows, and returns the new soft limit.
 ///
 /// Ten thousand clients need ten thousand sockets, far above the usual soft limit of 1024.
 /// The servers are started after this, and a child process inherits its parent's limits:
 /// so they can hold as many connections as this process can open. Where the hard limit
 /// is below [`WANTED_OPEN_FILES`] and the system lets us raise it (root, or the
 /// CAP_SYS_RESOURCE capability), it is raised too; otherwise the hard limit is the limit.
+/// The soft limit is raised to [`WANTED_OPEN_FILES`] only, not to a hard limit that may be
+/// in the millions: some programs size tables by it, and a runaway leak of descriptors
+/// should still meet a limit.
 #[cfg(unix)]
 pub fn raise_open_files_limit() -> Result<u64> {
     use nix::sys::resource::{getrlimit, setrlimit, Resource};
     let (soft, hard) = getrlimit(Resource::RLIMIT_NOFILE)?;
+    if soft >= WANTED_OPEN_FILES {
+        return Ok(soft);
+    }
     if hard < WANTED_OPEN_FILES
         && setrlimit(
             Resource::RLIMIT_NOFILE,
@@ -25,10 +31,11 @@ pub fn raise_open_files_limit() -> Result<u64> {
     {
         return Ok(WANTED_OPEN_FILES);
     }
-    if soft < hard {
-        setrlimit(Resource::RLIMIT_NOFILE, hard, hard)?;
+    let wanted = hard.min(WANTED_OPEN_FILES);
+    if soft < wanted {
+        setrlimit(Resource::RLIMIT_NOFILE, wanted, hard)?;
     }
-    Ok(hard)
+    Ok(wanted.max(soft))
 }
 
 /// Enough descriptors for 10,000 clients and a server that keeps two per client, with

@@ -4,27 +4,26 @@
 
 use super::load::{self, Latencies, MESSAGE};
 use super::peers::{self, Server};
-use super::{mib, program, py, ratio, release_dir, title, verdict, NO_PYTHON};
-use crate::run::{cargo, check};
+use super::{
+    build_release, mib, ping_pong_goal, program, py, round_trip_table, title, turns,
+    RoundTripFigures, RoundTrips, Turn, NO_PYTHON,
+};
 use anyhow::{bail, Context, Result};
 use std::fmt::Write as _;
+use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// How long the receiver is given, after the last datagram is sent, to take in what its
 /// buffer still holds before it is asked for its count.
 const SETTLE: Duration = Duration::from_millis(300);
 
-/// The ping-pong runs in this many rounds, ours and Python taking turns.
-const ROUNDS: usize = 5;
+/// The ping-pong runs in this many rounds, ours and Python taking turns (ours first in odd
+/// rounds, Python first in even ones).
+const ROUNDS: u64 = 5;
 
 /// A datagram not answered within this is counted as lost.
 const LOST_AFTER: Duration = Duration::from_millis(200);
-
-struct Echo {
-    name: String,
-    result: std::result::Result<(Latencies, usize, Option<u64>), String>,
-}
 
 struct Flood {
     name: String,
@@ -38,66 +37,92 @@ struct FloodResult {
     rss_kib: Option<u64>,
 }
 
+/// A UDP echo server being measured, and its round trips so far.
+struct Echoing {
+    server: Server,
+    parts: Vec<Latencies>,
+    lost: usize,
+}
+
+impl Echoing {
+    fn new(server: Server) -> Echoing {
+        Echoing {
+            server,
+            parts: Vec::new(),
+            lost: 0,
+        }
+    }
+
+    fn ping_pong(&mut self, warmup: usize, count: usize) -> Result<()> {
+        let addr = self.server.addr;
+        let (lat, lost) = load::udp_ping_pong(addr, warmup, count, LOST_AFTER)
+            .with_context(|| format!("UDP ping-pong with {addr}"))?;
+        self.parts.push(lat);
+        self.lost += lost;
+        Ok(())
+    }
+
+    /// The totals as a table row, with the server's peak memory read before it is stopped.
+    fn done(self, name: &str) -> RoundTrips {
+        RoundTrips {
+            name: name.into(),
+            result: Ok(RoundTripFigures {
+                latencies: Latencies::merge(self.parts),
+                lost: Some(self.lost),
+                rss_kib: self.server.peak_rss_kib(),
+            }),
+        }
+    }
+}
+
 pub fn udp(quick: bool) -> Result<String> {
     let (warmup, count) = if quick { (10, 500) } else { (1_000, 50_000) };
     let flood: u64 = if quick { 2_000 } else { 200_000 };
     let has_python = super::python().is_some();
     eprintln!("building udp-chat (release)...");
-    check(cargo().args(["build", "--release", "--quiet", "--bins", "-p", "udp-chat"]))
-        .context("building udp-chat")?;
+    let dir = build_release(&["udp-chat"])?;
 
     // Ping-pong in rounds, ours and Python taking turns, so that a machine getting busier
     // or quieter during the run weighs on both alike.
     let rounds = if quick { 1 } else { ROUNDS };
-    let per_round = count / rounds;
-    let our_server = start_ours("udp-echo-server")?;
-    let python_server = if has_python {
-        Some(Server::start(
+    let per_round = count / rounds as usize;
+    let mut ours = Echoing::new(start_ours(&dir, "udp-echo-server")?);
+    let mut python = if has_python {
+        Some(Echoing::new(Server::start(
             "the Python UDP echo server",
             &mut peers::python(py::UDP_ECHO, &[]),
-        )?)
+        )?))
     } else {
         None
     };
-    let (mut our_parts, mut python_parts) = (Vec::new(), Vec::new());
-    let (mut our_lost, mut python_lost) = (0, 0);
     for round in 1..=rounds {
-        eprintln!("udp: round {round}/{rounds}: ping-pong, ours, Python...");
-        let (lat, lost) = echo(&our_server, warmup, per_round)?;
-        our_parts.push(lat);
-        our_lost += lost;
-        if let Some(python) = &python_server {
-            let (lat, lost) = echo(python, warmup, per_round)?;
-            python_parts.push(lat);
-            python_lost += lost;
+        eprintln!("udp: round {round}/{rounds}: ping-pong...");
+        for turn in turns(round) {
+            match turn {
+                Turn::Ours => ours.ping_pong(warmup, per_round)?,
+                Turn::Peers => {
+                    if let Some(python) = &mut python {
+                        python.ping_pong(warmup, per_round)?;
+                    }
+                }
+            }
         }
     }
-    let ours = Echo {
-        name: "udp-echo-server (ours)".into(),
-        result: Ok((
-            Latencies::merge(our_parts),
-            our_lost,
-            our_server.peak_rss_kib(),
-        )),
-    };
-    let python = Echo {
-        name: "Python recvfrom/sendto loop".into(),
-        result: match &python_server {
-            Some(server) => Ok((
-                Latencies::merge(python_parts),
-                python_lost,
-                server.peak_rss_kib(),
-            )),
-            None => Err(NO_PYTHON.into()),
+    let ours = ours.done("udp-echo-server (ours)");
+    let python_name = "Python recvfrom/sendto loop";
+    let python = match python {
+        Some(python) => python.done(python_name),
+        None => RoundTrips {
+            name: python_name.into(),
+            result: Err(NO_PYTHON.into()),
         },
     };
-    drop((our_server, python_server));
-    let count = per_round * rounds;
+    let count = per_round * rounds as usize;
 
     eprintln!("udp: flood to udp-recv...");
     let ours_flood = Flood {
         name: "udp-recv -q (ours)".into(),
-        result: Ok(flood_into(start_ours("udp-recv")?, flood)?),
+        result: Ok(flood_into(start_ours(&dir, "udp-recv")?, flood)?),
     };
     eprintln!("udp: flood to Python...");
     let python_flood = Flood {
@@ -114,39 +139,33 @@ pub fn udp(quick: bool) -> Result<String> {
     };
 
     let mut report = title("udp", quick);
-    echo_table(&mut report, warmup, count, &ours, &python)?;
+    writeln!(
+        report,
+        "\nPing-pong: {count} datagrams of {MESSAGE} bytes in {rounds} round(s), ours and \
+         Python taking turns (ours first in odd rounds, Python first in even ones; {warmup} \
+         not counted at the start of each), each sent when the echo of the one before came \
+         back; one not answered within {} ms counts as lost.\n",
+        LOST_AFTER.as_millis()
+    )?;
+    round_trip_table(&mut report, &[&ours, &python])?;
     flood_table(&mut report, flood, &[&ours_flood, &python_flood])?;
     writeln!(report, "\n| goal | measured | |\n|---|---|---|")?;
-    match (rate(&ours), rate(&python)) {
-        (Some(o), Some(p)) => writeln!(
-            report,
-            "| ping-pong >= 1.0x Python | {:.2}x | {} |",
-            o / p,
-            verdict(o / p >= 1.0)
-        )?,
-        _ => writeln!(report, "| ping-pong >= 1.0x Python | - | not measured |")?,
-    }
+    ping_pong_goal(&mut report, ours.per_second(), python.per_second(), quick)?;
     Ok(report)
 }
 
-/// Starts one of our UDP programs (release build) on a port the system chooses.
-fn start_ours(name: &str) -> Result<Server> {
-    let path = program(&release_dir(), name);
-    Server::start(name, Command::new(path).args(["--port", "0", "-q"]))
-}
-
-fn echo(server: &Server, warmup: usize, count: usize) -> Result<(Latencies, usize)> {
-    load::udp_ping_pong(server.addr, warmup, count, LOST_AFTER)
-        .with_context(|| format!("UDP ping-pong with {}", server.addr))
+/// Starts one of our UDP programs, from `dir`, on a port the system chooses.
+fn start_ours(dir: &Path, name: &str) -> Result<Server> {
+    Server::start(
+        name,
+        Command::new(program(dir, name)).args(["--port", "0", "-q"]),
+    )
 }
 
 /// Floods the receiver, then asks it (Ctrl-C) how many datagrams it took in.
 fn flood_into(mut server: Server, count: u64) -> Result<FloodResult> {
     let (elapsed, sent) = load::udp_flood(server.addr, count)?;
-    let settle_until = Instant::now() + SETTLE;
-    while Instant::now() < settle_until {
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    std::thread::sleep(SETTLE);
     let rss_kib = server.peak_rss_kib();
     let (status, lines) = server.process.interrupt()?;
     let Some(line) = lines.iter().find(|l| l.starts_with("received ")) else {
@@ -170,57 +189,6 @@ fn parse_received(line: &str) -> Result<u64> {
         .nth(1)
         .and_then(|n| n.parse().ok())
         .with_context(|| format!("expected `received N datagrams, B bytes`, got {line:?}"))
-}
-
-fn rate(echo: &Echo) -> Option<f64> {
-    echo.result
-        .as_ref()
-        .ok()
-        .map(|(lat, _, _)| lat.per_second())
-}
-
-fn echo_table(
-    report: &mut String,
-    warmup: usize,
-    count: usize,
-    ours: &Echo,
-    python: &Echo,
-) -> Result<()> {
-    writeln!(
-        report,
-        "\nPing-pong: {count} datagrams of {MESSAGE} bytes in {ROUNDS} rounds (quick: 1), ours and \
-         Python taking turns (after {warmup} not counted in each), each sent when the echo of \
-         the one before came back; one not answered within {} ms counts as lost.\n",
-        LOST_AFTER.as_millis()
-    )?;
-    writeln!(
-        report,
-        "| server | round trips/s | p50 µs | p90 µs | p99 µs | max µs | lost | ours / this | server peak RSS (MiB) |"
-    )?;
-    writeln!(report, "|---|---|---|---|---|---|---|---|---|")?;
-    let our_rate = rate(ours);
-    for row in [ours, python] {
-        match &row.result {
-            Ok((lat, lost, rss)) => writeln!(
-                report,
-                "| {} | {:.0} | {:.1} | {:.1} | {:.1} | {:.1} | {lost} | {} | {} |",
-                row.name,
-                lat.per_second(),
-                lat.micros(0.5),
-                lat.micros(0.9),
-                lat.micros(0.99),
-                lat.micros(1.0),
-                our_rate.map_or("-".into(), |o| ratio(o, Some(lat.per_second()))),
-                mib(*rss)
-            )?,
-            Err(why) => writeln!(
-                report,
-                "| {} | {why} | - | - | - | - | - | - | - |",
-                row.name
-            )?,
-        }
-    }
-    Ok(())
 }
 
 fn flood_table(report: &mut String, count: u64, rows: &[&Flood]) -> Result<()> {
