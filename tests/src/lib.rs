@@ -4,22 +4,29 @@
 //! - [`run`] runs one to completion and captures what it printed;
 //! - [`Server::start`] starts a server on `--port 0` and reads its first line,
 //!   `listening on IP:PORT`, with a deadline, so a client never connects too early;
+//!   [`Server::start_logged`] does the same and keeps the server's stderr, its log, for the
+//!   test to read, and [`Server::start_command`] starts a peer (a Python server written in
+//!   the course's style) that announces itself the same way;
+//! - [`run_command`] runs any program (our clients, Python, nc) with a deadline;
 //! - [`tool`] and [`skip`] let a test that needs a real peer (python3, curl, nc) say
 //!   "skipped: python3 not found" and pass when the peer is missing; `cargo xtask test`
 //!   collects those lines into its summary;
 //! - [`interrupt`], [`next_line`] and [`loopback_udp`] are the small pieces the UDP tests
-//!   share: Ctrl-C for a child, a line with a deadline, a plain socket on loopback.
+//!   share: Ctrl-C for a child, a line with a deadline, a plain socket on loopback;
+//! - [`line_containing`], [`rest_of`], [`tcp_connect`] and [`tcp_round_trip`] are the TCP
+//!   tests' pieces: a log line awaited, the rest of a log, a connection with deadlines, one
+//!   message sent and its whole answer read.
 
 #![deny(missing_docs)]
 
 use anyhow::{bail, Context, Result};
 use std::ffi::OsStr;
-use std::io::{BufRead, BufReader, Write};
-use std::net::{SocketAddr, UdpSocket};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpStream, UdpSocket};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdout, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{mpsc, OnceLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How long a server may take to print its `listening on` line before a test gives up.
 /// A deadline, not a sleep: a healthy server answers in milliseconds.
@@ -136,48 +143,147 @@ pub struct Server {
     pub addr: SocketAddr,
     /// The rest of the server's stdout, line by line.
     pub lines: mpsc::Receiver<String>,
+    /// The server's stderr, line by line, when it is captured (see [`Server::stderr`]).
+    stderr: Option<mpsc::Receiver<String>>,
 }
 
 impl Server {
     /// Starts lesson program `name` with `args` (which should include `--port 0`) and
     /// waits, up to [`STARTUP_DEADLINE`], for its `listening on IP:PORT` line.
+    /// The server's stderr goes to the test's own.
     pub fn start<I, S>(name: &str, args: I) -> Result<Server>
     where
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
     {
-        let mut child = Command::new(program(name))
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+        let mut command = Command::new(program(name));
+        command.args(args).stderr(Stdio::inherit());
+        Server::launch(name, command, false)
+    }
+
+    /// Like [`Server::start`], but keeps the server's stderr, where TCP servers log
+    /// connections and messages, for the test to read with [`Server::stderr`].
+    pub fn start_logged<I, S>(name: &str, args: I) -> Result<Server>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut command = Command::new(program(name));
+        command.args(args);
+        Server::launch(name, command, true)
+    }
+
+    /// Starts `command`, a program that is not one of ours (such as a Python server written
+    /// in the course's style), which must also print `listening on IP:PORT` first. Its
+    /// stdout and stderr are captured as with [`Server::start_logged`]; `what` names it in
+    /// errors.
+    pub fn start_command(what: &str, command: Command) -> Result<Server> {
+        Server::launch(what, command, true)
+    }
+
+    /// Spawns `command` with stdout (and, if `capture_stderr`, stderr) piped, and reads
+    /// the `listening on` line.
+    fn launch(what: &str, mut command: Command, capture_stderr: bool) -> Result<Server> {
+        command.stdin(Stdio::null()).stdout(Stdio::piped());
+        if capture_stderr {
+            command.stderr(Stdio::piped());
+        }
+        let mut child = command
             .spawn()
-            .with_context(|| format!("starting {name}"))?;
+            .with_context(|| format!("starting {what}"))?;
         let stdout = child.stdout.take().context("server stdout was not piped")?;
-        let lines = forward_lines(stdout);
+        let lines = lines_of(stdout);
+        let stderr = child.stderr.take().map(lines_of);
+        // What the server said on stderr before failing, for the error message.
+        let said = |stderr: &Option<mpsc::Receiver<String>>| match stderr {
+            Some(rx) => rx.try_iter().collect::<Vec<_>>().join("\n"),
+            None => String::new(),
+        };
         let first = match lines.recv_timeout(STARTUP_DEADLINE) {
             Ok(line) => line,
             Err(_) => {
                 let _ = child.kill();
-                bail!("{name} printed no `listening on` line within {STARTUP_DEADLINE:?}");
+                let _ = child.wait();
+                bail!(
+                    "{what} printed no `listening on` line within {STARTUP_DEADLINE:?}{}",
+                    stderr_note(&said(&stderr))
+                );
             }
         };
         let addr = match first.strip_prefix("listening on ") {
-            Some(addr) => addr
-                .trim()
-                .parse()
-                .with_context(|| format!("bad address in {first:?}"))?,
+            Some(addr) => match addr.trim().parse() {
+                Ok(addr) => addr,
+                Err(e) => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return Err(e).with_context(|| format!("bad address in {first:?}"));
+                }
+            },
             None => {
                 let _ = child.kill();
-                bail!("{name}'s first line was {first:?}, expected `listening on IP:PORT`");
+                let _ = child.wait();
+                bail!(
+                    "{what}'s first line was {first:?}, expected `listening on IP:PORT`{}",
+                    stderr_note(&said(&stderr))
+                );
             }
         };
-        Ok(Server { child, addr, lines })
+        Ok(Server {
+            child,
+            addr,
+            lines,
+            stderr,
+        })
     }
 
     /// The server process, e.g. to signal or wait for it.
     pub fn child(&mut self) -> &mut Child {
         &mut self.child
+    }
+
+    /// The server's stderr, line by line (read it with [`line_containing`], or with
+    /// [`rest_of`] once the server has exited).
+    ///
+    /// # Panics
+    /// When the server was started with [`Server::start`], which leaves stderr uncaptured.
+    pub fn stderr(&self) -> &mpsc::Receiver<String> {
+        match &self.stderr {
+            Some(rx) => rx,
+            None => panic!("this server's stderr is not captured: start it with start_logged"),
+        }
+    }
+
+    /// Waits, up to `deadline`, for the server to exit (after [`interrupt`], say) and
+    /// returns how it exited. Kills it and panics when it is still running at the deadline.
+    pub fn wait_exit(&mut self, deadline: Duration) -> ExitStatus {
+        wait_within(&mut self.child, deadline, "the server")
+    }
+}
+
+/// `\nstderr:\n...` for an error message, or nothing when nothing was said.
+fn stderr_note(said: &str) -> String {
+    if said.is_empty() {
+        String::new()
+    } else {
+        format!("\nstderr:\n{said}")
+    }
+}
+
+/// Waits for `child` to exit, checking every few milliseconds (a poll, not a sleep the test
+/// depends on); kills it and panics, naming `what`, when `deadline` passes first.
+fn wait_within(child: &mut Child, deadline: Duration, what: &str) -> ExitStatus {
+    let until = Instant::now() + deadline;
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return status,
+            Ok(None) if Instant::now() < until => std::thread::sleep(Duration::from_millis(5)),
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("{what} did not exit within {deadline:?}");
+            }
+            Err(e) => panic!("waiting for {what}: {e}"),
+        }
     }
 }
 
@@ -188,11 +294,13 @@ impl Drop for Server {
     }
 }
 
-/// Sends each line of `stdout` into a channel from a thread, so a test can wait with a deadline.
-fn forward_lines(stdout: ChildStdout) -> mpsc::Receiver<String> {
+/// Sends each line of `reader` (a child's stdout or stderr) into a channel from a thread,
+/// so a test can wait for a line with a deadline ([`next_line`], [`line_containing`]).
+/// The channel ends when the reader does (the process exited, or closed its output).
+pub fn lines_of(reader: impl Read + Send + 'static) -> mpsc::Receiver<String> {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
+        for line in BufReader::new(reader).lines() {
             let Ok(line) = line else { break };
             if tx.send(line).is_err() {
                 break;
@@ -275,4 +383,121 @@ pub fn loopback_udp(deadline: Duration) -> UdpSocket {
         .set_read_timeout(Some(deadline))
         .expect("setting a read timeout");
     socket
+}
+
+/// Waits, up to `deadline` in all, for a line of `lines` (such as [`Server::lines`] or
+/// [`Server::stderr`]) that contains `needle`, and returns it; the lines before it are
+/// passed over. Panics, showing them, when no such line comes.
+pub fn line_containing(lines: &mpsc::Receiver<String>, needle: &str, deadline: Duration) -> String {
+    let until = Instant::now() + deadline;
+    let mut passed = Vec::new();
+    loop {
+        match lines.recv_timeout(until.saturating_duration_since(Instant::now())) {
+            Ok(line) if line.contains(needle) => return line,
+            Ok(line) => passed.push(line),
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                panic!("no line with {needle:?} within {deadline:?}; saw: {passed:#?}")
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                panic!("the output ended without a line with {needle:?}; saw: {passed:#?}")
+            }
+        }
+    }
+}
+
+/// Every line left in `lines` until the output ends, each followed by a newline: the rest
+/// of a log once its server has exited. Panics when the output has not ended within
+/// `deadline` (the process, or one it started, still holds it open).
+pub fn rest_of(lines: &mpsc::Receiver<String>, deadline: Duration) -> String {
+    let until = Instant::now() + deadline;
+    let mut text = String::new();
+    loop {
+        match lines.recv_timeout(until.saturating_duration_since(Instant::now())) {
+            Ok(line) => {
+                text.push_str(&line);
+                text.push('\n');
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => return text,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                panic!("the output did not end within {deadline:?}; so far:\n{text}")
+            }
+        }
+    }
+}
+
+/// Runs `command` (one of ours via [`program`], or a peer such as python3 or nc) with
+/// `input` on its stdin and waits up to `deadline` for it to finish. Unlike [`run`], a
+/// program that hangs (a peer waiting for bytes that never come) fails the test: it is
+/// killed and the test panics.
+pub fn run_command(mut command: Command, input: &[u8], deadline: Duration) -> Output {
+    let what = command.get_program().to_string_lossy().into_owned();
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("could not start {what}: {e}"));
+    let stdin = child.stdin.take();
+    let input = input.to_vec();
+    // Written from a thread: a program may print a lot before it reads all its input.
+    std::thread::spawn(move || {
+        if let Some(mut stdin) = stdin {
+            // A program that exits without reading its input closes the pipe: not an error.
+            let _ = stdin.write_all(&input);
+        }
+    });
+    let stdout = read_all(child.stdout.take());
+    let stderr = read_all(child.stderr.take());
+    let status = wait_within(&mut child, deadline, &what);
+    let text = |rx: mpsc::Receiver<Vec<u8>>| {
+        let bytes = rx.recv_timeout(deadline).unwrap_or_default();
+        String::from_utf8_lossy(&bytes).into_owned()
+    };
+    Output {
+        code: status.code(),
+        stdout: text(stdout),
+        stderr: text(stderr),
+    }
+}
+
+/// Reads `reader` to its end from a thread and sends what it read.
+fn read_all(reader: Option<impl Read + Send + 'static>) -> mpsc::Receiver<Vec<u8>> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        if let Some(mut reader) = reader {
+            let _ = reader.read_to_end(&mut bytes);
+        }
+        let _ = tx.send(bytes);
+    });
+    rx
+}
+
+/// A TCP connection to `addr` whose reads and writes fail after `deadline` instead of
+/// hanging a broken test. Panics when the connection cannot be made.
+pub fn tcp_connect(addr: SocketAddr, deadline: Duration) -> TcpStream {
+    let stream = TcpStream::connect(addr).unwrap_or_else(|e| panic!("connecting to {addr}: {e}"));
+    stream
+        .set_read_timeout(Some(deadline))
+        .expect("setting a read timeout");
+    stream
+        .set_write_timeout(Some(deadline))
+        .expect("setting a write timeout");
+    stream
+}
+
+/// One exchange on a new connection to `addr`: sends `bytes`, half-closes (so the server
+/// sees the end), and returns everything received until the server closes. Each read and
+/// write fails after `deadline`.
+pub fn tcp_round_trip(addr: SocketAddr, bytes: &[u8], deadline: Duration) -> Vec<u8> {
+    let mut stream = tcp_connect(addr, deadline);
+    stream.write_all(bytes).expect("sending to the server");
+    stream
+        .shutdown(Shutdown::Write)
+        .expect("half-closing the connection");
+    let mut got = Vec::new();
+    stream
+        .read_to_end(&mut got)
+        .expect("reading until the server closes");
+    got
 }

@@ -1,214 +1,53 @@
-//! End-to-end tests: the real `tcp-echo-server` and `tcp-echo-client` processes, talking
-//! to each other, to raw sockets, to Python programs written as the course writes them,
-//! and to `nc`. Everything runs on loopback; servers use `--port 0` and announce their
+//! Lesson 5 (TCP) end to end: the real `tcp-echo-server` and `tcp-echo-client` processes,
+//! talking to each other, to raw sockets, to Python programs written as the course writes
+//! them, and to `nc`. Everything runs on loopback; servers use `--port 0` and announce their
 //! address on their first line; every wait has a deadline, none is a sleep.
 
-// Helpers outside #[test] functions panic on purpose: a failed step fails the test.
-#![allow(clippy::unwrap_used)]
-
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener};
 use std::path::Path;
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::mpsc::{self, Receiver};
+use std::process::{Command, Stdio};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use netbasics::text::{encode, Encoding};
+use e2e::{
+    interrupt, line_containing, lines_of, program, python3, run, run_command, skip, skip_because,
+    tcp_connect, tcp_round_trip, tool, Output, Server,
+};
 
-const SERVER: &str = env!("CARGO_BIN_EXE_tcp-echo-server");
-const CLIENT: &str = env!("CARGO_BIN_EXE_tcp-echo-client");
+const SERVER: &str = "tcp-echo-server";
+const CLIENT: &str = "tcp-echo-client";
 
 /// The longest any single wait may take before the test fails. Healthy runs take
 /// milliseconds; the deadline only turns a hang into a clear failure.
 const DEADLINE: Duration = Duration::from_secs(30);
 
+// Text in GBK, as the course's `'...'.encode('gbk')` gives it: golden bytes, checked
+// against CPython by `gbk_golden_bytes_are_what_python_encodes`.
+
+/// `中文 GBK 测试`
+const CHINESE_GBK_TEST_GBK: &[u8] = b"\xd6\xd0\xce\xc4 GBK \xb2\xe2\xca\xd4";
+/// `abc 乤 中文`: 乤 is 81 61, its second byte an ASCII `a`.
+const ABC_GBK: &[u8] = b"abc \x81\x61 \xd6\xd0\xce\xc4";
+/// `ABC 乤 中文`
+const ABC_UPPER_GBK: &[u8] = b"ABC \x81\x61 \xd6\xd0\xce\xc4";
+/// `收到！`
+const SHOU_DAO_GBK: &[u8] = b"\xca\xd5\xb5\xbd\xa3\xa1";
+
 // ---------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------
 
-/// Sends each line `reader` yields into a channel, from a thread, so that a test can wait
-/// for a line with a deadline.
-fn lines_of(reader: impl Read + Send + 'static) -> Receiver<String> {
-    let (tx, rx) = mpsc::channel();
-    thread::spawn(move || {
-        for line in BufReader::new(reader).lines() {
-            let Ok(line) = line else { break };
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    rx
+/// Our server on `--port 0` with `args`, its log (stderr) kept for the test.
+fn server(args: &[&str]) -> Server {
+    let mut all = vec!["--port", "0"];
+    all.extend_from_slice(args);
+    Server::start_logged(SERVER, all).unwrap_or_else(|e| panic!("{e:#}"))
 }
 
-/// Ends a process by its id (used when its `Child` has moved into a waiting thread).
-fn kill_pid(pid: u32) {
-    let _ = Command::new("kill")
-        .args(["-KILL", &pid.to_string()])
-        .status();
-}
-
-/// A server process (ours or Python's) that announced `listening on IP:PORT`.
-struct Running {
-    child: Option<Child>,
-    pid: u32,
-    addr: SocketAddr,
-    stdout: Receiver<String>,
-    stderr: Receiver<String>,
-    /// Every stderr line seen so far, for failure messages.
-    seen: Vec<String>,
-}
-
-impl Running {
-    /// Starts `command` and waits (with a deadline) for its first stdout line.
-    fn start(mut command: Command) -> Running {
-        let mut child = command
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the server starts");
-        let stdout = lines_of(child.stdout.take().expect("stdout is piped"));
-        let stderr = lines_of(child.stderr.take().expect("stderr is piped"));
-        let pid = child.id();
-        let first = match stdout.recv_timeout(DEADLINE) {
-            Ok(line) => line,
-            Err(_) => {
-                let _ = child.kill();
-                let err: Vec<String> = stderr.try_iter().collect();
-                panic!("no `listening on` line within {DEADLINE:?}; stderr: {err:#?}");
-            }
-        };
-        let addr = first
-            .strip_prefix("listening on ")
-            .and_then(|a| a.parse().ok())
-            .unwrap_or_else(|| panic!("first line {first:?} is not `listening on IP:PORT`"));
-        Running {
-            child: Some(child),
-            pid,
-            addr,
-            stdout,
-            stderr,
-            seen: Vec::new(),
-        }
-    }
-
-    /// Our server, with `args` after `--port 0`.
-    fn server(args: &[&str]) -> Running {
-        let mut command = Command::new(SERVER);
-        command.args(["--port", "0"]).args(args);
-        Running::start(command)
-    }
-
-    /// Waits for a stderr line containing `needle`; returns it.
-    fn expect_stderr(&mut self, needle: &str) -> String {
-        let deadline = Instant::now() + DEADLINE;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.stderr.recv_timeout(left) {
-                Ok(line) => {
-                    self.seen.push(line.clone());
-                    if line.contains(needle) {
-                        return line;
-                    }
-                }
-                Err(_) => panic!("no stderr line with {needle:?}; saw: {:#?}", self.seen),
-            }
-        }
-    }
-
-    /// Waits for a stdout line containing `needle` (after the first line); returns it.
-    fn expect_stdout(&mut self, needle: &str) -> String {
-        let deadline = Instant::now() + DEADLINE;
-        let mut seen = Vec::new();
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.stdout.recv_timeout(left) {
-                Ok(line) if line.contains(needle) => return line,
-                Ok(line) => seen.push(line),
-                Err(_) => panic!("no stdout line with {needle:?}; saw: {seen:#?}"),
-            }
-        }
-    }
-
-    /// Sends a signal (`INT` for Ctrl-C) to the process.
-    fn signal(&self, name: &str) {
-        let status = Command::new("kill")
-            .args([&format!("-{name}"), &self.pid.to_string()])
-            .status()
-            .expect("kill runs");
-        assert!(status.success());
-    }
-
-    /// Waits, with the deadline, for the process to exit.
-    fn wait_exit(&mut self) -> ExitStatus {
-        let mut child = self.child.take().expect("not waited for yet");
-        let (tx, rx) = mpsc::channel();
-        thread::spawn(move || {
-            let _ = tx.send(child.wait());
-        });
-        match rx.recv_timeout(DEADLINE) {
-            Ok(status) => status.expect("waiting for the server"),
-            Err(_) => {
-                kill_pid(self.pid);
-                panic!("the server did not exit within {DEADLINE:?}");
-            }
-        }
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-/// What a finished client printed.
-struct Output {
-    status: ExitStatus,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs `program` with `args`, `input` on its stdin, and waits (with the deadline).
-fn run(program: impl AsRef<Path>, args: &[&str], input: &[u8]) -> Output {
-    let mut child = Command::new(program.as_ref())
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the program starts");
-    let pid = child.id();
-    let mut stdin = child.stdin.take().expect("stdin is piped");
-    let input = input.to_vec();
-    thread::spawn(move || {
-        // A program that exits without reading all its input closes the pipe: fine.
-        let _ = stdin.write_all(&input);
-    });
-    let (tx, rx) = mpsc::channel();
-    thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    let out = match rx.recv_timeout(DEADLINE) {
-        Ok(out) => out.expect("waiting for the program"),
-        Err(_) => {
-            kill_pid(pid);
-            panic!(
-                "{} {args:?} did not finish within {DEADLINE:?}",
-                program.as_ref().display()
-            );
-        }
-    };
-    Output {
-        status: out.status,
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+/// Waits for a line of the server's log containing `needle`; returns it.
+fn expect_stderr(server: &Server, needle: &str) -> String {
+    line_containing(server.stderr(), needle, DEADLINE)
 }
 
 /// Runs our client against `addr` with `args` after the address.
@@ -216,39 +55,27 @@ fn client(addr: SocketAddr, args: &[&str]) -> Output {
     client_with_input(addr, args, b"")
 }
 
+/// Runs our client against `addr` with `args` after the address and `input` on its stdin.
 fn client_with_input(addr: SocketAddr, args: &[&str], input: &[u8]) -> Output {
-    let target = addr.to_string();
-    let mut all = vec![target.as_str()];
-    all.extend_from_slice(args);
-    run(CLIENT, &all, input)
+    let mut command = Command::new(program(CLIENT));
+    command.arg(addr.to_string()).args(args);
+    run_command(command, input, DEADLINE)
 }
 
+/// Fails the test, showing what the program printed, unless it exited with status 0.
 fn assert_success(out: &Output) {
     assert!(
-        out.status.success(),
+        out.success(),
         "exit {:?}\nstdout: {}\nstderr: {}",
-        out.status.code(),
+        out.code,
         out.stdout,
         out.stderr
     );
 }
 
-/// A raw connection to `addr` with read and write deadlines.
-fn raw(addr: SocketAddr) -> TcpStream {
-    let stream = TcpStream::connect(addr).expect("connects");
-    stream.set_read_timeout(Some(DEADLINE)).unwrap();
-    stream.set_write_timeout(Some(DEADLINE)).unwrap();
-    stream
-}
-
 /// Sends `bytes`, half-closes, and returns everything received until the server closes.
 fn round_trip(addr: SocketAddr, bytes: &[u8]) -> Vec<u8> {
-    let mut stream = raw(addr);
-    stream.write_all(bytes).unwrap();
-    stream.shutdown(Shutdown::Write).unwrap();
-    let mut got = Vec::new();
-    stream.read_to_end(&mut got).unwrap();
-    got
+    tcp_round_trip(addr, bytes, DEADLINE)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -257,52 +84,52 @@ fn round_trip(addr: SocketAddr, bytes: &[u8]) -> Vec<u8> {
 
 #[test]
 fn echo_round_trip_utf8() {
-    let mut server = Running::server(&[]);
+    let server = server(&[]);
     let out = client(server.addr, &["hello", "你好, world"]);
     assert_success(&out);
     assert_eq!(out.stdout, "hello\n你好, world\n");
     // The server shows each message, decoded.
-    server.expect_stderr("5 bytes: hello");
-    server.expect_stderr("你好, world");
-    server.expect_stderr("disconnected: the client closed the connection");
+    expect_stderr(&server, "5 bytes: hello");
+    expect_stderr(&server, "你好, world");
+    expect_stderr(&server, "disconnected: the client closed the connection");
 }
 
 #[test]
 fn echo_round_trip_gbk() {
-    let mut server = Running::server(&["--encoding", "gbk"]);
+    let server = server(&["--encoding", "gbk"]);
     let out = client(server.addr, &["--encoding", "gbk", "--hex", "你好"]);
     assert_success(&out);
     // The bytes on the wire were GBK: c4 e3 ba c3.
     assert_eq!(out.stdout, "你好  [c4 e3 ba c3]\n");
-    server.expect_stderr("4 bytes: 你好");
+    expect_stderr(&server, "4 bytes: 你好");
 
     // The same from a raw socket: GBK bytes out, the same bytes back.
-    let gbk = encode("中文 GBK 测试", Encoding::Gbk).unwrap();
-    assert_eq!(round_trip(server.addr, &gbk), gbk);
-    server.expect_stderr("中文 GBK 测试");
+    let gbk = CHINESE_GBK_TEST_GBK;
+    assert_eq!(round_trip(server.addr, gbk), gbk);
+    expect_stderr(&server, "中文 GBK 测试");
 }
 
 #[test]
 fn utf8_text_shown_by_a_gbk_server_is_mojibake_not_a_crash() {
-    let mut server = Running::server(&["--encoding", "gbk"]);
+    let server = server(&["--encoding", "gbk"]);
     let out = client(server.addr, &["你好"]); // the client sends UTF-8
     assert_success(&out);
     assert_eq!(out.stdout, "你好\n"); // the echo is of bytes: unchanged
-    server.expect_stderr("浣犲ソ"); // what UTF-8 bytes look like read as GBK
+    expect_stderr(&server, "浣犲ソ"); // what UTF-8 bytes look like read as GBK
 }
 
 #[test]
 fn the_echo_is_of_bytes_even_when_they_are_not_text() {
-    let mut server = Running::server(&[]);
+    let server = server(&[]);
     let all: Vec<u8> = (0..=255).rev().collect();
     assert_eq!(round_trip(server.addr, &all), all);
     // The log shows the bad bytes as \xNN instead of failing (ff fe ... come first).
-    server.expect_stderr(r"256 bytes: \xff\xfe");
+    expect_stderr(&server, r"256 bytes: \xff\xfe");
 }
 
 #[test]
 fn upper_case_replies() {
-    let server = Running::server(&["--upper"]);
+    let server = server(&["--upper"]);
     let out = client(server.addr, &["hello 你好 straße"]);
     assert_success(&out);
     assert_eq!(out.stdout, "HELLO 你好 STRASSE\n");
@@ -310,16 +137,15 @@ fn upper_case_replies() {
 
 #[test]
 fn upper_case_on_gbk_keeps_every_character_whole() {
-    let server = Running::server(&["--upper", "--encoding", "gbk"]);
+    let server = server(&["--upper", "--encoding", "gbk"]);
     // 乤 is 81 61 in GBK: Python's bytes.upper() would turn its 61 ('a') into 41.
-    let sent = encode("abc 乤 中文", Encoding::Gbk).unwrap();
-    let got = round_trip(server.addr, &sent);
-    assert_eq!(got, encode("ABC 乤 中文", Encoding::Gbk).unwrap());
+    let got = round_trip(server.addr, ABC_GBK);
+    assert_eq!(got, ABC_UPPER_GBK);
 }
 
 #[test]
 fn fixed_reply() {
-    let server = Running::server(&["--reply", "收到！"]);
+    let server = server(&["--reply", "收到！"]);
     let out = client(server.addr, &["hi"]);
     assert_success(&out);
     assert_eq!(out.stdout, "收到！\n");
@@ -327,9 +153,9 @@ fn fixed_reply() {
 
 #[test]
 fn fixed_reply_in_gbk() {
-    let server = Running::server(&["--reply", "收到！", "--encoding", "gbk"]);
+    let server = server(&["--reply", "收到！", "--encoding", "gbk"]);
     let got = round_trip(server.addr, b"x");
-    assert_eq!(got, encode("收到！", Encoding::Gbk).unwrap());
+    assert_eq!(got, SHOU_DAO_GBK);
     let out = client(server.addr, &["--encoding", "gbk", "hello"]);
     assert_success(&out);
     assert_eq!(out.stdout, "收到！\n");
@@ -338,35 +164,39 @@ fn fixed_reply_in_gbk() {
 #[test]
 fn ipv6_loopback() {
     if TcpListener::bind("[::1]:0").is_err() {
-        e2e::skip_because("ipv6_loopback", "this machine has no IPv6 loopback (::1)");
+        skip_because("ipv6_loopback", "this machine has no IPv6 loopback (::1)");
         return;
     }
-    let mut server = Running::server(&["--bind", "::1"]);
+    let server = server(&["--bind", "::1"]);
     assert!(server.addr.is_ipv6(), "{}", server.addr);
     let out = client(server.addr, &["over IPv6"]); // [::1]:PORT
     assert_success(&out);
     assert_eq!(out.stdout, "over IPv6\n");
     // The log names the client once, in brackets: `[::1]:PORT connected`, not `[[::1]:PORT]`.
-    let line = server.expect_stderr("connected");
+    let line = expect_stderr(&server, "connected");
     assert!(line.starts_with("[::1]:"), "{line}");
     assert!(!line.contains("[["), "{line}");
 }
 
 #[test]
 fn clients_that_leave_at_once_do_not_stop_the_server() {
-    let mut server = Running::server(&[]);
+    let server = server(&[]);
     // Connects and closes without a word (FIN): recv returns 0 at once.
-    drop(raw(server.addr));
-    server.expect_stderr("disconnected: the client closed the connection (0 bytes");
-    // Connects and resets (RST, as a crashed client's system would): an error, logged.
-    let rude = raw(server.addr);
-    socket2::SockRef::from(&rude)
-        .set_linger(Some(Duration::ZERO))
-        .unwrap();
+    drop(tcp_connect(server.addr, DEADLINE));
+    expect_stderr(
+        &server,
+        "disconnected: the client closed the connection (0 bytes",
+    );
+    // Resets (RST, as a crashed client's system would): an error, logged. Closing a socket
+    // with bytes still unread in it makes the system reset the connection instead of
+    // closing it, so the client waits for its echo (peek leaves it unread) and closes.
+    let rude = tcp_connect(server.addr, DEADLINE);
+    (&rude).write_all(b"x").unwrap();
+    assert_eq!(rude.peek(&mut [0u8; 1]).unwrap(), 1, "the echo arrived");
     drop(rude);
-    server.expect_stderr("reset");
+    expect_stderr(&server, "reset");
     // Sends and vanishes without reading the echo.
-    let mut gone = raw(server.addr);
+    let mut gone = tcp_connect(server.addr, DEADLINE);
     gone.write_all(b"bye").unwrap();
     drop(gone);
     // And the next client is served as usual.
@@ -382,19 +212,8 @@ fn a_client_that_never_reads_is_dropped_after_the_write_timeout() {
     // single-threaded server blocked there would never serve anyone again. The server's
     // write timeout (1 s here) makes that send() fail instead: the server hangs up on this
     // client and goes back to accept() for the next.
-    let mut server = Running::server(&["--write-timeout", "1"]);
-
-    // A small receive buffer on the flooding side only makes its side fill sooner.
-    let socket = socket2::Socket::new(
-        socket2::Domain::for_address(server.addr),
-        socket2::Type::STREAM,
-        None,
-    )
-    .unwrap();
-    socket.set_recv_buffer_size(4096).unwrap();
-    socket.connect(&server.addr.into()).unwrap();
-    let flood = TcpStream::from(socket);
-    flood.set_write_timeout(Some(DEADLINE)).unwrap();
+    let server = server(&["--write-timeout", "1"]);
+    let flood = tcp_connect(server.addr, DEADLINE);
 
     // Sends 1 MiB after 1 MiB and never reads. How much fits in the kernels' buffers
     // (both sides' send and receive buffers, which Linux grows on its own) is not known
@@ -411,7 +230,7 @@ fn a_client_that_never_reads_is_dropped_after_the_write_timeout() {
         None // 1 GiB accepted without a stall: the server never stopped reading
     });
 
-    server.expect_stderr("stopped reading");
+    expect_stderr(&server, "stopped reading");
     let (sent, err) = flooder
         .join()
         .unwrap()
@@ -426,7 +245,7 @@ fn a_client_that_never_reads_is_dropped_after_the_write_timeout() {
 
 #[test]
 fn stdin_mode_sends_lines_and_half_closes() {
-    let server = Running::server(&[]);
+    let server = server(&[]);
     // Many lines: the client sends them all, half-closes, and must still print every
     // echo that was on its way (the half-close stops our sending, not our receiving).
     let lines: Vec<String> = (0..300).map(|i| format!("line {i} 你好")).collect();
@@ -446,7 +265,7 @@ fn stdin_mode_sends_lines_and_half_closes() {
 
 #[test]
 fn stdin_mode_with_hex_and_gbk() {
-    let server = Running::server(&[]);
+    let server = server(&[]);
     let out = client_with_input(
         server.addr,
         &["--encoding", "gbk", "--hex"],
@@ -470,13 +289,8 @@ fn bad_usage_exits_2() {
         &["--write-timeout", "-1"],
         &["--no-such-option"],
     ] {
-        let out = run(SERVER, args, b"");
-        assert_eq!(
-            out.status.code(),
-            Some(2),
-            "server {args:?}: {}",
-            out.stderr
-        );
+        let out = run(SERVER, args);
+        assert_eq!(out.code, Some(2), "server {args:?}: {}", out.stderr);
     }
     for args in [
         &[][..],
@@ -486,13 +300,8 @@ fn bad_usage_exits_2() {
         &["127.0.0.1:8888", "--timeout", "0"],
         &["127.0.0.1:8888", "--encoding", "klingon"],
     ] {
-        let out = run(CLIENT, args, b"");
-        assert_eq!(
-            out.status.code(),
-            Some(2),
-            "client {args:?}: {}",
-            out.stderr
-        );
+        let out = run(CLIENT, args);
+        assert_eq!(out.code, Some(2), "client {args:?}: {}", out.stderr);
     }
 }
 
@@ -501,8 +310,8 @@ fn runtime_failures_exit_1_with_a_message() {
     // A port already taken.
     let taken = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();
-    let out = run(SERVER, &["--port", &port], b"");
-    assert_eq!(out.status.code(), Some(1));
+    let out = run(SERVER, ["--port", &port]);
+    assert_eq!(out.code, Some(1));
     assert!(
         out.stderr.starts_with("error: could not bind"),
         "{}",
@@ -513,42 +322,42 @@ fn runtime_failures_exit_1_with_a_message() {
     let addr = taken.local_addr().unwrap();
     drop(taken);
     let out = client(addr, &["hello"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.code, Some(1));
     assert!(out.stderr.contains("could not connect"), "{}", out.stderr);
 
     // A message the encoding cannot write.
-    let server = Running::server(&[]);
+    let server = server(&[]);
     let out = client(server.addr, &["--encoding", "gbk", "😀"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.code, Some(1));
     assert!(out.stderr.contains("cannot encode"), "{}", out.stderr);
 }
 
 #[test]
 #[cfg(unix)]
 fn ctrl_c_stops_an_idle_server_with_exit_0() {
-    let mut server = Running::server(&[]);
-    server.signal("INT");
-    assert_eq!(server.wait_exit().code(), Some(0));
-    server.expect_stderr("stopped");
+    let mut server = server(&[]);
+    interrupt(server.child());
+    assert_eq!(server.wait_exit(DEADLINE).code(), Some(0));
+    expect_stderr(&server, "stopped");
 }
 
 #[test]
 #[cfg(unix)]
 fn ctrl_c_lets_the_current_client_finish_then_hangs_up() {
-    let mut server = Running::server(&[]);
-    let mut stream = raw(server.addr);
+    let mut server = server(&[]);
+    let mut stream = tcp_connect(server.addr, DEADLINE);
     stream.write_all(b"hi").unwrap();
     let mut buf = [0u8; 2];
     stream.read_exact(&mut buf).unwrap(); // being served now
-    server.signal("INT");
+    interrupt(server.child());
     // The client stays; after the grace period the server hangs up and exits 0.
-    assert_eq!(server.wait_exit().code(), Some(0));
+    assert_eq!(server.wait_exit(DEADLINE).code(), Some(0));
     assert_eq!(
         stream.read(&mut buf).unwrap(),
         0,
         "the server closed our connection"
     );
-    server.expect_stderr("hung up: still connected 2 s after Ctrl-C");
+    expect_stderr(&server, "hung up: still connected 2 s after Ctrl-C");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -615,75 +424,73 @@ while True:
 tcp_server_socket.close()
 "#;
 
+/// Runs the course's client with python3 against port `port` on 127.0.0.1.
+fn python_client(python: &Path, port: u16, message: &str, encoding: &str) -> Output {
+    let mut command = Command::new(python);
+    command.args([
+        "-c",
+        PYTHON_CLIENT,
+        "127.0.0.1",
+        &port.to_string(),
+        message,
+        encoding,
+    ]);
+    run_command(command, b"", DEADLINE)
+}
+
 #[test]
 fn python_client_with_our_server() {
-    let Some(python) = e2e::python3("python_client_with_our_server") else {
+    let Some(python) = python3("python_client_with_our_server") else {
         return;
     };
     for encoding in ["utf-8", "gbk"] {
-        let mut server = Running::server(&["--encoding", encoding]);
-        let port = server.addr.port().to_string();
-        let out = run(
-            &python,
-            &[
-                "-c",
-                PYTHON_CLIENT,
-                "127.0.0.1",
-                &port,
-                "你好，服务器 hello",
-                encoding,
-            ],
-            b"",
-        );
+        let server = server(&["--encoding", encoding]);
+        let out = python_client(&python, server.addr.port(), "你好，服务器 hello", encoding);
         assert_success(&out);
         assert_eq!(out.stdout, "你好，服务器 hello\n", "{encoding}");
-        server.expect_stderr("你好，服务器 hello");
-        server.expect_stderr("disconnected: the client closed the connection");
+        expect_stderr(&server, "你好，服务器 hello");
+        expect_stderr(&server, "disconnected: the client closed the connection");
     }
 }
 
 #[test]
 fn python_client_with_our_upper_server() {
-    let Some(python) = e2e::python3("python_client_with_our_upper_server") else {
+    let Some(python) = python3("python_client_with_our_upper_server") else {
         return;
     };
-    let server = Running::server(&["--upper"]);
-    let port = server.addr.port().to_string();
-    let out = run(
-        &python,
-        &["-c", PYTHON_CLIENT, "127.0.0.1", &port, "hello", "utf-8"],
-        b"",
-    );
+    let server = server(&["--upper"]);
+    let out = python_client(&python, server.addr.port(), "hello", "utf-8");
     assert_success(&out);
     assert_eq!(out.stdout, "HELLO\n");
 }
 
 #[test]
 fn our_client_with_python_server() {
-    let Some(python) = e2e::python3("our_client_with_python_server") else {
+    let Some(python) = python3("our_client_with_python_server") else {
         return;
     };
     for encoding in ["utf-8", "gbk"] {
         let mut command = Command::new(&python);
         command.args(["-c", PYTHON_SERVER, encoding]);
-        let mut server = Running::start(command);
+        let mut server = Server::start_command("the course's Python server", command)
+            .unwrap_or_else(|e| panic!("{e:#}"));
         let out = client(server.addr, &["--encoding", encoding, "你好"]);
         assert_success(&out);
         assert_eq!(out.stdout, "收到！\n", "{encoding}");
-        server.expect_stdout("收到客户端的消息： 你好");
+        line_containing(&server.lines, "收到客户端的消息： 你好", DEADLINE);
         // Our half-close is what makes the course's server see b'' and close.
-        server.expect_stdout("客户端已断开");
-        assert_eq!(server.wait_exit().code(), Some(0));
+        line_containing(&server.lines, "客户端已断开", DEADLINE);
+        assert_eq!(server.wait_exit(DEADLINE).code(), Some(0));
     }
 }
 
 #[test]
 fn nc_with_our_server() {
-    let Some(nc) = e2e::tool("nc") else {
-        e2e::skip("nc_with_our_server", "nc");
+    let Some(nc) = tool("nc") else {
+        skip("nc_with_our_server", "nc");
         return;
     };
-    let server = Running::server(&[]);
+    let server = server(&[]);
     let mut child = Command::new(nc)
         .args(["127.0.0.1", &server.addr.port().to_string()])
         .stdin(Stdio::piped())
@@ -701,4 +508,28 @@ fn nc_with_our_server() {
     let _ = child.kill();
     let _ = child.wait();
     assert_eq!(line.expect("nc printed the echo"), "hello from nc 你好");
+}
+
+#[test]
+fn gbk_golden_bytes_are_what_python_encodes() {
+    let Some(python) = python3("gbk_golden_bytes_are_what_python_encodes") else {
+        return;
+    };
+    for (text, gbk) in [
+        ("中文 GBK 测试", CHINESE_GBK_TEST_GBK),
+        ("abc 乤 中文", ABC_GBK),
+        ("ABC 乤 中文", ABC_UPPER_GBK),
+        ("收到！", SHOU_DAO_GBK),
+    ] {
+        let mut command = Command::new(&python);
+        command.args([
+            "-c",
+            "import sys; print(sys.argv[1].encode('gbk').hex())",
+            text,
+        ]);
+        let out = run_command(command, b"", DEADLINE);
+        assert_success(&out);
+        let hex: String = gbk.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(out.stdout.trim(), hex, "{text}");
+    }
 }
