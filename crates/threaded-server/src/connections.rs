@@ -11,11 +11,30 @@
 //!
 //! - *Is everyone done?* [`Connections::wait_until_idle`] sleeps on a condition variable
 //!   until the last slot is given back, or the grace period runs out. No polling.
-//! - *Who is still here?* Each slot keeps a second handle to its socket
-//!   ([`TcpStream::try_clone`], one more file descriptor for the same socket), so that
-//!   [`Connections::cut_all`] can `shutdown` every socket still open. A thread blocked in
-//!   `read` on a socket that was shut down returns at once (0 bytes: end of stream), so
-//!   handlers end even if their client never sends another byte.
+//! - *Who is still here?* Each slot shares its connection's socket with the thread that
+//!   serves it, so that [`Connections::cut_all`] can `shutdown` every socket still open. A
+//!   thread blocked in `read` on a socket that was shut down returns at once (0 bytes: end
+//!   of stream), so handlers end even if their client never sends another byte.
+//!
+//! # One socket, two owners: `Arc<TcpStream>`
+//!
+//! The table and the handler's thread both need the socket: the thread to talk, the table
+//! to cut the conversation at shutdown. [`TcpStream::try_clone`] would give each its own
+//! handle, but a clone is a second file descriptor (`dup`) for the same socket, and file
+//! descriptors are what runs out first: with an open-files limit of 20,000, two per client
+//! means fewer than 10,000 clients. So there is one `TcpStream`, in an [`Arc`]: the
+//! thread lends `&TcpStream` to the handler (a shared reference is enough to read and
+//! write a socket), and the table keeps a clone of the `Arc`, which is a counter, not a
+//! descriptor.
+//!
+//! Shutdown still reaches the socket: `shutdown(Shutdown::Both)` needs only `&TcpStream`,
+//! and it acts on the socket itself, so the handler blocked in `read` on the same
+//! descriptor wakes up. The table holds a strong `Arc` (not a `Weak`) on purpose: the
+//! socket closes when the last `Arc` is dropped, and the thread drops its `Arc` before
+//! its slot, so the last one is the table's, dropped as the slot is given back. A
+//! client that sees its connection close can therefore count on a free slot, and the
+//! descriptor can never be closed (and its number reused by another connection) while
+//! the table may still shut it down.
 //!
 //! One `Mutex` guards the whole table and one `Condvar` announces every change. Every
 //! critical section is a few assignments, so no thread holds the lock for long, and none
@@ -23,7 +42,6 @@
 
 use crate::stats::Counters;
 use std::collections::HashMap;
-use std::io;
 use std::net::{Shutdown, TcpStream};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
@@ -45,8 +63,9 @@ struct State {
     limit: usize,
     /// Slots taken now: reserved before `accept`, or holding a connection.
     in_use: usize,
-    /// A second handle to each connection's socket, to shut it down if shutdown runs late.
-    open: HashMap<u64, TcpStream>,
+    /// Each connection's socket, shared with its thread, to shut it down if shutdown runs
+    /// late.
+    open: HashMap<u64, Arc<TcpStream>>,
     /// The key of the next slot.
     next_id: u64,
     /// Set by shutdown: nobody waits for a slot any more.
@@ -138,7 +157,7 @@ impl Connections {
 
     /// Shuts down (both directions) every socket still in the table; returns how many.
     ///
-    /// This does not close the sockets (their handlers still own them), it ends their
+    /// This does not close the sockets (their threads still use them), it ends their
     /// conversations: blocked reads return end-of-stream and writes fail, so every handler
     /// that does socket I/O returns soon after.
     pub(crate) fn cut_all(&self) -> usize {
@@ -171,19 +190,21 @@ pub(crate) struct Slot {
 
 impl Slot {
     /// Registers the connection's socket, so shutdown can cut it, and counts it as active.
-    pub(crate) fn track(&mut self, stream: &TcpStream) -> io::Result<()> {
-        let clone = stream.try_clone()?;
+    ///
+    /// The table keeps a clone of the `Arc`: the same socket, no new file descriptor, so
+    /// this cannot fail for want of descriptors.
+    pub(crate) fn track(&mut self, stream: &Arc<TcpStream>) {
+        let shared = Arc::clone(stream);
         let mut state = self.connections.lock();
-        state.open.insert(self.id, clone);
+        state.open.insert(self.id, shared);
         Counters::bump(&self.connections.counters.active);
         self.tracked = true;
-        Ok(())
     }
 }
 
 impl Drop for Slot {
     fn drop(&mut self) {
-        let clone = {
+        let stream = {
             let mut state = self.connections.lock();
             state.in_use -= 1;
             if self.tracked {
@@ -192,17 +213,18 @@ impl Drop for Slot {
             state.open.remove(&self.id)
         };
         self.connections.changed.notify_all();
-        // The socket closes when its last handle does. The handler's handle is already
-        // gone, so this is the moment the client sees the connection close: only now,
-        // after the slot is free, so a client that saw the close can count on a free slot.
-        drop(clone);
+        // The socket closes when its last `Arc` is dropped. The serving thread dropped its
+        // own before the slot, so this is the moment the client sees the connection close:
+        // only now, after the slot is free, so a client that saw the close can count on a
+        // free slot.
+        drop(stream);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Read;
+    use std::io::{self, Read};
     use std::net::TcpListener;
     use std::sync::mpsc;
 
@@ -213,12 +235,13 @@ mod tests {
         (Connections::new(limit, Arc::clone(&counters)), counters)
     }
 
-    /// A connected pair of sockets on loopback: (client side, server side).
-    fn pair() -> (TcpStream, TcpStream) {
+    /// A connected pair of sockets on loopback: (client side, server side, shared as the
+    /// server shares it).
+    fn pair() -> (TcpStream, Arc<TcpStream>) {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
         let (server, _) = listener.accept().unwrap();
-        (client, server)
+        (client, Arc::new(server))
     }
 
     #[test]
@@ -283,10 +306,22 @@ mod tests {
             0,
             "a reserved slot is not a connection"
         );
-        slot.track(&server).unwrap();
+        slot.track(&server);
         assert_eq!(counters.snapshot().active, 1);
         drop(slot);
         assert_eq!(counters.snapshot().active, 0);
+    }
+
+    #[test]
+    fn the_table_shares_the_socket_instead_of_copying_it() {
+        let (table, _) = table(1);
+        let (_client, server) = pair();
+        let mut slot = table.try_slot().unwrap();
+        slot.track(&server);
+        // One socket, two owners: the table holds the same `TcpStream`, not a duplicate.
+        assert_eq!(Arc::strong_count(&server), 2);
+        drop(slot);
+        assert_eq!(Arc::strong_count(&server), 1, "the table let go of it");
     }
 
     #[test]
@@ -314,14 +349,15 @@ mod tests {
     #[test]
     fn cut_all_ends_a_blocked_read() {
         let (table, _) = table(1);
-        let (client, mut server) = pair();
+        let (client, server) = pair();
         let mut slot = table.try_slot().unwrap();
-        slot.track(&server).unwrap();
+        slot.track(&server);
         let (tx, rx) = mpsc::channel();
         let reader = std::thread::spawn(move || {
             let mut buf = [0u8; 16];
-            // Blocks: the client sends nothing.
-            tx.send(server.read(&mut buf).map_err(|e| e.kind()))
+            // Blocks: the client sends nothing. It reads through its own `Arc`, the very
+            // socket the table cuts.
+            tx.send((&*server).read(&mut buf).map_err(|e| e.kind()))
                 .unwrap();
         });
         assert_eq!(table.cut_all(), 1);
@@ -335,13 +371,13 @@ mod tests {
         let (table, _) = table(1);
         let (mut client, server) = pair();
         let mut slot = table.try_slot().unwrap();
-        slot.track(&server).unwrap();
-        drop(server); // the handler's handle goes first, as in the server
+        slot.track(&server);
+        drop(server); // the serving thread's `Arc` goes first, as in the server
         client
             .set_read_timeout(Some(Duration::from_millis(50)))
             .unwrap();
         let mut buf = [0u8; 1];
-        // Still open: the table's handle keeps the socket alive (no end-of-stream yet).
+        // Still open: the table's `Arc` keeps the socket alive (no end-of-stream yet).
         let early = client.read(&mut buf).map_err(|e| e.kind());
         assert!(
             matches!(

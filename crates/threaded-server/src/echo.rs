@@ -71,7 +71,9 @@ impl Echo {
 }
 
 impl Handler for Echo {
-    fn handle(&self, mut stream: TcpStream, peer: SocketAddr) -> io::Result<()> {
+    // `mut stream: &TcpStream`: the server lends the socket, and reading and writing need
+    // only the reference to be mutable (see the `handler` module).
+    fn handle(&self, mut stream: &TcpStream, peer: SocketAddr) -> io::Result<()> {
         let mut buf = [0u8; 4096];
         loop {
             // 5. recv: whatever has arrived, up to the buffer's size.
@@ -118,7 +120,7 @@ mod tests {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let mut client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
         let (server_side, peer) = listener.accept().unwrap();
-        let serving = std::thread::spawn(move || echo.handle(server_side, peer));
+        let serving = std::thread::spawn(move || echo.handle(&server_side, peer));
         client.write_all(input).unwrap();
         client.shutdown(Shutdown::Write).unwrap();
         let mut reply = Vec::new();

@@ -5,13 +5,28 @@
 //! the client through `self.request` (the connected socket) and `self.client_address`.
 //!
 //! Here one handler value serves every connection, from many threads at once, so `handle`
-//! takes `&self`, and the connection comes in as arguments: the socket (owned: the handler
-//! may read, write, split or keep it, and dropping it closes the connection) and the
-//! client's address. Per-connection state lives in local variables of `handle`; state shared
-//! by all connections lives in the handler, behind a `Mutex` or an atomic, because `Handler`
+//! takes `&self`, and the connection comes in as arguments: the socket and the client's
+//! address. Per-connection state lives in local variables of `handle`; state shared by all
+//! connections lives in the handler, behind a `Mutex` or an atomic, because `Handler`
 //! requires `Sync`.
 //!
-//! Any closure `Fn(TcpStream, SocketAddr) -> io::Result<()>` is a handler; a struct is one
+//! # The socket is lent: `&TcpStream`
+//!
+//! The handler borrows the socket; the server owns it, and closes it after `handle`
+//! returns. The server shares it (in an `Arc`) with its table of open connections, so that
+//! at the end of a shutdown's grace period it can shut down the sockets of conversations
+//! still going, and it does so without [`TcpStream::try_clone`], which would cost a second
+//! file descriptor per client (see the `connections` module in `src/connections.rs`).
+//!
+//! A shared reference is all a handler needs: `&TcpStream` implements `Read` and `Write`
+//! (the kernel keeps a socket's state, so reading or writing does not change the Rust
+//! value). Only the reference must be mutable to call them, so a handler writes
+//! `mut stream: &TcpStream` in its parameters, or `let mut stream = stream;`. It can even
+//! read through one copy of the reference and write through another, as in
+//! `std::io::copy(&mut reader, &mut writer)` with `let (mut reader, mut writer) =
+//! (stream, stream);`.
+//!
+//! Any closure `Fn(&TcpStream, SocketAddr) -> io::Result<()>` is a handler; a struct is one
 //! when it also wants to say something to the clients it turns away ([`Handler::busy`]).
 //!
 //! A handler that fails or panics hurts only its own client: `call` catches the panic and
@@ -37,7 +52,8 @@ use std::panic::{self, AssertUnwindSafe};
 /// use std::net::{SocketAddr, TcpStream};
 /// use threaded_server::Handler;
 ///
-/// let greet = |mut stream: TcpStream, peer: SocketAddr| {
+/// // `mut`: writing needs `&mut &TcpStream`; the socket itself is shared, not mutable.
+/// let greet = |mut stream: &TcpStream, peer: SocketAddr| {
 ///     writeln!(stream, "hello, {peer}")
 /// };
 /// fn is_handler(_: &impl Handler) {}
@@ -54,7 +70,7 @@ use std::panic::{self, AssertUnwindSafe};
 /// struct Greeter;
 ///
 /// impl Handler for Greeter {
-///     fn handle(&self, mut stream: TcpStream, peer: SocketAddr) -> io::Result<()> {
+///     fn handle(&self, mut stream: &TcpStream, peer: SocketAddr) -> io::Result<()> {
 ///         writeln!(stream, "hello, {peer}")
 ///     }
 ///
@@ -64,11 +80,12 @@ use std::panic::{self, AssertUnwindSafe};
 /// }
 /// ```
 pub trait Handler: Send + Sync + 'static {
-    /// Talks to one client until done. The connection closes when `stream` is dropped.
+    /// Talks to one client until done. The server closes the connection after `handle`
+    /// returns (or panics).
     ///
     /// Return `Err` for a failed conversation (the server logs it on stderr and counts it
     /// in [`Stats::errors`](crate::Stats::errors)); the server goes on either way.
-    fn handle(&self, stream: TcpStream, peer: SocketAddr) -> io::Result<()>;
+    fn handle(&self, stream: &TcpStream, peer: SocketAddr) -> io::Result<()>;
 
     /// Says goodbye to a client turned away because the server already has its maximum
     /// number of connections ([`Overload::Refuse`](crate::Overload::Refuse)). The default
@@ -76,7 +93,8 @@ pub trait Handler: Send + Sync + 'static {
     ///
     /// Keep it to one short write: it runs on the accepting thread, which accepts nobody
     /// else meanwhile (the server gives the stream a one-second write timeout to be safe).
-    /// The server closes the connection afterwards.
+    /// The server closes the connection afterwards. The stream is not shared here: a
+    /// refused connection never enters the connection table.
     fn busy(&self, stream: &mut TcpStream, peer: SocketAddr) -> io::Result<()> {
         let _ = (stream, peer);
         Ok(())
@@ -85,9 +103,9 @@ pub trait Handler: Send + Sync + 'static {
 
 impl<F> Handler for F
 where
-    F: Fn(TcpStream, SocketAddr) -> io::Result<()> + Send + Sync + 'static,
+    F: Fn(&TcpStream, SocketAddr) -> io::Result<()> + Send + Sync + 'static,
 {
-    fn handle(&self, stream: TcpStream, peer: SocketAddr) -> io::Result<()> {
+    fn handle(&self, stream: &TcpStream, peer: SocketAddr) -> io::Result<()> {
         self(stream, peer)
     }
 }
@@ -145,11 +163,12 @@ mod tests {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let mut client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
         let (server_side, peer) = listener.accept().unwrap();
-        let handler = |mut stream: TcpStream, peer: SocketAddr| {
+        let handler = |mut stream: &TcpStream, peer: SocketAddr| {
             use std::io::Write;
             write!(stream, "{peer}")
         };
-        handler.handle(server_side, peer).unwrap();
+        handler.handle(&server_side, peer).unwrap();
+        drop(server_side); // the server closes the socket after `handle`
         let mut got = String::new();
         client.read_to_string(&mut got).unwrap();
         assert_eq!(got, client.local_addr().unwrap().to_string());
@@ -160,7 +179,7 @@ mod tests {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let _client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
         let (mut stream, peer) = listener.accept().unwrap();
-        let handler = |_: TcpStream, _: SocketAddr| Ok(());
+        let handler = |_: &TcpStream, _: SocketAddr| Ok(());
         assert!(handler.busy(&mut stream, peer).is_ok());
     }
 

@@ -63,7 +63,8 @@
 //!   crossbeam channel; usable on its own. Its docs list the Rust Book's thread-pool traps
 //!   and how it avoids them.
 //! - `connections` (private): the table of open connections: the limit, and the sockets
-//!   to cut when the grace period ends.
+//!   to cut when the grace period ends (shared with the threads serving them, so one file
+//!   descriptor per client).
 //! - [`shutdown`]: [`ShutdownHandle`], and why a self-connection is how `accept` is woken.
 //! - [`stats`]: [`Stats`], the counters a running server keeps.
 //! - [`echo`]: [`Echo`], the handler of the `threaded-echo-server` program.

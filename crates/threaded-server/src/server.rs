@@ -14,11 +14,13 @@
 //! 1. The accepting thread takes a slot in the connection table (waiting for one with
 //!    [`Overload::Wait`]), then calls `accept`. With [`Overload::Refuse`] it accepts first,
 //!    and turns the client away if no slot is free.
-//! 2. It records a second handle to the socket in the table (so shutdown can cut it), and
-//!    hands the connection, with its slot, to a thread: a new one ([`Mode::Spawn`]) or the
-//!    pool's queue ([`Mode::Pool`]).
-//! 3. That thread sets the timeouts and calls the handler inside `catch_unwind`, logs and
-//!    counts how it ended, and drops the slot: the socket closes and the slot is free.
+//! 2. It puts the socket in an `Arc`, shared by the table (so shutdown can cut it) and the
+//!    thread that serves it: one socket, one file descriptor, two owners. It hands the
+//!    connection, with its slot, to a thread: a new one ([`Mode::Spawn`]) or the pool's
+//!    queue ([`Mode::Pool`]).
+//! 3. That thread sets the timeouts, lends the socket to the handler (`&TcpStream`) inside
+//!    `catch_unwind`, logs and counts how it ended, drops its `Arc`, then the slot: the
+//!    slot is free and the table's `Arc`, the last one, closes the socket.
 //!
 //! # Shutdown
 //!
@@ -128,9 +130,10 @@ impl From<SettingsError> for io::Error {
 /// let addr = server.local_addr();
 /// let stop = server.shutdown_handle();
 /// let serving = std::thread::spawn(move || {
-///     server.serve(|mut stream: TcpStream, _peer: SocketAddr| {
-///         let mut reader = stream.try_clone()?;
-///         std::io::copy(&mut reader, &mut stream)?; // echo until the client closes
+///     server.serve(|stream: &TcpStream, _peer: SocketAddr| {
+///         // Two copies of the reference, one to read and one to write: one socket.
+///         let (mut reader, mut writer) = (stream, stream);
+///         std::io::copy(&mut reader, &mut writer)?; // echo until the client closes
 ///         Ok(())
 ///     })
 /// });
@@ -319,7 +322,7 @@ impl Server {
     /// use std::net::{SocketAddr, TcpStream};
     /// use threaded_server::{Mode, Server, SettingsError};
     ///
-    /// let handler = |_: TcpStream, _: SocketAddr| Ok(());
+    /// let handler = |_: &TcpStream, _: SocketAddr| Ok(());
     /// let server = Server::bind("127.0.0.1:0")?.mode(Mode::Pool { workers: 0 });
     /// let err = server.serve(handler).unwrap_err();
     /// assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
@@ -441,13 +444,10 @@ impl Server {
         context: &Arc<Context>,
         threads: &mut Threads,
     ) {
-        if let Err(err) = slot.track(&stream) {
-            // No second handle (out of file descriptors?): a connection shutdown could not
-            // cut must not be served.
-            eprintln!("[{peer}] dropped: cannot register the connection: {err}");
-            Counters::bump(&self.counters.errors);
-            return;
-        }
+        // One socket for the thread and the table: sharing it costs no file descriptor,
+        // where `try_clone` would cost one per client (see `connections`).
+        let stream = Arc::new(stream);
+        slot.track(&stream);
         Counters::bump(&self.counters.accepted);
         let handler = Arc::clone(handler);
         let context = Arc::clone(context);
@@ -462,7 +462,8 @@ impl Server {
                     .spawn(job)
                 {
                     Ok(handle) => handles.push(handle),
-                    // The job (and its slot, and the socket) was dropped with the error.
+                    // The job (its slot, and its `Arc` of the socket) was dropped with the
+                    // error; the slot took the table's `Arc` with it, closing the socket.
                     Err(err) => self.dispatch_failed(peer, &err),
                 }
             }
@@ -570,7 +571,7 @@ fn reap(handles: &mut Vec<JoinHandle<()>>) {
 /// 5-7. One connection, on its own thread: timeouts, the handler, the log, the count.
 fn serve_connection<H: Handler>(
     handler: &H,
-    stream: TcpStream,
+    stream: Arc<TcpStream>,
     peer: SocketAddr,
     slot: Slot,
     context: &Context,
@@ -581,8 +582,11 @@ fn serve_connection<H: Handler>(
     let outcome = handler::call(|| {
         stream.set_read_timeout(context.read_timeout)?;
         stream.set_write_timeout(context.write_timeout)?;
-        handler.handle(stream, peer)
+        handler.handle(&stream, peer)
     });
+    // This thread's `Arc` goes before the slot, so the table's is the last one: the socket
+    // closes only when the slot is given back (see the end of this function).
+    drop(stream);
     match outcome {
         Outcome::Done => {
             if !context.quiet {
@@ -599,7 +603,8 @@ fn serve_connection<H: Handler>(
         }
     }
     // Counted before the slot goes: a client that sees its connection close can already
-    // see the counts. Dropping the slot closes the socket and frees the place.
+    // see the counts. Dropping the slot frees the place and drops the last `Arc` of the
+    // socket, which closes it.
     drop(slot);
 }
 
@@ -619,7 +624,7 @@ mod tests {
     use super::*;
     use std::sync::mpsc;
 
-    fn nothing(_: TcpStream, _: SocketAddr) -> io::Result<()> {
+    fn nothing(_: &TcpStream, _: SocketAddr) -> io::Result<()> {
         Ok(())
     }
 

@@ -94,7 +94,7 @@ impl Stop {
 /// let server = Server::bind("127.0.0.1:0")?;
 /// let stop = server.shutdown_handle();
 /// let serving = std::thread::spawn(move || {
-///     server.serve(|_stream: TcpStream, _peer: SocketAddr| Ok(()))
+///     server.serve(|_stream: &TcpStream, _peer: SocketAddr| Ok(()))
 /// });
 /// stop.shutdown();
 /// assert!(stop.is_shutdown());

@@ -217,7 +217,7 @@ fn clients_that_leave_at_once_do_no_harm() {
 }
 
 /// Reads the whole request, panics on "panic", fails on "fail", echoes anything else.
-fn fragile(mut stream: TcpStream, _peer: SocketAddr) -> io::Result<()> {
+fn fragile(mut stream: &TcpStream, _peer: SocketAddr) -> io::Result<()> {
     let mut request = Vec::new();
     stream.read_to_end(&mut request)?;
     match &request[..] {
@@ -304,13 +304,14 @@ struct Logged {
 }
 
 impl Handler for Logged {
-    fn handle(&self, mut stream: TcpStream, _peer: SocketAddr) -> io::Result<()> {
+    fn handle(&self, mut stream: &TcpStream, _peer: SocketAddr) -> io::Result<()> {
         let mut first = [0u8; 1];
         stream.read_exact(&mut first)?;
         let name = char::from(first[0]);
         self.events.lock().unwrap().push(format!("start {name}"));
         stream.write_all(&first)?;
-        let copied = io::copy(&mut stream.try_clone()?, &mut stream);
+        let mut writer = stream;
+        let copied = io::copy(&mut stream, &mut writer);
         self.events.lock().unwrap().push(format!("end {name}"));
         copied.map(drop)
     }
@@ -417,7 +418,7 @@ struct Counted {
 }
 
 impl Handler for Counted {
-    fn handle(&self, stream: TcpStream, peer: SocketAddr) -> io::Result<()> {
+    fn handle(&self, stream: &TcpStream, peer: SocketAddr) -> io::Result<()> {
         let _ = &self.alive;
         ECHO.handle(stream, peer)
     }
@@ -452,7 +453,7 @@ fn a_handler_can_stop_the_server() {
     // running `serve_forever()`, `shutdown` never waits, so any thread may call it.
     let server = bind();
     let stop = server.shutdown_handle();
-    let running = start(server, move |mut stream: TcpStream, _peer: SocketAddr| {
+    let running = start(server, move |mut stream: &TcpStream, _peer: SocketAddr| {
         let mut request = String::new();
         stream.read_to_string(&mut request)?;
         if request == "quit" {
@@ -480,7 +481,7 @@ fn a_silent_client_is_dropped_at_the_read_timeout() {
 fn a_busy_message_that_panics_is_contained() {
     struct BadBusy;
     impl Handler for BadBusy {
-        fn handle(&self, stream: TcpStream, peer: SocketAddr) -> io::Result<()> {
+        fn handle(&self, stream: &TcpStream, peer: SocketAddr) -> io::Result<()> {
             ECHO.handle(stream, peer)
         }
         fn busy(&self, _: &mut TcpStream, _: SocketAddr) -> io::Result<()> {
