@@ -281,7 +281,7 @@ const LAYERS: &[Step] = &[
     ),
 ];
 
-/// Lesson 5: the TCP client and server; lesson 7: many clients.
+/// Lesson 5: the TCP client and server.
 const TCP: &[Step] = &[
     conversation(
         "The 7-step server and the 5-step client: each message comes back (the server's log follows).",
@@ -295,6 +295,10 @@ const TCP: &[Step] = &[
         "tcp-echo-client",
         &["{addr}", "hello, itheima"],
     ),
+];
+
+/// Lesson 7: many clients at once.
+const MANY: &[Step] = &[
     conversation(
         "threaded-echo-server: a pool of 4 worker threads serves the clients (the server's log follows).",
         ("threaded-echo-server", &["--port", "0", "--mode", "pool", "--workers", "4", "--upper"]),
@@ -344,11 +348,12 @@ const LESSONS: &[(&str, &[Step])] = &[
         FRAMING,
     ),
     ("Lesson 4: layers and their headers (crate framing)", LAYERS),
-    (
-        "Lessons 5 and 7: TCP client and server, and many clients (crates tcp-echo, threaded-server)",
-        TCP,
-    ),
+    ("Lesson 5: the TCP client and server (crate tcp-echo)", TCP),
     ("Lesson 6: UDP (crate udp-chat)", UDP),
+    (
+        "Lesson 7: many clients at once (crate threaded-server)",
+        MANY,
+    ),
 ];
 
 pub fn run(args: &[String]) -> Result<()> {
