@@ -124,6 +124,51 @@ fn ctrl_c_stops_the_server_cleanly() {
     assert_eq!(status.code(), Some(0));
 }
 
+#[cfg(unix)]
+#[test]
+fn ctrl_c_hangs_up_on_clients_waiting_between_commands() {
+    // One client connected and silent, one in the middle of sending a frame (2 bytes of
+    // a 4-byte header): neither is running a command, so Ctrl-C need not wait for them.
+    let mut server =
+        Server::start_logged("cmd-server", ["--port", "0"]).expect("cmd-server starts");
+    let mut idle = TcpStream::connect(server.addr).unwrap();
+    let mut halfway = TcpStream::connect(server.addr).unwrap();
+    halfway.write_all(&[0, 0]).unwrap();
+    // Both are being served once the server has logged them (no sleeping).
+    let deadline = std::time::Duration::from_secs(30);
+    let mut connected = 0;
+    while connected < 2 {
+        let line = server
+            .stderr()
+            .recv_timeout(deadline)
+            .expect("the server logs");
+        connected += usize::from(line.ends_with("] connected"));
+    }
+    e2e::interrupt(server.child());
+    // The grace period for running commands is 15 s; an idle client is let go at once.
+    // The deadline only fails a server that waits for them.
+    let status = server.wait_exit(std::time::Duration::from_secs(10));
+    assert_eq!(status.code(), Some(0));
+    let mut rest = Vec::new();
+    assert_eq!(
+        idle.read_to_end(&mut rest).unwrap(),
+        0,
+        "the idle client is hung up on"
+    );
+    assert_eq!(halfway.read_to_end(&mut rest).unwrap(), 0);
+    // The log lines are forwarded by a thread: read until the one we want (or the end).
+    let mut log: Vec<String> = Vec::new();
+    while !log
+        .iter()
+        .any(|l| l.contains("the server is stopping: hanging up"))
+    {
+        match server.stderr().recv_timeout(deadline) {
+            Ok(line) => log.push(line),
+            Err(_) => panic!("no hang-up line in the log: {log:?}"),
+        }
+    }
+}
+
 /// The course's remote-command client, as the course writes it, pointed at loopback.
 const COURSE_CLIENT: &str = r#"
 import socket, struct, sys

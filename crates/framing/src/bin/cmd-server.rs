@@ -30,8 +30,13 @@ use std::time::{Duration, Instant};
 /// The longest command line accepted (framed mode): commands are short; anything longer is
 /// a confused or hostile client.
 const MAX_REQUEST: usize = 4096;
-/// How long a connected client may stay silent before the server hangs up.
+/// How long a connected client may go without sending a complete request before the
+/// server hangs up. It counts from the last complete request, not from the last byte, so a
+/// client that trickles one byte at a time cannot keep its thread for ever.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(300);
+/// How often a thread waiting for a client's next request looks up to see whether the
+/// server is stopping: a blocked `read` cannot be interrupted, but a read timeout ends it.
+const POLL: Duration = Duration::from_secs(1);
 /// How long a reply may take to leave (a client that never reads must not hold a thread).
 const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long Ctrl-C waits for commands that are still running.
@@ -84,6 +89,8 @@ struct Shared {
     quiet: bool,
     /// Connections being served now (for --max-clients and shutdown).
     active: AtomicUsize,
+    /// Set by Ctrl-C: connections waiting for a request hang up; running commands finish.
+    stopping: Arc<AtomicBool>,
 }
 
 fn main() {
@@ -124,6 +131,7 @@ fn run(args: Args) -> Result<()> {
         dir,
         quiet: args.quiet,
         active: AtomicUsize::new(0),
+        stopping: Arc::new(AtomicBool::new(false)),
     });
 
     // 1-3. socket, bind, listen (std sets SO_REUSEADDR on Unix, so a restart does not
@@ -132,7 +140,7 @@ fn run(args: Args) -> Result<()> {
         .with_context(|| format!("binding {}:{}", args.bind, args.port))?;
     let addr = listener.local_addr()?;
     // Ready for Ctrl-C before anyone is told the server is up.
-    let stopping = Arc::new(AtomicBool::new(false));
+    let stopping = Arc::clone(&shared.stopping);
     install_ctrl_c(Arc::clone(&stopping), addr)?;
     println!("listening on {addr}");
     std::io::stdout().flush()?;
@@ -188,7 +196,8 @@ fn run(args: Args) -> Result<()> {
     // them for a server that will never accept.
     drop(listener);
 
-    // Stopping: no new clients; give running commands a bounded time to finish.
+    // Stopping: no new clients. Connections waiting for a request hang up within POLL;
+    // give running commands a bounded time to finish.
     let deadline = Instant::now() + SHUTDOWN_GRACE;
     while shared.active.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(20));
@@ -233,7 +242,8 @@ fn turn_away(mut stream: TcpStream, shared: &Shared, peer: SocketAddr) {
 
 /// 5-7. recv a command, run it, send the reply; until the client closes.
 fn serve(stream: TcpStream, shared: &Shared, peer: SocketAddr) -> Result<()> {
-    stream.set_read_timeout(Some(IDLE_TIMEOUT))?;
+    // Reads wake up every POLL to look at the clock and at the stopping flag (see `waited`).
+    stream.set_read_timeout(Some(POLL))?;
     stream.set_write_timeout(Some(WRITE_TIMEOUT))?;
     if shared.classic {
         serve_classic(stream, shared, peer)
@@ -247,18 +257,16 @@ fn serve_framed(stream: TcpStream, shared: &Shared, peer: SocketAddr) -> Result<
     let mut reader = FrameReader::new(stream, shared.codec.clone());
     // Replies may be larger than requests: two outputs at most, plus the reply header.
     let reply_codec = Codec::new(shared.codec.header().clone(), usize::MAX);
+    let mut last_request = Instant::now();
     loop {
         let request = match reader.read_frame() {
             Ok(Some(request)) => request,
             Ok(None) => return Ok(()),
-            // A read timeout shows up as WouldBlock (Linux) or TimedOut (Windows).
-            Err(FrameError::Io(e))
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                ) =>
-            {
-                anyhow::bail!("idle for {} s: hanging up", IDLE_TIMEOUT.as_secs())
+            // The POLL read timeout: nothing lost (the reader keeps a partial frame and
+            // resumes), so look up and go on waiting, unless it is time to hang up.
+            Err(FrameError::Io(e)) if is_timeout(&e) => {
+                waited(shared, last_request)?;
+                continue;
             }
             Err(FrameError::Io(e)) => return Err(e.into()),
             Err(e) => {
@@ -268,6 +276,7 @@ fn serve_framed(stream: TcpStream, shared: &Shared, peer: SocketAddr) -> Result<
                 return Err(e.into());
             }
         };
+        last_request = Instant::now();
         let reply = execute(&request, shared, peer);
         reply_codec
             .write_frame(&mut writer, &reply.encode())
@@ -275,15 +284,47 @@ fn serve_framed(stream: TcpStream, shared: &Shared, peer: SocketAddr) -> Result<
     }
 }
 
+/// A read timeout shows up as WouldBlock (Linux) or TimedOut (Windows).
+fn is_timeout(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+    )
+}
+
+/// After a POLL read timeout: an error (hang up) if the server is stopping or the client
+/// has sent no complete request for IDLE_TIMEOUT; `Ok` to keep waiting.
+fn waited(shared: &Shared, last_request: Instant) -> Result<()> {
+    if shared.stopping.load(Ordering::SeqCst) {
+        anyhow::bail!("the server is stopping: hanging up (no command was running)");
+    }
+    if last_request.elapsed() >= IDLE_TIMEOUT {
+        anyhow::bail!(
+            "no complete request for {} s: hanging up",
+            IDLE_TIMEOUT.as_secs()
+        );
+    }
+    Ok(())
+}
+
 fn serve_classic(mut stream: TcpStream, shared: &Shared, peer: SocketAddr) -> Result<()> {
     let mut buf = [0u8; 1024];
+    let mut last_request = Instant::now();
     loop {
         // The course reads the command with one recv(1024): its boundary is wherever
         // the read happens to end (the sticky-packet problem, left as the course has it).
-        let n = stream.read(&mut buf).context("reading a command")?;
+        let n = match stream.read(&mut buf) {
+            Ok(n) => n,
+            Err(e) if is_timeout(&e) => {
+                waited(shared, last_request)?;
+                continue;
+            }
+            Err(e) => return Err(e).context("reading a command"),
+        };
         if n == 0 {
             return Ok(());
         }
+        last_request = Instant::now();
         let reply = execute(&buf[..n], shared, peer);
         let mut body = reply.stdout;
         body.extend_from_slice(&reply.stderr);
