@@ -404,7 +404,7 @@ fn a_port_in_use_is_a_runtime_error() {
     let out = run("udp-recv", ["--port", &port]);
     assert_eq!(out.code, Some(1));
     assert!(
-        out.stderr.contains("already receives on this UDP port"),
+        out.stderr.contains("already uses this port"),
         "{}",
         out.stderr
     );

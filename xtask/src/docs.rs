@@ -354,40 +354,10 @@ fn mask_times(text: &str) -> String {
     out
 }
 
-/// Splits a command line on spaces, keeping 'single-quoted' words together.
+/// Splits a marker's command into words, as `cmd-server` splits a command line: spaces
+/// separate words, quotes keep them together (lesson 3's `framing::argv`).
 fn split(command: &str) -> Result<Vec<String>> {
-    let mut words = Vec::new();
-    let mut word = String::new();
-    let mut in_word = false;
-    let mut chars = command.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' => {
-                in_word = true;
-                loop {
-                    match chars.next() {
-                        Some('\'') => break,
-                        Some(c) => word.push(c),
-                        None => bail!("unclosed quote in `{command}`"),
-                    }
-                }
-            }
-            c if c.is_whitespace() => {
-                if in_word {
-                    words.push(std::mem::take(&mut word));
-                    in_word = false;
-                }
-            }
-            c => {
-                word.push(c);
-                in_word = true;
-            }
-        }
-    }
-    if in_word {
-        words.push(word);
-    }
-    Ok(words)
+    framing::argv::split(command).with_context(|| format!("in `{command}`"))
 }
 
 #[cfg(test)]

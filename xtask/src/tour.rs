@@ -46,6 +46,7 @@ const fn step(say: &'static str, program: &'static str, args: &'static [&'static
     }
 }
 
+/// A client `program args` talking to a server started first.
 const fn conversation(
     say: &'static str,
     server: (&'static str, &'static [&'static str]),
@@ -53,14 +54,8 @@ const fn conversation(
     args: &'static [&'static str],
 ) -> Step {
     Step {
-        say,
-        program,
-        args,
-        may_fail: false,
         server: Some(server),
-        shows_failures: false,
-        copies: 1,
-        typed: None,
+        ..step(say, program, args)
     }
 }
 
@@ -73,14 +68,8 @@ const fn refused_conversation(
     args: &'static [&'static str],
 ) -> Step {
     Step {
-        say,
-        program,
-        args,
-        may_fail: false,
-        server: Some(server),
         shows_failures: true,
-        copies: 1,
-        typed: None,
+        ..conversation(say, server, program, args)
     }
 }
 
@@ -93,14 +82,8 @@ const fn typed_conversation(
     typed: &'static str,
 ) -> Step {
     Step {
-        say,
-        program,
-        args,
-        may_fail: false,
-        server: Some(server),
-        shows_failures: false,
-        copies: 1,
         typed: Some(typed),
+        ..conversation(say, server, program, args)
     }
 }
 
@@ -113,31 +96,20 @@ const fn crowd(
     copies: usize,
 ) -> Step {
     Step {
-        say,
-        program,
-        args,
-        may_fail: false,
-        server: Some(server),
-        shows_failures: false,
         copies,
-        typed: None,
+        ..conversation(say, server, program, args)
     }
 }
 
+/// A step whose success depends on what this machine allows.
 const fn machine_step(
     say: &'static str,
     program: &'static str,
     args: &'static [&'static str],
 ) -> Step {
     Step {
-        say,
-        program,
-        args,
         may_fail: true,
-        server: None,
-        shows_failures: false,
-        copies: 1,
-        typed: None,
+        ..step(say, program, args)
     }
 }
 

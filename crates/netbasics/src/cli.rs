@@ -24,3 +24,25 @@ pub fn exit_quietly_on_broken_pipe() {
         default(info);
     }));
 }
+
+/// Ends the program as every program of the workspace ends on failure: `error: ` and the
+/// whole chain of causes on one line of stderr (`{:#}`: "error: a: b: c"), exit status 1.
+/// On success it returns, and `main` ends with status 0.
+///
+/// # Examples
+///
+/// ```no_run
+/// fn run() -> anyhow::Result<()> {
+///     Ok(())
+/// }
+///
+/// fn main() {
+///     netbasics::cli::exit_on_error(run());
+/// }
+/// ```
+pub fn exit_on_error(result: anyhow::Result<()>) {
+    if let Err(err) = result {
+        eprintln!("error: {err:#}");
+        std::process::exit(1);
+    }
+}

@@ -537,6 +537,37 @@ fn parse_range(text: &str) -> Option<(u16, u16)> {
     Some((low, high))
 }
 
+/// A sentence (starting with a space) saying what to do about the usual reasons `bind`
+/// fails, to append to the error; empty for any other reason. TCP and UDP share it: the
+/// causes are the same for both.
+///
+/// # Examples
+///
+/// ```
+/// use netbasics::port::bind_hint;
+/// use std::io;
+///
+/// let in_use = io::Error::from(io::ErrorKind::AddrInUse);
+/// assert!(bind_hint(&in_use).contains("--port 0"));
+/// assert_eq!(bind_hint(&io::Error::other("x")), "");
+/// ```
+pub fn bind_hint(err: &std::io::Error) -> &'static str {
+    match err.kind() {
+        std::io::ErrorKind::AddrInUse => {
+            " (another program already uses this port: stop it, or choose another port \
+             with --port, or --port 0 to let the system choose)"
+        }
+        std::io::ErrorKind::AddrNotAvailable => {
+            " (this machine has no such address: use 127.0.0.1, ::1, 0.0.0.0 or one of \
+             the addresses `netbasics interfaces` lists)"
+        }
+        std::io::ErrorKind::PermissionDenied => {
+            " (ports below 1024 need administrator rights: choose a port from 1024 up)"
+        }
+        _ => "",
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 mod tests {

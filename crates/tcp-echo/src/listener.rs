@@ -50,7 +50,7 @@ pub enum ListenError {
         source: io::Error,
     },
     /// Step 2, `bind()`, failed.
-    #[error("could not bind {addr}{}", bind_hint(source))]
+    #[error("could not bind {addr}{}", netbasics::port::bind_hint(source))]
     Bind {
         /// The address asked for.
         addr: SocketAddr,
@@ -65,24 +65,6 @@ pub enum ListenError {
         /// What the system said.
         source: io::Error,
     },
-}
-
-/// A sentence saying what to do about the usual `bind` failures.
-fn bind_hint(err: &io::Error) -> &'static str {
-    match err.kind() {
-        io::ErrorKind::AddrInUse => {
-            " (another program is already listening on this port: stop it, or choose \
-             another port with --port, or --port 0 to let the system choose)"
-        }
-        io::ErrorKind::AddrNotAvailable => {
-            " (this machine has no such address: use 127.0.0.1, ::1, 0.0.0.0 or one of \
-             the addresses `netbasics interfaces` lists)"
-        }
-        io::ErrorKind::PermissionDenied => {
-            " (ports below 1024 need administrator rights: choose a port above 1023)"
-        }
-        _ => "",
-    }
 }
 
 /// Creates a TCP socket, binds it to `addr` and starts listening: server steps 1-3.
@@ -108,7 +90,7 @@ fn bind_hint(err: &io::Error) -> &'static str {
 /// // Only one socket can listen on an address: SO_REUSEADDR does not change that.
 /// let err = listen(addr).unwrap_err();
 /// assert!(matches!(err, ListenError::Bind { .. }));
-/// assert!(err.to_string().contains("already listening on this port"));
+/// assert!(err.to_string().contains("already uses this port"));
 /// ```
 pub fn listen(addr: SocketAddr) -> Result<TcpListener, ListenError> {
     // 1. socket: an IPv4 or IPv6 (Domain) TCP (Type::STREAM) socket, like

@@ -105,7 +105,7 @@ pub enum SocketError {
         source: io::Error,
     },
     /// Step 2, `bind()`, failed.
-    #[error("could not bind UDP {addr}{}", bind_hint(source))]
+    #[error("could not bind UDP {addr}{}", netbasics::port::bind_hint(source))]
     Bind {
         /// The address asked for.
         addr: SocketAddr,
@@ -124,24 +124,6 @@ impl From<SocketError> for io::Error {
             | SocketError::Bind { source, .. } => source.kind(),
         };
         io::Error::new(kind, err)
-    }
-}
-
-/// A sentence saying what to do about the usual `bind` failures.
-fn bind_hint(err: &io::Error) -> &'static str {
-    match err.kind() {
-        io::ErrorKind::AddrInUse => {
-            " (another program already receives on this UDP port: stop it, or choose \
-             another port with --port, or --port 0 to let the system choose)"
-        }
-        io::ErrorKind::AddrNotAvailable => {
-            " (this machine has no such address: use 127.0.0.1, ::1, 0.0.0.0 or one of \
-             the addresses `netbasics interfaces` lists)"
-        }
-        io::ErrorKind::PermissionDenied => {
-            " (ports below 1024 need administrator rights: choose a port from 1024 up)"
-        }
-        _ => "",
     }
 }
 
@@ -195,7 +177,7 @@ pub fn unbound(addr: SocketAddr, options: &Options) -> Result<UdpSocket, SocketE
 ///
 /// // A second socket cannot take the same port without SO_REUSEADDR.
 /// let err = socket::bind(sock.local_addr().unwrap(), &Options::default()).unwrap_err();
-/// assert!(err.to_string().contains("already receives on this UDP port"));
+/// assert!(err.to_string().contains("already uses this port"));
 /// ```
 pub fn bind(addr: SocketAddr, options: &Options) -> Result<UdpSocket, SocketError> {
     // 1. Create the socket, and set its options before bind (SO_REUSEADDR only counts

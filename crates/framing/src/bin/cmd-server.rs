@@ -95,10 +95,7 @@ struct Shared {
 
 fn main() {
     netbasics::cli::exit_quietly_on_broken_pipe();
-    if let Err(err) = run(Args::parse()) {
-        eprintln!("error: {err:#}");
-        std::process::exit(1);
-    }
+    netbasics::cli::exit_on_error(run(Args::parse()));
 }
 
 fn run(args: Args) -> Result<()> {

@@ -16,10 +16,7 @@ use std::net::{TcpListener, TcpStream};
 use std::time::Instant;
 
 fn main() {
-    if let Err(err) = run() {
-        eprintln!("error: {err:#}");
-        std::process::exit(1);
-    }
+    netbasics::cli::exit_on_error(run());
 }
 
 fn run() -> Result<()> {

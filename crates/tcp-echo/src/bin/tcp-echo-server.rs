@@ -94,10 +94,7 @@ fn main() {
             .error(ErrorKind::ValueValidation, message)
             .exit(),
     };
-    if let Err(err) = run(args, reply) {
-        eprintln!("error: {err:#}");
-        std::process::exit(1);
-    }
+    netbasics::cli::exit_on_error(run(args, reply));
 }
 
 /// The reply mode the options ask for.

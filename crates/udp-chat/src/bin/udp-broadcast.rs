@@ -68,10 +68,7 @@ fn main() {
             .error(ErrorKind::ValueValidation, format!("MESSAGE: {err}"))
             .exit(),
     };
-    if let Err(err) = run(&args, &data) {
-        eprintln!("error: {err:#}");
-        std::process::exit(1);
-    }
+    netbasics::cli::exit_on_error(run(&args, &data));
 }
 
 fn run(args: &Args, data: &[u8]) -> Result<()> {

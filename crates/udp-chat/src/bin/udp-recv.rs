@@ -60,10 +60,7 @@ struct Args {
 fn main() {
     netbasics::cli::exit_quietly_on_broken_pipe();
     let args = Args::parse();
-    if let Err(err) = run(args) {
-        eprintln!("error: {err:#}");
-        std::process::exit(1);
-    }
+    netbasics::cli::exit_on_error(run(args));
 }
 
 fn run(args: Args) -> Result<()> {

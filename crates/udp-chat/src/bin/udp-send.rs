@@ -79,10 +79,7 @@ fn main() {
                 .exit(),
         }
     }
-    if let Err(err) = run(&args, &datagrams) {
-        eprintln!("error: {err:#}");
-        std::process::exit(1);
-    }
+    netbasics::cli::exit_on_error(run(&args, &datagrams));
 }
 
 fn run(args: &Args, datagrams: &[Vec<u8>]) -> Result<()> {

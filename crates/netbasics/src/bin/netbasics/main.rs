@@ -69,9 +69,5 @@ fn main() {
         Command::Ping(args) => cmd_system::run_ping(&args),
         Command::Arp(args) => cmd_system::run_arp(&args),
     };
-    if let Err(err) = result {
-        // `{:#}` prints the whole chain of causes on one line: "error: a: b: c".
-        eprintln!("error: {err:#}");
-        std::process::exit(1);
-    }
+    netbasics::cli::exit_on_error(result);
 }

@@ -182,10 +182,7 @@ fn main() {
         Cmd::Listen(listen_args) => listen::listen(&args, listen_args, &me),
         Cmd::Entry(entry_args) => entry::entry(&args, entry_args, &me),
     };
-    if let Err(err) = result {
-        eprintln!("error: {err:#}");
-        std::process::exit(1);
-    }
+    netbasics::cli::exit_on_error(result);
 }
 
 /// Who we say we are, from the options or the environment.
