@@ -375,6 +375,30 @@ pub fn next_line(lines: &mpsc::Receiver<String>, deadline: Duration, what: &str)
     }
 }
 
+/// Reads a program's `listening on IP:PORT` line (up to `deadline`) and returns the
+/// address with the reader, the rest of the output left unread in the pipe: for tests
+/// whose point is a program whose output nobody reads.
+pub fn listening_address(
+    stdout: std::process::ChildStdout,
+    deadline: Duration,
+) -> (BufReader<std::process::ChildStdout>, std::net::SocketAddr) {
+    // Read by a thread, so that a program that never prints fails the test at the deadline.
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut reader = BufReader::new(stdout);
+        let mut line = String::new();
+        let _ = reader.read_line(&mut line);
+        let _ = tx.send((reader, line));
+    });
+    let (reader, first) = rx.recv_timeout(deadline).expect("the listening line");
+    let addr = first
+        .trim()
+        .strip_prefix("listening on ")
+        .and_then(|a| a.parse().ok())
+        .unwrap_or_else(|| panic!("not a listening line: {first:?}"));
+    (reader, addr)
+}
+
 /// A plain UDP socket on 127.0.0.1, on a port the system picks, whose reads fail after
 /// `deadline` instead of hanging a broken test.
 pub fn loopback_udp(deadline: Duration) -> UdpSocket {

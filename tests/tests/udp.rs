@@ -629,20 +629,8 @@ fn ctrl_c_ends_udp_recv_even_when_its_output_is_blocked() {
         .spawn()
         .expect("starting udp-recv");
     let stdout = child.stdout.take().expect("stdout is piped");
-    // The first line, read by a thread that hands back the reader and the line.
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut reader = BufReader::new(stdout);
-        let mut line = String::new();
-        let _ = reader.read_line(&mut line);
-        let _ = tx.send((reader, line));
-    });
-    let (mut reader, first) = rx.recv_timeout(DEADLINE).expect("the listening line");
-    let addr: SocketAddr = first
-        .trim()
-        .strip_prefix("listening on ")
-        .and_then(|a| a.parse().ok())
-        .unwrap_or_else(|| panic!("{first:?}"));
+    // Only the first line is read; the rest stays in the pipe.
+    let (mut reader, addr) = e2e::listening_address(stdout, DEADLINE);
 
     // Each datagram makes a line of about 4 KB (text and hex): a few dozen fill the pipe.
     // On Linux, /proc says when the program is blocked writing to it; datagrams are sent

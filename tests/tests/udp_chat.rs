@@ -562,21 +562,8 @@ fn a_flood_while_the_output_is_blocked_stays_in_bounded_memory() {
         .spawn()
         .expect("starting udp-chat");
     let stdout = child.stdout.take().expect("stdout is piped");
-    // Only the first line is read (by a thread, for the deadline); the rest is left in
-    // the pipe until the end.
-    let (tx, rx) = mpsc::channel();
-    thread::spawn(move || {
-        let mut reader = BufReader::new(stdout);
-        let mut line = String::new();
-        let _ = reader.read_line(&mut line);
-        let _ = tx.send((reader, line));
-    });
-    let (mut reader, first) = rx.recv_timeout(DEADLINE).expect("the listening line");
-    let addr: SocketAddr = first
-        .trim()
-        .strip_prefix("listening on ")
-        .and_then(|a| a.parse().ok())
-        .unwrap_or_else(|| panic!("{first:?}"));
+    // Only the first line is read; the rest stays in the pipe until the end.
+    let (mut reader, addr) = e2e::listening_address(stdout, DEADLINE);
 
     // 2,000 datagrams of 60,000 bytes: 120 MB. Two lines fill the pipe; after that, an
     // unbounded queue would keep nearly all of it in memory.

@@ -559,12 +559,17 @@ impl Threads {
     }
 }
 
-/// Joins the finished threads in `handles`, keeping the running ones.
+/// Joins the finished threads in `handles`, keeping the running ones. It runs before
+/// every accept, so it works in place: no new list each time.
 fn reap(handles: &mut Vec<JoinHandle<()>>) {
-    let (finished, running): (Vec<_>, Vec<_>) = handles.drain(..).partition(|h| h.is_finished());
-    *handles = running;
-    for handle in finished {
-        let _ = handle.join();
+    let mut i = 0;
+    while i < handles.len() {
+        if handles[i].is_finished() {
+            // The last handle takes its place: the order does not matter.
+            let _ = handles.swap_remove(i).join();
+        } else {
+            i += 1;
+        }
     }
 }
 
