@@ -56,8 +56,9 @@
 //! - [`line`](mod@line): what a typed line means ([`parse_line`]: a message, `bye`, `/who`, ...).
 //! - [`peers`]: the `/who` table ([`PeerTable`]).
 //! - [`stop`]: the receiving loop ([`receive`]) and how to stop it ([`StopSignal`]).
-//! - here: showing a received datagram ([`show_datagram`]), recognising `bye`
-//!   ([`is_bye`]), choosing the address of a `HOST:PORT` peer ([`resolve_peer`]).
+//! - here: recognising `bye` ([`is_bye`]) and choosing the address of a `HOST:PORT`
+//!   peer ([`resolve_peer`]). A received datagram is shown with
+//!   [`datagram::show`](crate::datagram::show), as every program of the lesson shows one.
 
 pub mod line;
 pub mod peers;
@@ -70,27 +71,6 @@ pub use stop::{receive, StopSignal};
 pub use crate::socket::{resolve_peer, PeerError};
 
 use netbasics::text::{decode, Encoding};
-
-/// A received datagram as one line of text: [`crate::datagram::show`] without hex, the
-/// one way every program of the lesson shows a datagram (control characters escaped,
-/// bytes that are not text as `\xNN`, an empty datagram as `(empty datagram)`).
-///
-/// # Examples
-///
-/// ```
-/// use netbasics::text::Encoding;
-/// use udp_chat::chat::show_datagram;
-///
-/// assert_eq!(show_datagram("你好".as_bytes(), Encoding::Utf8), "你好");
-/// assert_eq!(show_datagram(b"\xc4\xe3\xba\xc3", Encoding::Gbk), "你好");
-/// assert_eq!(show_datagram(b"\xc4\xe3\xba\xc3", Encoding::Utf8), r"\xc4\xe3\xba\xc3");
-/// assert_eq!(show_datagram(b"two\nlines", Encoding::Utf8), r"two\nlines");
-/// assert_eq!(show_datagram(b"cut \xe4\xbd", Encoding::Utf8), r"cut \xe4\xbd");
-/// assert_eq!(show_datagram(b"", Encoding::Utf8), "(empty datagram)");
-/// ```
-pub fn show_datagram(bytes: &[u8], encoding: Encoding) -> String {
-    crate::datagram::show(bytes, encoding, false)
-}
 
 /// Whether a received datagram says `bye`: the word alone, in `encoding`, with spaces
 /// or a line break around it allowed (`nc -u` sends `bye\n`).
@@ -122,16 +102,29 @@ mod tests {
     #[test]
     fn showing_is_visible_and_one_line() {
         let e = Encoding::Utf8;
-        assert_eq!(show_datagram(b"\xff\xfe garbage", e), r"\xff\xfe garbage");
-        assert_eq!(show_datagram(b"a\r\n", e), r"a\r\n");
-        assert_eq!(show_datagram(b"\x1b[31mred", e), r"\u{1b}[31mred");
-        assert_eq!(show_datagram(b"\0", e), r"\u{0}");
+        assert_eq!(
+            crate::datagram::show(b"\xff\xfe garbage", e, false),
+            r"\xff\xfe garbage"
+        );
+        assert_eq!(crate::datagram::show(b"a\r\n", e, false), r"a\r\n");
+        assert_eq!(
+            crate::datagram::show(b"\x1b[31mred", e, false),
+            r"\u{1b}[31mred"
+        );
+        assert_eq!(crate::datagram::show(b"\0", e, false), r"\u{0}");
         // GBK text read as GBK, and a GBK character cut in half.
         assert_eq!(
-            show_datagram(&encode("你好，世界", Encoding::Gbk).unwrap(), Encoding::Gbk),
+            crate::datagram::show(
+                &encode("你好，世界", Encoding::Gbk).unwrap(),
+                Encoding::Gbk,
+                false
+            ),
             "你好，世界"
         );
-        assert_eq!(show_datagram(b"ok\xc4", Encoding::Gbk), r"ok\xc4");
+        assert_eq!(
+            crate::datagram::show(b"ok\xc4", Encoding::Gbk, false),
+            r"ok\xc4"
+        );
     }
 
     #[test]
@@ -169,7 +162,7 @@ mod tests {
         #[test]
         fn any_bytes_show_without_panicking_on_one_line(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
             for encoding in [Encoding::Utf8, Encoding::Gbk, Encoding::Utf16, Encoding::Ascii] {
-                let shown = show_datagram(&bytes, encoding);
+                let shown = crate::datagram::show(&bytes, encoding, false);
                 prop_assert!(!shown.contains('\n') && !shown.contains('\r'));
                 let _ = is_bye(&bytes, encoding);
             }
@@ -178,7 +171,7 @@ mod tests {
         #[test]
         fn text_shows_as_itself(text in "[^\\p{C}]{1,40}") {
             let bytes = encode(&text, Encoding::Utf8).unwrap();
-            prop_assert_eq!(show_datagram(&bytes, Encoding::Utf8), text);
+            prop_assert_eq!(crate::datagram::show(&bytes, Encoding::Utf8, false), text);
         }
     }
 }

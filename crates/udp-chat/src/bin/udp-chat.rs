@@ -32,8 +32,7 @@ use clap::Parser;
 use netbasics::text::{encode, Encoding};
 use tcp_echo::server_addr::ServerAddr;
 use udp_chat::chat::{
-    is_bye, parse_line, receive, resolve_peer, show_datagram, LineError, PeerTable, StopSignal,
-    Typed, BYE, HELP,
+    is_bye, parse_line, receive, resolve_peer, LineError, PeerTable, StopSignal, Typed, BYE, HELP,
 };
 use udp_chat::datagram;
 use udp_chat::socket::{self, Options};
@@ -249,7 +248,10 @@ impl Chat {
     /// `bye`.
     fn received(&mut self, from: SocketAddr, bytes: &[u8]) -> ControlFlow<()> {
         self.who.heard(from, Instant::now());
-        println!("[from {from}] {}", show_datagram(bytes, self.encoding));
+        println!(
+            "[from {from}] {}",
+            udp_chat::datagram::show(bytes, self.encoding, false)
+        );
         let bye = is_bye(bytes, self.encoding);
         match self.peer {
             // Someone leaving does not become the peer.
