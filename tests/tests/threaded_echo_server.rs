@@ -7,7 +7,7 @@ use std::net::{Shutdown, TcpListener, TcpStream};
 use std::process::ExitStatus;
 use std::time::Duration;
 
-use e2e::{interrupt, rest_of, run, tcp_connect, tcp_round_trip, Server};
+use e2e::{interrupt, rest_of, run, skip_because, tcp_connect, tcp_round_trip, Server};
 
 /// The longest any step may take before a test gives up. Healthy steps take milliseconds.
 const DEADLINE: Duration = Duration::from_secs(30);
@@ -66,6 +66,65 @@ fn echoes_uppercased_in_pool_mode() {
             exchange(stream, message.as_bytes()),
             message.to_uppercase().as_bytes()
         );
+    }
+}
+
+#[test]
+fn upper_is_done_on_characters_in_the_encoding_as_in_lesson_5() {
+    // 乤 is 81 61 in GBK: a byte-wise upper() would turn its second byte 'a' into 'A'
+    // (81 41, another character). Both lesson 5's server and this one keep it.
+    let text_gbk = b"\x81\x61 abc \xc4\xe3\xba\xc3";
+    let expected = b"\x81\x61 ABC \xc4\xe3\xba\xc3";
+    for mode in [
+        &["--mode", "spawn"][..],
+        &["--mode", "pool", "--workers", "2"],
+    ] {
+        let mut args = vec!["--encoding", "gbk", "--upper", "-q"];
+        args.extend_from_slice(mode);
+        let server = start(&args);
+        assert_eq!(round_trip(&server, text_gbk), expected, "{mode:?}");
+    }
+    let lesson5 = Server::start(
+        "tcp-echo-server",
+        ["--port", "0", "--encoding", "gbk", "--upper", "-q"],
+    )
+    .unwrap_or_else(|e| panic!("{e:#}"));
+    assert_eq!(tcp_round_trip(lesson5.addr, text_gbk, DEADLINE), expected);
+    // And UTF-8 letters beyond ASCII, which the course's bytes.upper() leaves alone.
+    let server = start(&["--upper", "-q"]);
+    assert_eq!(
+        round_trip(&server, "straße é".as_bytes()),
+        "STRASSE É".as_bytes()
+    );
+}
+
+#[test]
+fn an_unknown_encoding_is_bad_usage() {
+    let out = run(PROGRAM, ["--encoding", "klingon"]);
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(out.stderr.contains("unknown encoding"), "{}", out.stderr);
+}
+
+#[test]
+fn ipv6_clients_are_logged_without_double_brackets() {
+    if TcpListener::bind("[::1]:0").is_err() {
+        skip_because(
+            "threaded ipv6_clients_are_logged_without_double_brackets",
+            "this machine has no IPv6 loopback (::1)",
+        );
+        return;
+    }
+    #[cfg_attr(not(unix), allow(unused_mut))]
+    let mut server = start(&["--bind", "::1"]);
+    assert_eq!(round_trip(&server, b"v6"), b"v6");
+    #[cfg(unix)]
+    {
+        interrupt(server.child());
+        let (status, stderr) = wait(&mut server);
+        assert_eq!(status.code(), Some(0));
+        assert!(stderr.contains("[::1]:"), "{stderr}");
+        assert!(stderr.contains("connected"), "{stderr}");
+        assert!(!stderr.contains("[["), "{stderr}");
     }
 }
 
@@ -164,7 +223,7 @@ fn ctrl_c_cuts_idle_clients_after_the_grace_period() {
     let (status, stderr) = wait(&mut server);
     assert_eq!(status.code(), Some(0));
     assert!(
-        stderr.contains("1 connection(s) still open"),
+        stderr.contains("1 connection still open"),
         "stderr:\n{stderr}"
     );
 }
@@ -180,7 +239,8 @@ fn logs_connections_and_messages_on_stderr_unless_quiet() {
         let (status, stderr) = wait(&mut server);
         assert_eq!(status.code(), Some(0));
         assert!(stderr.contains("] connected"), "{stderr}");
-        assert!(stderr.contains("] 6 bytes: \"log me\""), "{stderr}");
+        // Lesson 5's log of a message: the text, shown in --encoding.
+        assert!(stderr.contains("] 6 bytes: log me\n"), "{stderr}");
         assert!(stderr.contains("] closed"), "{stderr}");
     }
 }

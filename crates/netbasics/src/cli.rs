@@ -46,3 +46,51 @@ pub fn exit_on_error(result: anyhow::Result<()>) {
         std::process::exit(1);
     }
 }
+
+/// `1 byte`, `2 bytes`, `0 bytes`: a count and its noun, in the singular only for one.
+///
+/// # Examples
+///
+/// ```
+/// use netbasics::cli::plural;
+///
+/// assert_eq!(plural(1, "client"), "1 client");
+/// assert_eq!(plural(0, "client"), "0 clients");
+/// assert_eq!(plural(10_000, "byte"), "10000 bytes");
+/// ```
+pub fn plural(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// A client as a server's log names it at the start of a line: `[127.0.0.1:50000]`,
+/// and `[::1]:50000` for IPv6.
+///
+/// An IPv6 address and port already come in brackets (as a URL writes them, so that the
+/// port's colon is not taken for one of the address's); wrapping that in brackets again
+/// would show `[[::1]:50000]`, so it is shown as it is. Every server of the workspace
+/// logs its clients with this, so every log reads the same.
+///
+/// # Examples
+///
+/// ```
+/// use netbasics::cli::Peer;
+///
+/// assert_eq!(Peer("127.0.0.1:50000".parse().unwrap()).to_string(), "[127.0.0.1:50000]");
+/// assert_eq!(Peer("[::1]:50000".parse().unwrap()).to_string(), "[::1]:50000");
+/// assert_eq!(format!("{} connected", Peer("[fe80::1%2]:7".parse().unwrap())), "[fe80::1%2]:7 connected");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Peer(pub std::net::SocketAddr);
+
+impl std::fmt::Display for Peer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            std::net::SocketAddr::V4(addr) => write!(f, "[{addr}]"),
+            std::net::SocketAddr::V6(addr) => write!(f, "{addr}"),
+        }
+    }
+}

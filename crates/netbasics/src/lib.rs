@@ -20,10 +20,16 @@
 //! - [`mac`]: [`MacAddr`], hardware addresses and what their bits mean.
 //! - [`text`]: text to bytes and back in UTF-8, GBK, GB18030, Big5, Shift_JIS, UTF-16.
 //! - [`resolve`]: names to addresses with the system resolver and the hosts file.
+//! - [`server_addr`]: `HOST:PORT`, the way a client names its server on a command line.
 //! - [`interfaces`]: this machine's network interfaces (what `ifconfig` shows).
 //! - [`icmp`] and [`ping`]: ICMP echo request/reply, the packets `ping` sends.
 //! - [`arp`]: the ARP cache (IP address -> MAC address) the OS keeps.
-//! - [`cli`]: plumbing shared by the workspace's command-line programs.
+//! - [`listener`]: a server's first three steps, `socket`, `SO_REUSEADDR`, `bind`,
+//!   `listen`, one call each (lesson 5 teaches them; every TCP server uses them).
+//! - [`stop`]: [`Stop`](stop::Stop), how a Ctrl-C handler wakes a server blocked in
+//!   `accept`, the one way every server of the workspace stops.
+//! - [`cli`]: plumbing shared by the workspace's command-line programs: the `error: ...`
+//!   ending, `1 byte`/`2 bytes`, and how a server's log names a client.
 
 #![deny(missing_docs)]
 
@@ -36,10 +42,13 @@ pub mod ipv4;
 pub mod ipv4net;
 pub mod ipv6;
 pub mod ipv6net;
+pub mod listener;
 pub mod mac;
 pub mod ping;
 pub mod port;
 pub mod resolve;
+pub mod server_addr;
+pub mod stop;
 pub mod text;
 
 pub use ipv4net::Ipv4Net;

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 
-use crate::server_addr::ServerAddr;
+use netbasics::server_addr::ServerAddr;
 
 /// Why the client could not connect.
 #[derive(Debug, thiserror::Error)]

@@ -23,8 +23,8 @@ use std::time::Duration;
 
 use netbasics::text::Encoding;
 
-use crate::textstream::{Run, TextStream};
 use crate::upper::uppercase;
+use netbasics::text::{Run, TextStream};
 
 /// How many bytes one `recv` may return. The course uses 1024; a larger buffer means
 /// fewer system calls when a lot arrives, and changes nothing else: `recv` returns what

@@ -29,29 +29,33 @@
 //! # Layout
 //!
 //! - [`listener`]: server steps 1-3, `socket`, `SO_REUSEADDR`, `bind`, `listen(128)`,
-//!   with the socket2 crate so each step is a call of its own.
+//!   with the socket2 crate so each step is a call of its own. It lives in netbasics,
+//!   the ground floor, because every TCP server of the workspace starts with it (lesson
+//!   3's `cmd-server` among them); it is re-exported here, where it is taught.
+//! - [`server`]: steps 4-7: [`server::run`], the accept loop, one client after another,
+//!   and [`server::converse`], one client's conversation with its log.
 //! - [`echo`]: server steps 5-6, the receive/send loop for one client, with the reply
 //!   modes ([`echo::Reply`]: echo, upper case, a fixed answer) and the timeouts.
 //! - [`upper`]: upper-casing text that travels as bytes, without breaking characters.
-//! - [`textstream`]: finding the text in a byte stream that arrives in pieces.
-//! - [`show`]: showing received bytes as text (and, optionally, hex).
 //! - [`buffers`]: the kernel's send and receive buffers (`SO_SNDBUF`, `SO_RCVBUF`).
-//! - [`shutdown`]: stopping the single-threaded server cleanly on Ctrl-C.
-//! - [`server_addr`]: `HOST:PORT`, the way a client names its server.
+//! - [`shutdown`]: stopping the single-threaded server cleanly on Ctrl-C: the accept loop
+//!   is woken as every server's is ([`netbasics::stop`]), the one client gets a grace period.
 //! - [`client`]: client steps 1-2 (`socket`, `connect`) and a reply read in a loop.
 //!
-//! The binaries: `src/bin/tcp-echo-server.rs` (steps 4 and 7 and the logging) and
-//! `src/bin/tcp-echo-client.rs` (steps 3-5, one message after another or lines typed
-//! on standard input).
+//! From lower lessons: `HOST:PORT` is [`netbasics::server_addr`]; showing received bytes
+//! as text, a character cut between two reads joined, is [`netbasics::text::TextView`].
+//!
+//! The binaries are thin: `src/bin/tcp-echo-server.rs` reads the command line, binds
+//! (steps 1-3), installs Ctrl-C and calls [`server::run`]; `src/bin/tcp-echo-client.rs`
+//! does client steps 3-5, one message after another or lines typed on standard input.
 
 #![deny(missing_docs)]
 
 pub mod buffers;
 pub mod client;
 pub mod echo;
-pub mod listener;
-pub mod server_addr;
-pub mod show;
+pub mod server;
 pub mod shutdown;
-pub mod textstream;
 pub mod upper;
+
+pub use netbasics::listener;

@@ -5,11 +5,13 @@
 //! another thread, and Rust's standard library offers no way to interrupt those calls.
 //! So [`Shutdown::stop`] does it through the sockets themselves:
 //!
-//! 1. it raises the "stopping" flag, which the accept loop checks after every `accept`;
-//! 2. it connects to the server's own port: that connection wakes the blocked `accept`
-//!    (or waits in the backlog until the current client is done);
-//! 3. it gives the current client a short grace period to finish, then shuts its socket
-//!    down, which wakes the blocked `recv` (it returns 0) or `send` (it fails).
+//! 1. it raises the "stopping" flag, which the accept loop checks after every `accept`,
+//!    and connects to the server's own port: that connection wakes the blocked `accept`
+//!    (or waits in the backlog until the current client is done). This part is
+//!    [`netbasics::stop::Stop`], the way every server of the workspace stops;
+//! 2. it gives the current client a short grace period to finish, then shuts its socket
+//!    down, which wakes the blocked `recv` (it returns 0) or `send` (it fails). This part
+//!    is this lesson's own: a server with one client at a time has one to watch.
 
 use std::io;
 use std::net::{Shutdown as Direction, SocketAddr, TcpStream};
@@ -17,10 +19,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-/// How long the wake-up connection may take. It is to ourselves, on this machine: if it
-/// cannot be made in this time the backlog is full, and a waiting client wakes `accept`
-/// just as well.
-const WAKE_TIMEOUT: Duration = Duration::from_secs(1);
+use netbasics::stop::Stop;
 
 /// The stop signal shared by the accept loop and the Ctrl-C handler.
 ///
@@ -34,7 +33,7 @@ const WAKE_TIMEOUT: Duration = Duration::from_secs(1);
 ///
 /// let listener = TcpListener::bind("127.0.0.1:0").unwrap();
 /// let addr = listener.local_addr().unwrap();
-/// let shutdown = Arc::new(Shutdown::new());
+/// let shutdown = Arc::new(Shutdown::new(addr));
 ///
 /// let server = {
 ///     let shutdown = Arc::clone(&shutdown);
@@ -53,13 +52,13 @@ const WAKE_TIMEOUT: Duration = Duration::from_secs(1);
 ///     })
 /// };
 /// // The Ctrl-C handler would call this:
-/// assert_eq!(shutdown.stop(addr, Duration::from_secs(2)), Stopped::NoClient);
+/// assert_eq!(shutdown.stop(Duration::from_secs(2)), Stopped::NoClient);
 /// assert_eq!(server.join().unwrap(), 0);
 /// ```
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Shutdown {
-    /// Set once, by [`Shutdown::stop`]; the accept loop ends when it sees it.
-    stopping: AtomicBool,
+    /// The flag the accept loop checks, and the wake-up of its `accept`.
+    accept: Stop,
     /// A handle on the client being served now, so that `stop` can hang up on it.
     current: Mutex<Option<TcpStream>>,
     /// Signalled when the current client's visit ends.
@@ -94,15 +93,20 @@ impl Drop for Serving<'_> {
 }
 
 impl Shutdown {
-    /// A server that is not stopping.
-    pub fn new() -> Self {
-        Self::default()
+    /// A server listening on `listening` (its `local_addr()`), not stopping.
+    pub fn new(listening: SocketAddr) -> Self {
+        Shutdown {
+            accept: Stop::new(listening),
+            current: Mutex::new(None),
+            finished: Condvar::new(),
+            hung_up: AtomicBool::new(false),
+        }
     }
 
     /// Whether [`stop`](Self::stop) has been called. The accept loop checks this after
     /// every `accept()` returns.
     pub fn is_stopping(&self) -> bool {
-        self.stopping.load(Ordering::SeqCst)
+        self.accept.is_requested()
     }
 
     /// Whether [`stop`](Self::stop) hung up on a client that was still connected at the
@@ -135,17 +139,17 @@ impl Shutdown {
 
     /// Stops the server: called from the Ctrl-C handler.
     ///
-    /// Raises the flag, wakes the accept loop with a connection to `listening` (the
-    /// address the server is bound to; `0.0.0.0` and `::` are reached through loopback),
-    /// waits up to `grace` for the current client to finish, then shuts its socket down.
-    /// Returns once the server's thread has been woken; the server then ends by itself.
-    pub fn stop(&self, listening: SocketAddr, grace: Duration) -> Stopped {
+    /// Raises the flag and wakes the accept loop with a connection to the server's own
+    /// address ([`Stop::request`]), waits up to `grace` for the current client to finish,
+    /// then shuts its socket down. Returns once the server's thread has been woken; the
+    /// server then ends by itself.
+    pub fn stop(&self, grace: Duration) -> Stopped {
         {
+            // Under the lock `serving` takes: a client is registered before the stop, or
+            // turned away after it.
             let _current = self.lock();
-            self.stopping.store(true, Ordering::SeqCst);
+            self.accept.request();
         }
-        // The connection only needs to be made; it is closed at once.
-        let _ = TcpStream::connect_timeout(&wake_address(listening), WAKE_TIMEOUT);
 
         let current = self.lock();
         if current.is_none() {
@@ -173,20 +177,6 @@ impl Shutdown {
     fn lock(&self) -> MutexGuard<'_, Option<TcpStream>> {
         self.current.lock().unwrap_or_else(PoisonError::into_inner)
     }
-}
-
-/// The address to connect to in order to reach a server listening on `listening`:
-/// loopback for a server bound to every address (see [`netbasics::any_address`]).
-///
-/// # Examples
-///
-/// ```
-/// use tcp_echo::shutdown::wake_address;
-///
-/// assert_eq!(wake_address("0.0.0.0:8888".parse().unwrap()), "127.0.0.1:8888".parse().unwrap());
-/// ```
-pub fn wake_address(listening: SocketAddr) -> SocketAddr {
-    netbasics::any_address::connectable(listening)
 }
 
 #[cfg(test)]
@@ -233,10 +223,10 @@ mod tests {
     fn stop_without_a_client_wakes_accept() {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
-        let shutdown = Arc::new(Shutdown::new());
+        let shutdown = Arc::new(Shutdown::new(addr));
         let server = spawn_server(listener, Arc::clone(&shutdown));
         assert!(!shutdown.is_stopping());
-        assert_eq!(shutdown.stop(addr, DEADLINE), Stopped::NoClient);
+        assert_eq!(shutdown.stop(DEADLINE), Stopped::NoClient);
         assert!(shutdown.is_stopping());
         assert_eq!(server.join().unwrap(), 0);
     }
@@ -245,7 +235,7 @@ mod tests {
     fn a_client_that_stays_is_hung_up_on_after_the_grace_period() {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
-        let shutdown = Arc::new(Shutdown::new());
+        let shutdown = Arc::new(Shutdown::new(addr));
         let server = spawn_server(listener, Arc::clone(&shutdown));
 
         let mut client = TcpStream::connect(addr).unwrap();
@@ -256,7 +246,7 @@ mod tests {
 
         // A grace period of zero: hang up at once.
         assert!(!shutdown.hung_up());
-        assert_eq!(shutdown.stop(addr, Duration::ZERO), Stopped::HungUp);
+        assert_eq!(shutdown.stop(Duration::ZERO), Stopped::HungUp);
         assert!(shutdown.hung_up());
         assert_eq!(client.read(&mut buf).unwrap(), 0, "the server closed");
         assert_eq!(server.join().unwrap(), 1);
@@ -266,7 +256,7 @@ mod tests {
     fn a_client_that_finishes_in_time_is_not_cut() {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
-        let shutdown = Arc::new(Shutdown::new());
+        let shutdown = Arc::new(Shutdown::new(addr));
         let server = spawn_server(listener, Arc::clone(&shutdown));
 
         let mut client = TcpStream::connect(addr).unwrap();
@@ -277,7 +267,7 @@ mod tests {
         let (tx, rx) = mpsc::channel();
         let stopper = {
             let shutdown = Arc::clone(&shutdown);
-            thread::spawn(move || tx.send(shutdown.stop(addr, DEADLINE)).unwrap())
+            thread::spawn(move || tx.send(shutdown.stop(DEADLINE)).unwrap())
         };
         // Wait until the stop has been asked for, then leave.
         while !shutdown.is_stopping() {
@@ -296,8 +286,8 @@ mod tests {
     fn no_client_is_registered_once_stopping() {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
-        let shutdown = Shutdown::new();
-        assert_eq!(shutdown.stop(addr, DEADLINE), Stopped::NoClient);
+        let shutdown = Shutdown::new(addr);
+        assert_eq!(shutdown.stop(DEADLINE), Stopped::NoClient);
         let client = TcpStream::connect(addr).unwrap();
         assert!(shutdown.serving(&client).unwrap().is_none());
     }

@@ -14,7 +14,7 @@
 use netbasics::text::{encode, encode_chars, Encoding};
 
 /// Upper-cases one run of text that arrived as `bytes` in `encoding` (an encoding with
-/// no byte order mark, as [`TextStream::encoding`](crate::textstream::TextStream::encoding)
+/// no byte order mark, as [`TextStream::encoding`](netbasics::text::TextStream::encoding)
 /// gives), and returns the bytes to send back.
 ///
 /// The result can be longer or shorter than `bytes`: `ß` becomes `SS`.

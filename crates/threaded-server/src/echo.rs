@@ -1,96 +1,109 @@
-//! The echo handler of `threaded-echo-server`: send every byte back until the client closes.
+//! The echo handler of `threaded-echo-server`: lesson 5's conversation, on many threads.
 //!
-//! It is the course's `MyServer.handle` done right. The course's version loops on
-//! `data = self.request.recv(1024); self.request.send(data.upper())` with no way out: when
-//! the client closes, `recv` returns `b''` at once, for ever, and the thread spins at full
-//! speed sending nothing. Here a read of 0 bytes (end of stream) ends the conversation,
-//! and `write_all` sends the whole reply (`send` may send only part of it).
+//! The course's `MyServer.handle` loops on `data = self.request.recv(1024);
+//! self.request.send(data.upper())` with no way out: when the client closes, `recv`
+//! returns `b''` at once, for ever, and the thread spins at full speed sending nothing.
+//! Lesson 5 already wrote that loop right ([`tcp_echo::echo::serve`]: 0 bytes ends it,
+//! `write_all` sends the whole reply, upper case is done on characters in the chosen
+//! encoding, timeouts for silent clients and clients that stop reading), and logged
+//! each message ([`tcp_echo::server::converse`]). [`Echo`] is that same function, now
+//! called by many threads at once: this lesson changes only the loop around it.
 
 use crate::handler::Handler;
-use std::io::{self, Read, Write};
+use netbasics::text::Encoding;
+use std::io::{self, Write};
 use std::net::{SocketAddr, TcpStream};
+use std::time::Duration;
+use tcp_echo::echo::{ClientError, Reply, Timeouts};
+use tcp_echo::server::{converse, Options};
+
+/// The timeout used where the server was told to set none: a year is as good as none.
+const NO_LIMIT: Duration = Duration::from_secs(365 * 24 * 60 * 60);
 
 /// What a refused client is told.
 pub const BUSY_MESSAGE: &[u8] =
     b"busy: the server is serving as many clients as it can; try again later\n";
 
-/// How many bytes of each message the log shows.
-const LOG_PREVIEW: usize = 60;
-
-/// Echoes bytes back, optionally with ASCII letters uppercased.
+/// Lesson 5's echo conversation as a [`Handler`].
+///
+/// The timeouts are the server's ([`Server::read_timeout`](crate::Server::read_timeout),
+/// [`Server::write_timeout`](crate::Server::write_timeout)): lesson 5's loop is given
+/// the ones the server set on the socket.
 ///
 /// # Examples
 ///
 /// ```
 /// use std::io::{Read, Write};
 /// use std::net::{Shutdown, TcpStream};
+/// use netbasics::text::Encoding;
+/// use tcp_echo::echo::Reply;
 /// use threaded_server::{Echo, Server};
 ///
 /// let server = Server::bind("127.0.0.1:0")?.quiet(true);
 /// let addr = server.local_addr();
 /// let stop = server.shutdown_handle();
-/// let serving = std::thread::spawn(move || server.serve(Echo { upper: true, quiet: true }));
+/// let echo = Echo::new(Reply::Upper(Encoding::Utf8), Encoding::Utf8).quiet(true);
+/// let serving = std::thread::spawn(move || server.serve(echo));
 ///
 /// let mut client = TcpStream::connect(addr)?;
-/// client.write_all("hello, 世界".as_bytes())?;
+/// client.write_all("hello, wörld".as_bytes())?;
 /// client.shutdown(Shutdown::Write)?;
 /// let mut reply = String::new();
 /// client.read_to_string(&mut reply)?;
-/// assert_eq!(reply, "HELLO, 世界"); // only ASCII letters change
+/// assert_eq!(reply, "HELLO, WÖRLD"); // characters, not only ASCII letters
 ///
 /// stop.shutdown();
 /// serving.join().unwrap()?;
 /// # Ok::<(), std::io::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone)]
 pub struct Echo {
-    /// Uppercase ASCII letters (`a`-`z`) before sending them back; other bytes are sent
-    /// back unchanged, so multi-byte UTF-8 (or GBK) text is never broken.
-    pub upper: bool,
-    /// Do not log each message on stderr.
-    pub quiet: bool,
+    /// Lesson 5's options: the reply, the encoding, the log. (Their `timeouts` are
+    /// replaced, connection by connection, by the server's.)
+    pub options: Options,
 }
 
 impl Echo {
-    /// Transforms one chunk in place: the whole of the echo logic.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use threaded_server::Echo;
-    ///
-    /// let mut chunk = *b"abc xyz \xff";
-    /// Echo { upper: true, quiet: true }.transform(&mut chunk);
-    /// assert_eq!(&chunk, b"ABC XYZ \xff");
-    /// ```
-    pub fn transform(&self, chunk: &mut [u8]) {
-        if self.upper {
-            chunk.make_ascii_uppercase();
+    /// Answers as `reply` says, shows messages in `encoding` and logs each message.
+    pub fn new(reply: Reply, encoding: Encoding) -> Echo {
+        Echo {
+            options: Options {
+                reply,
+                encoding,
+                timeouts: Timeouts {
+                    idle: NO_LIMIT,
+                    write: NO_LIMIT,
+                },
+                show_buffers: false,
+                quiet: false,
+            },
         }
+    }
+
+    /// Whether to log only errors (not each message).
+    pub fn quiet(mut self, quiet: bool) -> Echo {
+        self.options.quiet = quiet;
+        self
     }
 }
 
 impl Handler for Echo {
-    // `mut stream: &TcpStream`: the server lends the socket, and reading and writing need
-    // only the reference to be mutable (see the `handler` module).
-    fn handle(&self, mut stream: &TcpStream, peer: SocketAddr) -> io::Result<()> {
-        let mut buf = [0u8; 4096];
-        loop {
-            // 5. recv: whatever has arrived, up to the buffer's size.
-            let n = match stream.read(&mut buf) {
-                Ok(0) => return Ok(()), // end of stream: the client closed
-                Ok(n) => n,
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-                Err(err) => return Err(err),
-            };
-            let chunk = &mut buf[..n];
-            self.transform(chunk);
-            if !self.quiet {
-                eprintln!("[{peer}] {n} bytes: {}", preview(chunk));
-            }
-            // 6. send: all of it.
-            stream.write_all(chunk)?;
-        }
+    fn handle(&self, stream: &TcpStream, peer: SocketAddr) -> io::Result<()> {
+        // Lesson 5's loop sets the socket's timeouts itself: give it the server's.
+        let options = Options {
+            timeouts: Timeouts {
+                idle: stream.read_timeout()?.unwrap_or(NO_LIMIT),
+                write: stream.write_timeout()?.unwrap_or(NO_LIMIT),
+            },
+            ..self.options.clone()
+        };
+        // 5. recv, 6. send, until the client closes: the same call as lesson 5's.
+        let outcome = converse(stream, peer, &options);
+        outcome.result.map_err(|err| match err {
+            ClientError::Io(err) => err,
+            // The server logs the error's text: keep lesson 5's words for it.
+            other => io::Error::other(other),
+        })
     }
 
     fn busy(&self, stream: &mut TcpStream, _peer: SocketAddr) -> io::Result<()> {
@@ -98,21 +111,11 @@ impl Handler for Echo {
     }
 }
 
-/// The start of a message for the log, with unprintable bytes escaped (`\n`, `\xff`) so
-/// binary data cannot garble the terminal.
-fn preview(chunk: &[u8]) -> String {
-    let shown = &chunk[..chunk.len().min(LOG_PREVIEW)];
-    let mut text = format!("\"{}\"", shown.escape_ascii());
-    if chunk.len() > LOG_PREVIEW {
-        text.push_str("...");
-    }
-    text
-}
-
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 mod tests {
     use super::*;
-    use proptest::prelude::*;
+    use std::io::Read;
     use std::net::{Shutdown, TcpListener};
 
     /// Runs `Echo` on one loopback connection, sending `input`, returning the reply.
@@ -131,25 +134,36 @@ mod tests {
 
     #[test]
     fn echoes_bytes_back_until_the_client_closes() {
-        let quiet = Echo {
-            upper: false,
-            quiet: true,
-        };
-        assert_eq!(echo_over_loopback(quiet, b"hello\n"), b"hello\n");
-        assert_eq!(echo_over_loopback(quiet, b""), b"");
+        let quiet = Echo::new(Reply::Echo, Encoding::Utf8).quiet(true);
+        assert_eq!(echo_over_loopback(quiet.clone(), b"hello\n"), b"hello\n");
+        assert_eq!(echo_over_loopback(quiet.clone(), b""), b"");
         // More than one buffer's worth arrives in several reads; all of it comes back.
-        let big: Vec<u8> = (0..20_000u32).map(|i| (i % 251) as u8).collect();
+        let big: Vec<u8> = (0..600_000u32).map(|i| (i % 251) as u8).collect();
         assert_eq!(echo_over_loopback(quiet, &big), big);
     }
 
     #[test]
-    fn upper_changes_only_ascii_letters() {
-        let upper = Echo {
-            upper: true,
-            quiet: true,
-        };
-        let gbk_text = b"\xc4\xe3\xba\xc3 abc"; // "你好 abc" in GBK
-        assert_eq!(echo_over_loopback(upper, gbk_text), b"\xc4\xe3\xba\xc3 ABC");
+    fn upper_works_on_characters_in_the_chosen_encoding() {
+        let gbk = Echo::new(Reply::Upper(Encoding::Gbk), Encoding::Gbk).quiet(true);
+        // "你好 abc" in GBK: the letters change, the Chinese characters do not.
+        assert_eq!(
+            echo_over_loopback(gbk.clone(), b"\xc4\xe3\xba\xc3 abc"),
+            b"\xc4\xe3\xba\xc3 ABC"
+        );
+        // 乤 is 81 61 in GBK: its second byte is 'a', and a byte-wise upper() would make
+        // it 81 41, another character. Character-wise it stays itself.
+        assert_eq!(echo_over_loopback(gbk, b"\x81\x61"), b"\x81\x61");
+        let utf8 = Echo::new(Reply::Upper(Encoding::Utf8), Encoding::Utf8).quiet(true);
+        assert_eq!(
+            echo_over_loopback(utf8, "straße é".as_bytes()),
+            "STRASSE É".as_bytes()
+        );
+    }
+
+    #[test]
+    fn a_fixed_reply_answers_every_piece() {
+        let fixed = Echo::new(Reply::Fixed(b"ok".to_vec()), Encoding::Utf8).quiet(true);
+        assert_eq!(echo_over_loopback(fixed, b"x"), b"ok");
     }
 
     #[test]
@@ -157,34 +171,12 @@ mod tests {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let mut client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
         let (mut server_side, peer) = listener.accept().unwrap();
-        Echo::default().busy(&mut server_side, peer).unwrap();
+        Echo::new(Reply::Echo, Encoding::Utf8)
+            .busy(&mut server_side, peer)
+            .unwrap();
         drop(server_side);
         let mut got = Vec::new();
         client.read_to_end(&mut got).unwrap();
         assert_eq!(got, BUSY_MESSAGE);
-    }
-
-    #[test]
-    fn previews_escape_and_shorten() {
-        assert_eq!(preview(b"hi\n"), "\"hi\\n\"");
-        assert_eq!(preview(b"\xff\x00"), "\"\\xff\\x00\"");
-        let long = [b'a'; 100];
-        assert_eq!(preview(&long), format!("\"{}\"...", "a".repeat(60)));
-    }
-
-    proptest! {
-        #[test]
-        fn transform_keeps_length_and_non_letters(bytes in proptest::collection::vec(any::<u8>(), 0..256), upper: bool) {
-            let mut chunk = bytes.clone();
-            Echo { upper, quiet: true }.transform(&mut chunk);
-            prop_assert_eq!(chunk.len(), bytes.len());
-            for (before, after) in bytes.iter().zip(&chunk) {
-                if upper && before.is_ascii_lowercase() {
-                    prop_assert_eq!(*after, before - b'a' + b'A');
-                } else {
-                    prop_assert_eq!(after, before);
-                }
-            }
-        }
     }
 }

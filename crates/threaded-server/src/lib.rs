@@ -14,6 +14,8 @@
 //! This crate is that library, done right, small enough to read in one sitting:
 //!
 //! ```no_run
+//! use netbasics::text::Encoding;
+//! use tcp_echo::echo::Reply;
 //! use threaded_server::{Echo, Mode, Overload, Server};
 //!
 //! let server = Server::bind("127.0.0.1:9090")?   // socket, SO_REUSEADDR, bind, listen
@@ -21,7 +23,7 @@
 //!     .max_connections(100)                      // never more than 100 clients at once...
 //!     .overload(Overload::Refuse);               // ...the 101st is told "busy" and closed
 //! let stop = server.shutdown_handle();           // give this to a Ctrl-C handler
-//! server.serve(Echo { upper: true, quiet: false })?; // serve_forever(), until stop.shutdown()
+//! server.serve(Echo::new(Reply::Upper(Encoding::Utf8), Encoding::Utf8))?; // serve_forever()
 //! # Ok::<(), std::io::Error>(())
 //! ```
 //!
@@ -67,7 +69,11 @@
 //!   descriptor per client).
 //! - [`shutdown`]: [`ShutdownHandle`], and why a self-connection is how `accept` is woken.
 //! - [`stats`]: [`Stats`], the counters a running server keeps.
-//! - [`echo`]: [`Echo`], the handler of the `threaded-echo-server` program.
+//! - [`echo`]: [`Echo`], the handler of the `threaded-echo-server` program: lesson 5's
+//!   conversation ([`tcp_echo::server::converse`]), the same function on many threads.
+//!
+//! From lesson 5 it also takes the listener (steps 1-3, [`tcp_echo::listener`]) and from
+//! the ground floor the one way every server stops ([`netbasics::stop`]).
 //!
 //! The program `threaded-echo-server` (`src/bin`) puts it together:
 //! `threaded-echo-server --mode pool --workers 4 --max-connections 100 --refuse --upper`.

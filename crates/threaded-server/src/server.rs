@@ -35,7 +35,7 @@ use crate::handler::{self, Handler, Outcome};
 use crate::pool::ThreadPool;
 use crate::shutdown::{ShutdownHandle, Stop};
 use crate::stats::{Counters, Stats};
-use socket2::{Domain, Protocol, Socket, Type};
+use netbasics::cli::{plural, Peer};
 use std::io;
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -362,7 +362,8 @@ impl Server {
         if !self.connections.wait_until_idle(self.shutdown_grace) {
             let cut = self.connections.cut_all();
             eprintln!(
-                "shutdown: {cut} connection(s) still open after {:?}; shutting them down",
+                "shutdown: {} still open after {:?}; shutting them down",
+                plural(cut as u64, "connection"),
                 self.shutdown_grace
             );
         }
@@ -476,7 +477,7 @@ impl Server {
     }
 
     fn dispatch_failed(&self, peer: SocketAddr, err: &dyn std::error::Error) {
-        eprintln!("[{peer}] dropped: no thread to serve it: {err}");
+        eprintln!("{} dropped: no thread to serve it: {err}", Peer(peer));
         Counters::bump(&self.counters.errors);
     }
 
@@ -485,11 +486,8 @@ impl Server {
         // Counted first, so a client that sees the close can already see the count.
         Counters::bump(&self.counters.refused);
         if !self.quiet {
-            let (n, word) = match self.max_connections {
-                1 => (1, "connection"),
-                n => (n, "connections"),
-            };
-            eprintln!("[{peer}] refused: already {n} {word} (the maximum)");
+            let limit = plural(self.max_connections as u64, "connection");
+            eprintln!("{} refused: already {limit} (the maximum)", Peer(peer));
         }
         let said = stream
             .set_write_timeout(Some(BUSY_WRITE_TIMEOUT))
@@ -503,24 +501,17 @@ impl Server {
                 },
             );
         if let Err(err) = said {
-            eprintln!("[{peer}] could not say busy: {err}");
+            eprintln!("{} could not say busy: {err}", Peer(peer));
         }
         // Send our FIN after the message, rather than leaving it to the close.
         let _ = stream.shutdown(Shutdown::Write);
     }
 }
 
-/// Binds one address with socket2, so that `SO_REUSEADDR` is set before `bind`.
+/// Server steps 1-3 for one address: lesson 5's listener (socket, `SO_REUSEADDR`, bind,
+/// listen), with a longer backlog for many clients arriving at once.
 fn listen_on(addr: SocketAddr) -> io::Result<TcpListener> {
-    // 1. socket: the kind of address decides IPv4 or IPv6.
-    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
-    // Restartable at once (see `Server::bind`); must come before bind.
-    #[cfg(not(windows))]
-    socket.set_reuse_address(true)?;
-    // 2. bind, 3. listen: the socket becomes passive, only for accepting.
-    socket.bind(&addr.into())?;
-    socket.listen(BACKLOG)?;
-    Ok(socket.into())
+    Ok(tcp_echo::listener::listen_with_backlog(addr, BACKLOG)?)
 }
 
 /// Logs a failed `accept`, and pauses when retrying at once would fail the same way.
@@ -582,7 +573,7 @@ fn serve_connection<H: Handler>(
     context: &Context,
 ) {
     if !context.quiet {
-        eprintln!("[{peer}] connected");
+        eprintln!("{} connected", Peer(peer));
     }
     let outcome = handler::call(|| {
         stream.set_read_timeout(context.read_timeout)?;
@@ -595,16 +586,19 @@ fn serve_connection<H: Handler>(
     match outcome {
         Outcome::Done => {
             if !context.quiet {
-                eprintln!("[{peer}] closed");
+                eprintln!("{} closed", Peer(peer));
             }
         }
         Outcome::Failed(err) => {
             Counters::bump(&context.counters.errors);
-            eprintln!("[{peer}] error: {}", describe(&err));
+            eprintln!("{} error: {}", Peer(peer), describe(&err));
         }
         Outcome::Panicked(message) => {
             Counters::bump(&context.counters.panics);
-            eprintln!("[{peer}] handler panicked: {message} (only this client is affected)");
+            eprintln!(
+                "{} handler panicked: {message} (only this client is affected)",
+                Peer(peer)
+            );
         }
     }
     // Counted before the slot goes: a client that sees its connection close can already

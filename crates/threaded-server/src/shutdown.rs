@@ -7,45 +7,21 @@
 //!
 //! # Waking a thread blocked in `accept`
 //!
-//! The serving thread spends its life blocked in `accept()`, and a flag it checks only
-//! *after* `accept` returns is not enough: with no new client, `accept` never returns.
-//! There are three classic ways out:
-//!
-//! 1. **Poll**: make the listener non-blocking and wait for it with a timeout
-//!    (`select`/`poll`), checking the flag every, say, half a second. This is what Python's
-//!    `serve_forever(poll_interval=0.5)` does. It costs a wake-up every interval for ever,
-//!    and shutdown waits up to one interval.
-//! 2. **Close the listener from another thread.** Not portable: on Linux a `close` does
-//!    not wake a thread already blocked in `accept` (a `shutdown(SHUT_RD)` does, on Linux
-//!    only), and closing a descriptor another thread is using is a race in any case.
-//! 3. **Connect to ourselves.** Set the flag, then open a TCP connection to the listener's
-//!    own address. `accept` returns that connection, the loop sees the flag and stops.
-//!
-//! We use 3: it needs nothing beyond std, works the same on every system, and costs
-//! nothing while the server runs. The connection is made on loopback (to `127.0.0.1` or
-//! `::1` when the server listens on every address), so it never leaves the machine.
-//! No wake-up is lost: if the flag is set just after the serving thread checked it, the
-//! wake-up connection waits in the listen queue, and the next `accept` returns it.
-//!
+//! The same way as every server of the workspace: raise a flag, then connect to the
+//! listener's own address, which makes the blocked `accept` return
+//! ([`netbasics::stop`] explains why this and not polling or closing the listener).
 //! A server waiting for a free connection slot (not in `accept`) is woken through the
-//! slot table's condition variable instead.
+//! slot table's condition variable as well.
 
 use crate::connections::Connections;
-use std::net::{SocketAddr, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
-
-/// How long the wake-up connection may take. On loopback it takes microseconds; only a
-/// full listen queue (where `accept` is not blocked anyway) could make it wait.
-const WAKE_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// The stop request of one server, shared by the server and its handles.
 #[derive(Debug)]
 pub(crate) struct Stop {
-    requested: AtomicBool,
-    /// Where to connect to wake the serving thread from `accept`.
-    wake_addr: SocketAddr,
+    /// The flag, and the wake-up of a blocked `accept`.
+    accept: netbasics::stop::Stop,
     /// To wake the serving thread if it is waiting for a free slot.
     connections: Arc<Connections>,
 }
@@ -53,28 +29,21 @@ pub(crate) struct Stop {
 impl Stop {
     pub(crate) fn new(listening_on: SocketAddr, connections: Arc<Connections>) -> Stop {
         Stop {
-            requested: AtomicBool::new(false),
-            wake_addr: netbasics::any_address::connectable(listening_on),
+            accept: netbasics::stop::Stop::new(listening_on),
             connections,
         }
     }
 
     /// Whether shutdown was asked for.
     pub(crate) fn requested(&self) -> bool {
-        // SeqCst (the strictest ordering) for a flag read once per connection: the cost is
-        // nothing here, and nobody has to reason about weaker orderings.
-        self.requested.load(Ordering::SeqCst)
+        self.accept.is_requested()
     }
 
     /// Sets the flag and wakes the serving thread, wherever it waits. Idempotent.
     fn request(&self) {
-        if self.requested.swap(true, Ordering::SeqCst) {
-            return; // already requested: the serving thread was woken then
+        if self.accept.request() {
+            self.connections.close();
         }
-        self.connections.close();
-        // An error means the listener is already closed (serve has returned or is
-        // returning): nobody to wake.
-        let _ = TcpStream::connect_timeout(&self.wake_addr, WAKE_TIMEOUT);
     }
 }
 
@@ -129,6 +98,7 @@ mod tests {
     use super::*;
     use crate::stats::Counters;
     use std::net::TcpListener;
+    use std::time::Duration;
 
     #[test]
     fn shutdown_wakes_a_blocked_accept() {

@@ -8,10 +8,12 @@
 // Test helpers too: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used)]
 
+use netbasics::text::Encoding;
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::sync::{mpsc, Arc, Barrier, Mutex};
 use std::time::{Duration, Instant};
+use tcp_echo::echo::Reply;
 use threaded_server::echo::BUSY_MESSAGE;
 use threaded_server::{Echo, Handler, Mode, Overload, Server, ShutdownHandle, Stats};
 
@@ -20,10 +22,10 @@ const DEADLINE: Duration = Duration::from_secs(30);
 
 const MODES: [Mode; 2] = [Mode::Spawn, Mode::Pool { workers: 2 }];
 
-const ECHO: Echo = Echo {
-    upper: false,
-    quiet: true,
-};
+/// Lesson 5's echo, quiet.
+fn echo() -> Echo {
+    Echo::new(Reply::Echo, Encoding::Utf8).quiet(true)
+}
 
 /// A server serving on its own thread.
 struct Running {
@@ -137,15 +139,12 @@ fn bind() -> Server {
 #[test]
 fn echo_round_trips_in_both_modes() {
     for mode in MODES {
-        let running = start(bind().mode(mode), ECHO);
+        let running = start(bind().mode(mode), echo());
         assert_eq!(round_trip(running.addr, b"hello"), b"hello", "{mode:?}");
         assert_eq!(round_trip(running.addr, b""), b"", "{mode:?}");
         let upper = start(
             bind().mode(mode),
-            Echo {
-                upper: true,
-                quiet: true,
-            },
+            Echo::new(Reply::Upper(Encoding::Utf8), Encoding::Utf8).quiet(true),
         );
         assert_eq!(round_trip(upper.addr, b"hello, world"), b"HELLO, WORLD");
         running.shut_down();
@@ -158,7 +157,7 @@ fn echo_round_trips_in_both_modes() {
 fn two_hundred_clients_at_once_each_get_their_own_reply() {
     const CLIENTS: usize = 200;
     for mode in [Mode::Spawn, Mode::Pool { workers: 8 }] {
-        let running = start(bind().mode(mode), ECHO);
+        let running = start(bind().mode(mode), echo());
         // Every client connects, then waits for all the others before sending: 200
         // connections are open at once.
         let all_connected = Arc::new(Barrier::new(CLIENTS));
@@ -196,7 +195,7 @@ fn two_hundred_clients_at_once_each_get_their_own_reply() {
 #[test]
 fn clients_that_leave_at_once_do_no_harm() {
     for mode in MODES {
-        let running = start(bind().mode(mode), ECHO);
+        let running = start(bind().mode(mode), echo());
         // Connect and close without a word: the handler reads end-of-stream.
         drop(connect(running.addr));
         // Connect and reset (SO_LINGER 0 makes close send RST): the handler's read fails,
@@ -257,7 +256,7 @@ fn a_failing_handler_is_counted_and_the_server_goes_on() {
 #[test]
 fn stats_can_be_read_while_serving() {
     for mode in MODES {
-        let running = start(bind().mode(mode), ECHO);
+        let running = start(bind().mode(mode), echo());
         let mut a = connect(running.addr);
         assert_eq!(exchange(&mut a, b"hi"), b"hi");
         let stats = running.stats();
@@ -277,7 +276,7 @@ fn over_the_limit_with_refuse_the_extra_client_is_told_and_closed() {
                 .mode(mode)
                 .max_connections(1)
                 .overload(Overload::Refuse),
-            ECHO,
+            echo(),
         );
         let mut a = connect(running.addr);
         assert_eq!(exchange(&mut a, b"a1"), b"a1");
@@ -354,7 +353,7 @@ fn over_the_limit_with_wait_the_extra_client_is_served_after_one_leaves() {
 #[test]
 fn an_idle_server_shuts_down() {
     for mode in MODES {
-        start(bind().mode(mode), ECHO).shut_down();
+        start(bind().mode(mode), echo()).shut_down();
     }
 }
 
@@ -363,7 +362,7 @@ fn shutdown_lets_open_conversations_finish_within_the_grace_period() {
     for mode in MODES {
         // A grace period longer than the test's deadline: serve returning in time shows it
         // did not wait for the grace period to end, only for the client.
-        let running = start(bind().mode(mode).shutdown_grace(DEADLINE * 4), ECHO);
+        let running = start(bind().mode(mode).shutdown_grace(DEADLINE * 4), echo());
         let mut a = connect(running.addr);
         assert_eq!(exchange(&mut a, b"before"), b"before");
         running.stop.shutdown();
@@ -380,7 +379,7 @@ fn shutdown_cuts_conversations_still_open_at_the_end_of_the_grace_period() {
     for mode in MODES {
         let running = start(
             bind().mode(mode).shutdown_grace(Duration::from_millis(50)),
-            ECHO,
+            echo(),
         );
         let mut idle = connect(running.addr);
         assert_eq!(exchange(&mut idle, b"hi"), b"hi");
@@ -401,7 +400,7 @@ fn shutdown_wakes_a_server_waiting_for_a_free_place() {
                 .mode(mode)
                 .max_connections(1)
                 .shutdown_grace(Duration::from_millis(50)),
-            ECHO,
+            echo(),
         );
         let mut a = connect(running.addr);
         assert_eq!(exchange(&mut a, b"a"), b"a");
@@ -420,7 +419,7 @@ struct Counted {
 impl Handler for Counted {
     fn handle(&self, stream: &TcpStream, peer: SocketAddr) -> io::Result<()> {
         let _ = &self.alive;
-        ECHO.handle(stream, peer)
+        echo().handle(stream, peer)
     }
 }
 
@@ -467,7 +466,7 @@ fn a_handler_can_stop_the_server() {
 
 #[test]
 fn a_silent_client_is_dropped_at_the_read_timeout() {
-    let running = start(bind().read_timeout(Some(Duration::from_millis(50))), ECHO);
+    let running = start(bind().read_timeout(Some(Duration::from_millis(50))), echo());
     let mut silent = connect(running.addr);
     let mut buf = [0u8; 1];
     // The handler's read times out, it returns the error, the connection closes.
@@ -482,7 +481,7 @@ fn a_busy_message_that_panics_is_contained() {
     struct BadBusy;
     impl Handler for BadBusy {
         fn handle(&self, stream: &TcpStream, peer: SocketAddr) -> io::Result<()> {
-            ECHO.handle(stream, peer)
+            echo().handle(stream, peer)
         }
         fn busy(&self, _: &mut TcpStream, _: SocketAddr) -> io::Result<()> {
             panic!("busy message bug on purpose")
@@ -515,7 +514,7 @@ fn shutdown_before_serve_makes_serve_return_at_once() {
     let server = bind();
     let stop = server.shutdown_handle();
     stop.shutdown();
-    let running = start(server, ECHO);
+    let running = start(server, echo());
     running.wait_served();
     assert_eq!(running.stats(), Stats::default());
 }

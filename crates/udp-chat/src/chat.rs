@@ -56,12 +56,15 @@
 //! - [`line`](mod@line): what a typed line means ([`parse_line`]: a message, `bye`, `/who`, ...).
 //! - [`peers`]: the `/who` table ([`PeerTable`]).
 //! - [`stop`]: the receiving loop ([`receive`]) and how to stop it ([`StopSignal`]).
+//! - [`session`]: one chat: the main thread's loop over what the keyboard thread and the
+//!   receiving thread hand it, and how each way of ending ends it ([`session::Session`]).
 //! - here: recognising `bye` ([`is_bye`]) and choosing the address of a `HOST:PORT`
 //!   peer ([`resolve_peer`]). A received datagram is shown with
 //!   [`datagram::show`](crate::datagram::show), as every program of the lesson shows one.
 
 pub mod line;
 pub mod peers;
+pub mod session;
 pub mod stop;
 
 pub use line::{parse_line, LineError, Typed, BYE, HELP};
@@ -141,8 +144,8 @@ mod tests {
 
     #[test]
     fn peers_of_the_right_family() {
+        use netbasics::server_addr::ServerAddr;
         use std::net::SocketAddr;
-        use tcp_echo::server_addr::ServerAddr;
         let v4: SocketAddr = "127.0.0.1:1".parse().unwrap();
         let v6: SocketAddr = "[::1]:1".parse().unwrap();
         let to_v6: ServerAddr = "[::1]:2".parse().unwrap();

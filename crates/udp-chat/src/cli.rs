@@ -107,26 +107,7 @@ fn number_of_seconds(text: &str) -> Result<f64, String> {
 /// assert_eq!(bytes(65507), "65507 bytes");
 /// ```
 pub fn bytes(n: usize) -> String {
-    plural(n, "byte")
-}
-
-/// A count with the right plural for a noun whose plural adds "s": "1 datagram",
-/// "2 datagrams". (Nouns such as "reply" need their own wording.)
-///
-/// # Examples
-///
-/// ```
-/// use udp_chat::cli::plural;
-///
-/// assert_eq!(plural(1, "datagram"), "1 datagram");
-/// assert_eq!(plural(2, "datagram"), "2 datagrams");
-/// ```
-pub fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
+    netbasics::cli::plural(n as u64, "byte")
 }
 
 /// How long the Ctrl-C handler of [`print_and_exit_on_ctrl_c`] lets the summary take to
@@ -227,8 +208,6 @@ mod tests {
         assert_eq!(bytes(0), "0 bytes");
         assert_eq!(bytes(1), "1 byte");
         assert_eq!(bytes(2), "2 bytes");
-        assert_eq!(plural(0, "datagram"), "0 datagrams");
-        assert_eq!(plural(1, "datagram"), "1 datagram");
     }
 
     proptest! {

@@ -34,8 +34,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use netbasics::text::Encoding;
+use netbasics::text::TextView;
 use socket2::SockRef;
-use tcp_echo::show::TextView;
 
 use crate::cli;
 
@@ -366,7 +366,7 @@ impl fmt::Display for Tally {
         write!(
             f,
             "received {}, {}",
-            cli::plural(self.datagrams as usize, "datagram"),
+            netbasics::cli::plural(self.datagrams, "datagram"),
             cli::bytes(self.bytes as usize)
         )
     }

@@ -20,6 +20,29 @@
 //!
 //! A reader new to the crate starts with [`socket`] (steps 1-2) and [`datagram`] (step 3);
 //! every other module is built from those two.
+//!
+//! # Layout
+//!
+//! - [`socket`]: steps 1-2, a UDP socket made and bound with the options a program asks
+//!   for; the peer's `HOST:PORT` turned into an address ([`socket::resolve_peer`]).
+//! - [`datagram`]: step 3, `sendto` and `recvfrom` of one whole datagram, the maximum size,
+//!   a datagram cut by a small buffer, and how a received one is shown.
+//! - [`echo`]: the echo server's loop, its counts, and what it refuses to answer.
+//! - [`chat`]: the full-duplex chat: the receiving loop and its stop signal, typed
+//!   commands, the `/who` table, and one chat session from start to `bye`.
+//! - [`broadcast`]: `SO_BROADCAST` and the broadcast addresses; collecting replies.
+//! - [`ipmsg`]: the IP Messenger protocol: packets, commands, replies, display.
+//! - [`cli`]: what the programs share on the command line: seconds, byte counts, Ctrl-C.
+//!
+//! From lower lessons (lesson 5, TCP, is a sibling: nothing here uses it): `HOST:PORT` is
+//! [`netbasics::server_addr`], received text is shown with [`netbasics::text::TextView`],
+//! and a thread blocked in `recvfrom` is woken through loopback as
+//! [`netbasics::any_address`] explains.
+//!
+//! The binaries (`src/bin/`) are thin: they read the command line, bind, and call these
+//! modules; `ipmsg` has a folder of its own (`src/bin/ipmsg/`), one file per subcommand.
+
+#![deny(missing_docs)]
 
 pub mod broadcast;
 pub mod chat;

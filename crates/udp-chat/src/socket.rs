@@ -25,8 +25,8 @@
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
 
+use netbasics::server_addr::ServerAddr;
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
-use tcp_echo::server_addr::ServerAddr;
 
 /// The socket options a UDP program may want, set before `bind`.
 ///

@@ -20,11 +20,12 @@ use framing::header::LengthHeader;
 use framing::policy::Policy;
 use framing::reply::Reply;
 use framing::runner::{self, Limits};
+use netbasics::cli::{plural, Peer};
+use netbasics::stop::Stop;
 use std::io::{Read, Write};
-use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
+use std::net::{IpAddr, SocketAddr, TcpStream};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 /// The longest command line accepted (framed mode): commands are short; anything longer is
@@ -88,9 +89,21 @@ struct Shared {
     dir: PathBuf,
     quiet: bool,
     /// Connections being served now (for --max-clients and shutdown).
-    active: AtomicUsize,
-    /// Set by Ctrl-C: connections waiting for a request hang up; running commands finish.
-    stopping: Arc<AtomicBool>,
+    active: Mutex<usize>,
+    /// Signalled each time a connection ends, for the shutdown to wait on.
+    ended: Condvar,
+    /// Set by Ctrl-C (which also wakes `accept`): connections waiting for a request hang
+    /// up; running commands finish.
+    stop: Arc<Stop>,
+}
+
+impl Shared {
+    /// The count of active connections. It is a plain number, so a thread that panicked
+    /// while holding the lock cannot have left it half-changed: a poisoned lock is used
+    /// as it is.
+    fn active(&self) -> MutexGuard<'_, usize> {
+        self.active.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 fn main() {
@@ -117,6 +130,10 @@ fn run(args: Args) -> Result<()> {
         Some(dir) => dir,
         None => std::env::current_dir().context("finding the current directory")?,
     };
+    // 1-3. socket, bind, listen: lesson 5's steps (netbasics::listener), with
+    // SO_REUSEADDR, so a restart does not wait for old connections in TIME_WAIT.
+    let listener = netbasics::listener::listen(SocketAddr::new(args.bind, args.port))?;
+    let addr = listener.local_addr()?;
     let shared = Arc::new(Shared {
         classic: args.classic,
         codec: Codec::new(header, MAX_REQUEST),
@@ -127,18 +144,17 @@ fn run(args: Args) -> Result<()> {
         },
         dir,
         quiet: args.quiet,
-        active: AtomicUsize::new(0),
-        stopping: Arc::new(AtomicBool::new(false)),
+        active: Mutex::new(0),
+        ended: Condvar::new(),
+        stop: Arc::new(Stop::new(addr)),
     });
 
-    // 1-3. socket, bind, listen (std sets SO_REUSEADDR on Unix, so a restart does not
-    // wait for old connections in TIME_WAIT).
-    let listener = TcpListener::bind((args.bind, args.port))
-        .with_context(|| format!("binding {}:{}", args.bind, args.port))?;
-    let addr = listener.local_addr()?;
     // Ready for Ctrl-C before anyone is told the server is up.
-    let stopping = Arc::clone(&shared.stopping);
-    install_ctrl_c(Arc::clone(&stopping), addr)?;
+    let stop = Arc::clone(&shared.stop);
+    ctrlc::set_handler(move || {
+        stop.request();
+    })
+    .context("installing the Ctrl-C handler")?;
     println!("listening on {addr}");
     std::io::stdout().flush()?;
     if !shared.quiet {
@@ -152,8 +168,8 @@ fn run(args: Args) -> Result<()> {
 
     // 4. accept, one thread per client.
     for conn in listener.incoming() {
-        if stopping.load(Ordering::SeqCst) {
-            break;
+        if shared.stop.is_requested() {
+            break; // the wake-up connection of Ctrl-C, or a client arriving as we stop
         }
         let stream = match conn {
             Ok(stream) => stream,
@@ -166,27 +182,31 @@ fn run(args: Args) -> Result<()> {
         let peer = stream
             .peer_addr()
             .unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)));
-        if shared.active.load(Ordering::SeqCst) >= args.max_clients {
-            turn_away(stream, &shared, peer);
-            continue;
+        {
+            let mut active = shared.active();
+            if *active >= args.max_clients {
+                drop(active);
+                turn_away(stream, &shared, peer);
+                continue;
+            }
+            *active += 1;
         }
-        shared.active.fetch_add(1, Ordering::SeqCst);
         let guard = ActiveGuard(Arc::clone(&shared));
         let spawned = std::thread::Builder::new().spawn(move || {
             // The guard gives the slot back when the thread ends, even by a panic.
             let shared = &guard.0;
             if !shared.quiet {
-                eprintln!("[{peer}] connected");
+                eprintln!("{} connected", Peer(peer));
             }
             match serve(stream, shared, peer) {
-                Err(e) => eprintln!("[{peer}] error: {e:#}"),
-                Ok(()) if !shared.quiet => eprintln!("[{peer}] closed"),
+                Err(e) => eprintln!("{} error: {e:#}", Peer(peer)),
+                Ok(()) if !shared.quiet => eprintln!("{} closed", Peer(peer)),
                 Ok(()) => {}
             }
         });
         if let Err(e) = spawned {
             // Out of threads: this client is dropped (the guard went with the closure).
-            eprintln!("[{peer}] dropped: cannot start a thread: {e}");
+            eprintln!("{} dropped: cannot start a thread: {e}", Peer(peer));
         }
     }
     // No new connections from here on: the kernel refuses them instead of queueing
@@ -194,14 +214,14 @@ fn run(args: Args) -> Result<()> {
     drop(listener);
 
     // Stopping: no new clients. Connections waiting for a request hang up within POLL;
-    // give running commands a bounded time to finish.
-    let deadline = Instant::now() + SHUTDOWN_GRACE;
-    while shared.active.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    // give running commands a bounded time to finish. Each ending connection wakes us.
+    let (left, _) = shared
+        .ended
+        .wait_timeout_while(shared.active(), SHUTDOWN_GRACE, |active| *active > 0)
+        .unwrap_or_else(PoisonError::into_inner);
     eprintln!(
-        "cmd-server: stopped ({} connection(s) still open were dropped)",
-        shared.active.load(Ordering::SeqCst)
+        "cmd-server: stopped ({} still open were dropped)",
+        plural(*left as u64, "connection")
     );
     Ok(())
 }
@@ -211,25 +231,17 @@ struct ActiveGuard(Arc<Shared>);
 
 impl Drop for ActiveGuard {
     fn drop(&mut self) {
-        self.0.active.fetch_sub(1, Ordering::SeqCst);
+        *self.0.active() -= 1;
+        self.0.ended.notify_all();
     }
-}
-
-/// On Ctrl-C: mark the server as stopping and wake the blocked `accept` with a
-/// connection to ourselves (std offers no other way to interrupt it).
-fn install_ctrl_c(stopping: Arc<AtomicBool>, addr: SocketAddr) -> Result<()> {
-    // Bound to a wildcard (0.0.0.0 or ::): connect to the loopback of the same family.
-    let wake = netbasics::any_address::connectable(addr);
-    ctrlc::set_handler(move || {
-        stopping.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(wake);
-    })
-    .context("installing the Ctrl-C handler")
 }
 
 /// Too many clients: say so (framed mode) and hang up.
 fn turn_away(mut stream: TcpStream, shared: &Shared, peer: SocketAddr) {
-    eprintln!("[{peer}] turned away: already serving the maximum number of clients");
+    eprintln!(
+        "{} turned away: already serving the maximum number of clients",
+        Peer(peer)
+    );
     if !shared.classic {
         let reply = Reply::refused("server busy: too many clients, try again later");
         let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
@@ -292,7 +304,7 @@ fn is_timeout(e: &std::io::Error) -> bool {
 /// After a POLL read timeout: an error (hang up) if the server is stopping or the client
 /// has sent no complete request for IDLE_TIMEOUT; `Ok` to keep waiting.
 fn waited(shared: &Shared, last_request: Instant) -> Result<()> {
-    if shared.stopping.load(Ordering::SeqCst) {
+    if shared.stop.is_requested() {
         anyhow::bail!("the server is stopping: hanging up (no command was running)");
     }
     if last_request.elapsed() >= IDLE_TIMEOUT {
@@ -353,7 +365,8 @@ fn execute(request: &[u8], shared: &Shared, peer: SocketAddr) -> Reply {
     if !shared.quiet {
         // Escaped: a client must not be able to write fake log lines or terminal codes.
         eprintln!(
-            "[{peer}] $ {} -> {}, {} + {} bytes",
+            "{} $ {} -> {}, {} + {} bytes",
+            Peer(peer),
             String::from_utf8_lossy(request).trim().escape_debug(),
             reply.describe(),
             reply.stdout.len(),

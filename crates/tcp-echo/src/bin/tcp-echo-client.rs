@@ -24,10 +24,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{value_parser, Parser};
+use netbasics::server_addr::ServerAddr;
+use netbasics::text::TextView;
 use netbasics::text::{encode, Encoding};
 use tcp_echo::client::{self, read_for, ReadEnd};
-use tcp_echo::server_addr::ServerAddr;
-use tcp_echo::show::TextView;
 
 /// Echo client: the TCP client in 5 steps.
 #[derive(Parser)]

@@ -19,24 +19,18 @@
 //! lesson: `threaded-echo-server` in the `threaded-server` crate.
 
 use std::io::{self, Write};
-use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::error::ErrorKind;
 use clap::{value_parser, CommandFactory, Parser};
+use netbasics::listener;
 use netbasics::text::{encode, Encoding};
-use tcp_echo::buffers::buffer_sizes;
-use tcp_echo::echo::{self, Outcome, Reply, Timeouts};
-use tcp_echo::listener;
-use tcp_echo::show::{preview, TextView};
+use tcp_echo::echo::{Reply, Timeouts};
+use tcp_echo::server::{self, Options, SHUTDOWN_GRACE};
 use tcp_echo::shutdown::Shutdown;
-
-/// How long Ctrl-C lets the client being served go on before hanging up on it.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
-/// How many characters of each message the log shows.
-const LOG_PREVIEW: usize = 200;
 
 /// Echo server: the TCP server in 7 steps, one client after another.
 #[derive(Parser)]
@@ -72,15 +66,6 @@ struct Args {
     write_timeout: u64,
     /// Log only errors (not connections and messages).
     #[arg(short, long)]
-    quiet: bool,
-}
-
-/// What serving each client needs.
-struct Options {
-    reply: Reply,
-    encoding: Encoding,
-    timeouts: Timeouts,
-    show_buffers: bool,
     quiet: bool,
 }
 
@@ -125,15 +110,15 @@ fn run(args: Args, reply: Reply) -> Result<()> {
         quiet: args.quiet,
     };
 
-    // 1. socket, 2. bind, 3. listen(128): see listener.rs, one call per step.
+    // 1. socket, 2. bind, 3. listen(128): see netbasics' listener.rs, one call per step.
     let listener = listener::listen(SocketAddr::new(args.bind, args.port))?;
     let local = listener
         .local_addr()
         .context("reading the address the socket is bound to")?;
 
     // Ready for Ctrl-C before anyone is told the server is up.
-    let shutdown = Arc::new(Shutdown::new());
-    install_ctrl_c(Arc::clone(&shutdown), local, options.quiet)?;
+    let shutdown = Arc::new(Shutdown::new(local));
+    install_ctrl_c(Arc::clone(&shutdown), options.quiet)?;
 
     println!("listening on {local}");
     io::stdout().flush().context("writing to standard output")?;
@@ -144,7 +129,8 @@ fn run(args: Args, reply: Reply) -> Result<()> {
         );
     }
 
-    accept_loop(&listener, &options, &shutdown);
+    // 4. accept, 5. recv, 6. send, 7. close, one client after another: see server.rs.
+    server::run(&listener, &shutdown, &options);
 
     // 7. close the listening socket: from now on a connect() to this port is refused.
     //    (Clients already accepted would not be affected; here there are none left.)
@@ -155,119 +141,8 @@ fn run(args: Args, reply: Reply) -> Result<()> {
     Ok(())
 }
 
-/// Step 4, over and over: take the next client from the backlog and serve it.
-fn accept_loop(listener: &TcpListener, options: &Options, shutdown: &Shutdown) {
-    loop {
-        // 4. accept: wait until the kernel has a finished connection (the three-way
-        //    handshake is already done), and take it: a *new* socket, for this client only.
-        //    The listening socket stays as it was, ready for the next one.
-        let (stream, peer) = match listener.accept() {
-            Ok(connection) => connection,
-            Err(e) => {
-                if shutdown.is_stopping() {
-                    break;
-                }
-                eprintln!("tcp-echo-server: accept failed: {e}");
-                if !is_per_connection(&e) {
-                    // Out of file descriptors or memory: retrying at once would only spin.
-                    std::thread::sleep(Duration::from_millis(100));
-                }
-                continue;
-            }
-        };
-        if shutdown.is_stopping() {
-            // The connection Ctrl-C made to wake us, or a client that arrived just now:
-            // either way we are not serving any more. Dropping it closes it.
-            break;
-        }
-        serve_client(stream, peer, options, shutdown);
-    }
-}
-
-/// Whether an accept error concerns only the connection being accepted (the client
-/// gave up before we got to it), so the next accept can go ahead at once.
-fn is_per_connection(e: &io::Error) -> bool {
-    matches!(
-        e.kind(),
-        io::ErrorKind::ConnectionAborted
-            | io::ErrorKind::ConnectionReset
-            | io::ErrorKind::Interrupted
-            | io::ErrorKind::WouldBlock
-    )
-}
-
-/// Steps 5-7 for one client: recv and send until it leaves, then close its socket.
-fn serve_client(stream: TcpStream, peer: SocketAddr, options: &Options, shutdown: &Shutdown) {
-    let peer = Peer(peer);
-    let _serving = match shutdown.serving(&stream) {
-        Ok(Some(serving)) => serving,
-        Ok(None) => return, // stopping: the client is dropped unserved
-        Err(e) => {
-            eprintln!("{peer} dropped: cannot keep a handle on the socket: {e}");
-            return;
-        }
-    };
-    let quiet = options.quiet;
-    if !quiet {
-        eprintln!("{peer} connected");
-    }
-    if options.show_buffers {
-        match buffer_sizes(&stream) {
-            Ok(sizes) => eprintln!("{peer} {sizes}"),
-            Err(e) => eprintln!("{peer} cannot read the buffer sizes: {e}"),
-        }
-    }
-
-    // 5. recv and 6. send, until the client closes: see echo.rs.
-    let mut view = TextView::new(options.encoding, false);
-    let outcome = echo::serve(&stream, &options.reply, options.timeouts, |piece| {
-        if !quiet {
-            let text = preview(&view.show(piece), LOG_PREVIEW);
-            eprintln!("{peer} {}: {text}", bytes(piece.len() as u64));
-        }
-    });
-    if !quiet {
-        if let Some(rest) = view.finish() {
-            eprintln!("{peer} ended in the middle of a character: {rest}");
-        }
-    }
-    log_end(peer, &outcome, shutdown, quiet);
-
-    // 7. close: `stream` is dropped here, which closes this client's socket. If the
-    //    client's last bytes were never read (we gave up on it), the system sends a
-    //    reset (RST) instead of the usual FIN.
-}
-
-fn log_end(peer: Peer, outcome: &Outcome, shutdown: &Shutdown, quiet: bool) {
-    let s = outcome.summary;
-    let counts = format!(
-        "{} received in {}, {} sent",
-        bytes(s.received),
-        plural(s.pieces, "piece"),
-        bytes(s.sent)
-    );
-    match &outcome.result {
-        // Ctrl-C's hang-up ends a blocked recv with 0 bytes, or a blocked send with an
-        // error: either way the reason is the stop, not the client. Said even with
-        // --quiet: the client did not choose to leave.
-        _ if shutdown.hung_up() => eprintln!(
-            "{peer} hung up: still connected {} s after Ctrl-C ({counts})",
-            SHUTDOWN_GRACE.as_secs()
-        ),
-        _ if shutdown.is_stopping() => {
-            if !quiet {
-                eprintln!("{peer} disconnected, the server is stopping ({counts})");
-            }
-        }
-        Ok(()) if quiet => {}
-        Ok(()) => eprintln!("{peer} disconnected: the client closed the connection ({counts})"),
-        // Errors are logged even with --quiet: the client did not leave normally.
-        Err(e) => eprintln!("{peer} dropped: {e} ({counts})"),
-    }
-}
-
 /// On Ctrl-C: stop accepting, give the current client a short time, then hang up.
-fn install_ctrl_c(shutdown: Arc<Shutdown>, local: SocketAddr, quiet: bool) -> Result<()> {
+fn install_ctrl_c(shutdown: Arc<Shutdown>, quiet: bool) -> Result<()> {
     ctrlc::set_handler(move || {
         if !quiet {
             eprintln!(
@@ -276,8 +151,8 @@ fn install_ctrl_c(shutdown: Arc<Shutdown>, local: SocketAddr, quiet: bool) -> Re
             );
         }
         // Whether it had to hang up on a client is reported by the server's own thread
-        // (see log_end), which may end the program as soon as this returns.
-        shutdown.stop(local, SHUTDOWN_GRACE);
+        // (see tcp_echo::server), which may end the program as soon as this returns.
+        shutdown.stop(SHUTDOWN_GRACE);
     })
     .context("installing the Ctrl-C handler")
 }
@@ -288,34 +163,5 @@ fn describe(args: &Args) -> String {
         Some(text) => format!("answers every message with \"{text}\""),
         None if args.upper => "answers in upper case".into(),
         None => "echo".into(),
-    }
-}
-
-/// A client as the log names it at the start of each line: `[127.0.0.1:50000]`.
-///
-/// An IPv6 address and port already come in brackets (`[::1]:50000`, as a URL writes
-/// them, so the port's colon is not taken for one of the address's); wrapping that in
-/// brackets again would show `[[::1]:50000]`, so it is shown as it is.
-#[derive(Clone, Copy)]
-struct Peer(SocketAddr);
-
-impl std::fmt::Display for Peer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.0 {
-            SocketAddr::V4(addr) => write!(f, "[{addr}]"),
-            SocketAddr::V6(addr) => write!(f, "{addr}"),
-        }
-    }
-}
-
-fn bytes(n: u64) -> String {
-    plural(n, "byte")
-}
-
-fn plural(n: u64, what: &str) -> String {
-    if n == 1 {
-        format!("1 {what}")
-    } else {
-        format!("{n} {what}s")
     }
 }

@@ -1,7 +1,8 @@
 //! `threaded-echo-server`: an echo server that serves many clients at once.
 //!
-//! Every client gets back what it sends (ASCII letters uppercased with `--upper`) until it
-//! closes. `--mode spawn` starts a thread per client, like Python's
+//! Every client gets back what it sends (in upper case with `--upper`, character by
+//! character in the `--encoding` of its text) until it closes: lesson 5's conversation,
+//! the same function, now on many threads. `--mode spawn` starts a thread per client, like Python's
 //! `socketserver.ThreadingTCPServer`; `--mode pool` serves with a fixed number of worker
 //! threads. `--max-connections N` bounds the clients served at once: more wait their turn,
 //! or with `--refuse` are told "busy" and closed. Ctrl-C stops accepting, lets open
@@ -16,9 +17,12 @@
 use anyhow::{Context, Result};
 use clap::{Parser, ValueEnum};
 use crossbeam_channel::RecvTimeoutError;
+use netbasics::cli::plural;
+use netbasics::text::Encoding;
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
+use tcp_echo::echo::Reply;
 use threaded_server::server::{DEFAULT_MAX_CONNECTIONS, DEFAULT_SHUTDOWN_GRACE};
 use threaded_server::{Echo, Mode, Overload, Server, Stats};
 
@@ -35,9 +39,13 @@ struct Args {
     /// How many worker threads with `--mode pool` (1-1024).
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=1024))]
     workers: u16,
-    /// Send letters back uppercased (ASCII only; other bytes are sent back unchanged).
+    /// Answer in upper case (character by character, in --encoding; bytes that are not
+    /// text go back unchanged).
     #[arg(long)]
     upper: bool,
+    /// The encoding of the text: for showing messages and for --upper.
+    #[arg(long, default_value = "utf-8")]
+    encoding: Encoding,
     /// The most clients served at once (in pool mode: served or waiting for a worker).
     #[arg(long, default_value_t = DEFAULT_MAX_CONNECTIONS as u32,
           value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
@@ -55,6 +63,10 @@ struct Args {
     /// How many seconds a client may stay silent before it is dropped.
     #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
     idle_timeout: u64,
+    /// How many seconds a reply may wait for a client that stops reading before it is
+    /// dropped.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    write_timeout: u64,
     /// How many seconds Ctrl-C waits for open conversations before cutting them.
     #[arg(long, default_value_t = DEFAULT_SHUTDOWN_GRACE.as_secs())]
     grace: u64,
@@ -99,6 +111,7 @@ fn run(args: Args) -> Result<()> {
         .max_connections(args.max_connections as usize)
         .overload(overload)
         .read_timeout(Some(Duration::from_secs(args.idle_timeout)))
+        .write_timeout(Some(Duration::from_secs(args.write_timeout)))
         .shutdown_grace(Duration::from_secs(args.grace))
         .quiet(args.quiet);
 
@@ -126,10 +139,13 @@ fn run(args: Args) -> Result<()> {
         );
     }
 
-    let echo = Echo {
-        upper: args.upper,
-        quiet: args.quiet,
+    let reply = if args.upper {
+        Reply::Upper(args.encoding)
+    } else {
+        Reply::Echo
     };
+    // Lesson 5's conversation, on every thread (with the server's timeouts).
+    let echo = Echo::new(reply, args.encoding).quiet(args.quiet);
     // 4-7. accept and serve, until Ctrl-C. The stats reporter borrows the server, so both
     // live in a scope, which also guarantees the reporter has ended when the scope does.
     let served = std::thread::scope(|scope| {
@@ -157,14 +173,5 @@ fn report_stats(stats: impl Fn() -> Stats, finished: &crossbeam_channel::Receive
             eprintln!("stats: {now}");
             last = Some(now);
         }
-    }
-}
-
-/// `1 client`, `2 clients`: the count with the word in the right number.
-fn plural(n: u64, what: &str) -> String {
-    if n == 1 {
-        format!("1 {what}")
-    } else {
-        format!("{n} {what}s")
     }
 }

@@ -22,8 +22,8 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use clap::Parser;
+use netbasics::text::preview;
 use netbasics::text::Encoding;
-use tcp_echo::show::preview;
 use udp_chat::cli::{self, print_and_exit_on_ctrl_c};
 use udp_chat::datagram::{self, SharedTally};
 use udp_chat::echo::{self, Event};
@@ -75,7 +75,7 @@ fn run(args: Args) -> Result<()> {
         let tally = counted.get();
         format!(
             "echoed {}, {}",
-            cli::plural(tally.datagrams as usize, "datagram"),
+            netbasics::cli::plural(tally.datagrams, "datagram"),
             cli::bytes(tally.bytes as usize)
         )
     })

@@ -8,7 +8,7 @@
 //! - an empty line (or only spaces) sends nothing;
 //! - anything else is a message, sent exactly as typed (without the line break).
 
-use tcp_echo::server_addr::{AddrError, ServerAddr};
+use netbasics::server_addr::{AddrError, ServerAddr};
 
 /// The word that ends a chat, on either side. The course's programs compare the whole
 /// message with it: `recv_data[0].decode('utf-8') == 'bye'`.

@@ -30,7 +30,7 @@ use std::net::{SocketAddr, UdpSocket};
 use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use tcp_echo::shutdown::wake_address;
+use netbasics::any_address::connectable;
 
 use crate::datagram::DEFAULT_BUFFER;
 
@@ -95,7 +95,7 @@ impl StopSignal {
     pub fn stop(&self, socket: &UdpSocket) -> io::Result<()> {
         self.stopping.store(true, Ordering::SeqCst);
         // Bound to 0.0.0.0 (every address)? Then 127.0.0.1 reaches it too.
-        let own = wake_address(socket.local_addr()?);
+        let own = connectable(socket.local_addr()?);
         socket.send_to(&[], own)?;
         Ok(())
     }

@@ -40,7 +40,7 @@
 //! - [`reply`]: what a client answers to each packet ([`reply::answer`]).
 //! - [`show`]: printing a packet's text safely ([`show::printable`]): the sender wrote it.
 //!
-//! The program `ipmsg` (`src/bin/ipmsg.rs`) sends messages, listens and lists who is on
+//! The program `ipmsg` (`src/bin/ipmsg/main.rs`) sends messages, listens and lists who is on
 //! the network with these.
 
 pub mod command;

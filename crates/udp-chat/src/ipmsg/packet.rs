@@ -39,7 +39,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use std::fmt::Write as _;
 
 use netbasics::text::{decode, encode, to_hex, EncodeError, Encoding};
-use tcp_echo::textstream::{Run, TextStream};
+use netbasics::text::{Run, TextStream};
 
 use super::command::{opt, Command, Mode};
 

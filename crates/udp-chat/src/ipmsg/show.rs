@@ -5,12 +5,12 @@
 //! made-up timestamp prints a forged line (`...: hi\n[00:00:00 UTC] boss@pc (1.2.3.4:2425):
 //! transfer money`), and one holding ANSI escape sequences (`ESC [ ...`) can recolour,
 //! move the cursor or clear the screen. So each field is shown the way the other programs
-//! of this lesson show received text ([`tcp_echo::show::TextView`]): line breaks and
+//! of this lesson show received text ([`netbasics::text::TextView`]): line breaks and
 //! other control characters as escapes (`\n`, `\t`, `\u{1b}`), and bytes that were not
 //! text (already marked `\xNN` by [`super::packet::Packet::parse_lossy`]) as they are.
 
 use netbasics::text::Encoding;
-use tcp_echo::show::TextView;
+use netbasics::text::TextView;
 
 /// `text` with control characters escaped, so it stays on one line and sends the
 /// terminal no commands.

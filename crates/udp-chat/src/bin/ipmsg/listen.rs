@@ -115,8 +115,10 @@ pub(super) fn listen(args: &Args, listen_args: &ListenArgs, me: &Identity) -> Re
     }
     // 4. close: dropping the socket releases the port.
     if !args.quiet {
-        let plural = if messages == 1 { "" } else { "s" };
-        eprintln!("ipmsg: stopped after {messages} message{plural}");
+        eprintln!(
+            "ipmsg: stopped after {}",
+            netbasics::cli::plural(messages, "message")
+        );
     }
     Ok(())
 }

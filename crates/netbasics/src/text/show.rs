@@ -11,17 +11,16 @@
 //! A character cut between two pieces is shown whole with the piece that completes it
 //! (the hex, by contrast, shows each piece's own bytes: exactly what each `recv` gave).
 
-use netbasics::text::{to_hex, Encoding};
+use super::{to_hex, Encoding};
 
-use crate::textstream::{Run, TextStream};
+use super::{Run, TextStream};
 
 /// Renders the pieces of one byte stream (one direction of one connection).
 ///
 /// # Examples
 ///
 /// ```
-/// use netbasics::text::Encoding;
-/// use tcp_echo::show::TextView;
+/// use netbasics::text::{Encoding, TextView};
 ///
 /// let mut view = TextView::new(Encoding::Utf8, false);
 /// assert_eq!(view.show(b"hello\n"), r"hello\n");
@@ -59,8 +58,7 @@ impl TextView {
     /// # Examples
     ///
     /// ```
-    /// use netbasics::text::Encoding;
-    /// use tcp_echo::show::TextView;
+    /// use netbasics::text::{Encoding, TextView};
     ///
     /// let mut view = TextView::new(Encoding::Utf8, false);
     /// assert_eq!(view.show(b"ok\xe4\xbd"), "ok");
@@ -92,8 +90,8 @@ impl TextView {
 /// # Examples
 ///
 /// ```
-/// use tcp_echo::show::escape;
-/// use tcp_echo::textstream::Run;
+/// use netbasics::text::show::escape;
+/// use netbasics::text::Run;
 ///
 /// let runs = [
 ///     Run::Text { text: "a\tb\r\n".into(), bytes: b"a\tb\r\n".to_vec() },
@@ -134,7 +132,7 @@ pub fn escape(runs: &[Run]) -> String {
 /// # Examples
 ///
 /// ```
-/// use tcp_echo::show::preview;
+/// use netbasics::text::preview;
 ///
 /// assert_eq!(preview("hello", 10), "hello");
 /// assert_eq!(preview("hello world", 5), "hello... (6 more characters)");
@@ -153,7 +151,7 @@ pub fn preview(line: &str, max_chars: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use netbasics::text::encode;
+    use crate::text::encode;
     use proptest::prelude::*;
 
     #[test]

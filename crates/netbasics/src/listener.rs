@@ -13,6 +13,10 @@
 //! Rust's `TcpListener::bind` does all three at once (and sets `SO_REUSEADDR` itself on
 //! Unix). Here they are spelled out with the `socket2` crate, which exposes each system
 //! call and socket option, so the steps can be seen and each can fail on its own.
+//!
+//! Lesson 5 teaches these steps; they live here, on the ground floor, because every TCP
+//! server of the workspace starts with them (lesson 3's `cmd-server`, lesson 7's
+//! threaded server, the file and HTTP servers of lessons 8 and 9).
 
 use std::io;
 use std::net::{SocketAddr, TcpListener};
@@ -50,7 +54,7 @@ pub enum ListenError {
         source: io::Error,
     },
     /// Step 2, `bind()`, failed.
-    #[error("could not bind {addr}{}", netbasics::port::bind_hint(source))]
+    #[error("could not bind {addr}{}", crate::port::bind_hint(source))]
     Bind {
         /// The address asked for.
         addr: SocketAddr,
@@ -67,6 +71,26 @@ pub enum ListenError {
     },
 }
 
+impl ListenError {
+    /// What the system said, whichever step it was.
+    pub fn source_error(&self) -> &io::Error {
+        match self {
+            ListenError::Socket { source, .. }
+            | ListenError::Option { source, .. }
+            | ListenError::Bind { source, .. }
+            | ListenError::Listen { source, .. } => source,
+        }
+    }
+}
+
+/// For callers that deal in `io::Error`: the system's error kind, with the step and its
+/// hint as the message.
+impl From<ListenError> for io::Error {
+    fn from(err: ListenError) -> io::Error {
+        io::Error::new(err.source_error().kind(), err)
+    }
+}
+
 /// Creates a TCP socket, binds it to `addr` and starts listening: server steps 1-3.
 ///
 /// Port 0 lets the system choose a free port; [`TcpListener::local_addr`] then tells
@@ -81,7 +105,7 @@ pub enum ListenError {
 /// # Examples
 ///
 /// ```
-/// use tcp_echo::listener::{listen, ListenError};
+/// use netbasics::listener::{listen, ListenError};
 ///
 /// let listener = listen("127.0.0.1:0".parse().unwrap()).unwrap();
 /// let addr = listener.local_addr().unwrap();
@@ -93,6 +117,16 @@ pub enum ListenError {
 /// assert!(err.to_string().contains("already uses this port"));
 /// ```
 pub fn listen(addr: SocketAddr) -> Result<TcpListener, ListenError> {
+    listen_with_backlog(addr, BACKLOG)
+}
+
+/// [`listen`] with another backlog: a server that expects thousands of clients to
+/// connect at once (lesson 7) queues more of them while its accept loop catches up.
+///
+/// # Errors
+///
+/// As for [`listen`].
+pub fn listen_with_backlog(addr: SocketAddr, backlog: i32) -> Result<TcpListener, ListenError> {
     // 1. socket: an IPv4 or IPv6 (Domain) TCP (Type::STREAM) socket, like
     //    socket.socket(AF_INET, SOCK_STREAM).
     let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))
@@ -130,7 +164,7 @@ pub fn listen(addr: SocketAddr) -> Result<TcpListener, ListenError> {
     //    handshakes and queues the finished connections (up to BACKLOG of them) until
     //    accept() takes them; this socket never sends or receives data itself.
     socket
-        .listen(BACKLOG)
+        .listen(backlog)
         .map_err(|source| ListenError::Listen { addr, source })?;
 
     Ok(TcpListener::from(socket))

@@ -12,7 +12,7 @@
 //! on it: `--upper` changes the text runs and sends every other byte back as it came;
 //! the display shows the text and writes the other bytes as `\xNN`.
 
-use netbasics::text::{decode, Encoding, StreamDecoder};
+use super::{decode, Encoding, StreamDecoder};
 
 /// A run of bytes from the stream: text, or bytes that are not text in the encoding.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,8 +43,7 @@ impl Run {
 /// # Examples
 ///
 /// ```
-/// use netbasics::text::Encoding;
-/// use tcp_echo::textstream::{Run, TextStream};
+/// use netbasics::text::{Encoding, Run, TextStream};
 ///
 /// let mut stream = TextStream::new(Encoding::Utf8);
 /// // "你好" (e4 bd a0 e5 a5 bd) arriving cut in the middle of 好, then a bad byte.
@@ -83,8 +82,7 @@ impl TextStream {
     /// # Examples
     ///
     /// ```
-    /// use netbasics::text::Encoding;
-    /// use tcp_echo::textstream::TextStream;
+    /// use netbasics::text::{Encoding, TextStream};
     ///
     /// assert_eq!(TextStream::new(Encoding::Gbk).encoding(), Encoding::Gbk);
     /// assert_eq!(TextStream::new(Encoding::Utf16).encoding(), Encoding::Utf16Le);
@@ -130,8 +128,7 @@ impl TextStream {
     /// # Examples
     ///
     /// ```
-    /// use netbasics::text::Encoding;
-    /// use tcp_echo::textstream::{Run, TextStream};
+    /// use netbasics::text::{Encoding, Run, TextStream};
     ///
     /// let mut stream = TextStream::new(Encoding::Gbk);
     /// assert!(stream.push(b"ok\xc4").len() == 1); // "ok"; c4 waits for its partner
@@ -173,7 +170,7 @@ fn without_bom(encoding: Encoding) -> Encoding {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use netbasics::text::encode;
+    use crate::text::encode;
     use proptest::prelude::*;
 
     fn text(s: &str, bytes: &[u8]) -> Run {

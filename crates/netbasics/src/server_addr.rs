@@ -14,7 +14,7 @@ use std::str::FromStr;
 /// # Examples
 ///
 /// ```
-/// use tcp_echo::server_addr::ServerAddr;
+/// use netbasics::server_addr::ServerAddr;
 ///
 /// let addr: ServerAddr = "[::1]:8888".parse().unwrap();
 /// assert_eq!(addr.host(), "::1");
@@ -132,7 +132,7 @@ impl ServerAddr {
     /// # Examples
     ///
     /// ```
-    /// use tcp_echo::server_addr::ServerAddr;
+    /// use netbasics::server_addr::ServerAddr;
     ///
     /// let addr: ServerAddr = "127.0.0.1:8888".parse().unwrap();
     /// assert_eq!(addr.resolve().unwrap(), vec!["127.0.0.1:8888".parse().unwrap()]);
