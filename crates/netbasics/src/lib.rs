@@ -21,6 +21,7 @@
 //! - [`text`]: text to bytes and back in UTF-8, GBK, GB18030, Big5, Shift_JIS, UTF-16.
 //! - [`resolve`]: names to addresses with the system resolver and the hosts file.
 //! - [`interfaces`]: this machine's network interfaces (what `ifconfig` shows).
+//! - [`checksum`]: the Internet checksum (RFC 1071) that IPv4, ICMP, UDP and TCP carry.
 //! - [`icmp`] and [`ping`]: ICMP echo request/reply, the packets `ping` sends.
 //! - [`arp`]: the ARP cache (IP address -> MAC address) the OS keeps.
 //! - [`cli`]: plumbing shared by the workspace's command-line programs.
@@ -29,6 +30,7 @@
 
 pub mod any_address;
 pub mod arp;
+pub mod checksum;
 pub mod cli;
 pub mod icmp;
 pub mod interfaces;

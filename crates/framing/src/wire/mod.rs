@@ -48,7 +48,8 @@
 //! - [`ipv4`]: the IPv4 header, fragments, options and its header checksum.
 //! - [`udp`]: the UDP header and its pseudo-header checksum.
 //! - [`tcp`]: the TCP header, its flags and options.
-//! - [`checksum`](mod@checksum): the Internet checksum (RFC 1071).
+//! - [`checksum`](mod@checksum): the Internet checksum (RFC 1071, from `netbasics`) in the
+//!   headers: the IPv4 pseudo-header, and why captures show bad checksums.
 //! - [`decode`]: the layer-by-layer decoder behind `packet-decode`.
 
 pub mod arp;

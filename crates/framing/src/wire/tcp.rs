@@ -64,7 +64,7 @@ use std::fmt;
 use std::net::Ipv4Addr;
 use std::ops::{BitOr, BitOrAssign};
 
-use super::checksum::Checksum;
+use super::checksum::ipv4_pseudo_header;
 use super::{read_u16, read_u32, Layer, WireError};
 
 /// Where each field of the TCP header sits.
@@ -330,7 +330,7 @@ impl<T: AsRef<[u8]>> Packet<T> {
         // A segment inside IPv4 is under 64 KiB; the saturation only guards a buffer
         // nobody could send.
         let len = u32::try_from(segment.len()).unwrap_or(u32::MAX);
-        let mut sum = Checksum::ipv4_pseudo_header(src_addr, dst_addr, PROTOCOL_TCP, len);
+        let mut sum = ipv4_pseudo_header(src_addr, dst_addr, PROTOCOL_TCP, len);
         sum.add(&segment[..field::CHECKSUM.start]);
         sum.add(&segment[field::CHECKSUM.end..]);
         sum.finish()

@@ -19,7 +19,7 @@
 //!
 //! - **Length** counts the header and the data: at least 8.
 //! - **Checksum** covers an IPv4 pseudo-header (addresses, protocol 17, length; see
-//!   [`Checksum::ipv4_pseudo_header`]), the header and the data. Over IPv4 it is
+//!   [`ipv4_pseudo_header`]), the header and the data. Over IPv4 it is
 //!   optional: 0 means "not computed". A computed checksum of 0 is therefore sent as
 //!   0xffff, which is the same number in one's complement arithmetic.
 //!
@@ -40,7 +40,7 @@
 
 use std::net::Ipv4Addr;
 
-use super::checksum::Checksum;
+use super::checksum::ipv4_pseudo_header;
 use super::{read_u16, Layer, WireError};
 
 /// Where each field of the UDP header sits.
@@ -158,8 +158,7 @@ impl<T: AsRef<[u8]>> Packet<T> {
     /// If the length field is longer than the buffer (use a checked packet).
     pub fn compute_checksum(&self, src_addr: Ipv4Addr, dst_addr: Ipv4Addr) -> u16 {
         let datagram = &self.buffer.as_ref()[..usize::from(self.len())];
-        let mut sum =
-            Checksum::ipv4_pseudo_header(src_addr, dst_addr, PROTOCOL_UDP, self.len().into());
+        let mut sum = ipv4_pseudo_header(src_addr, dst_addr, PROTOCOL_UDP, self.len().into());
         sum.add(&datagram[..field::CHECKSUM.start]);
         sum.add(&datagram[field::CHECKSUM.end..]);
         match sum.finish() {

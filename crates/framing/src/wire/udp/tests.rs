@@ -60,7 +60,7 @@ fn loopback_capture_has_the_partial_checksum() {
             computed: 0xd102
         })
     );
-    assert_eq!(Checksum::ipv4_pseudo_header(LO, LO, 17, 13).sum(), 0xfe20);
+    assert_eq!(ipv4_pseudo_header(LO, LO, 17, 13).sum(), 0xfe20);
 }
 
 #[test]
@@ -78,7 +78,7 @@ fn computed_zero_is_sent_as_ffff() {
     // complement is 0: the header sums (with the pseudo-header) to some s, and the
     // data word must be 0xffff - s.
     let mut bytes = [0x00, 0x01, 0x00, 0x02, 0x00, 0x0a, 0x00, 0x00, 0x00, 0x00];
-    let mut sum = Checksum::ipv4_pseudo_header(LO, LO, 17, 10);
+    let mut sum = ipv4_pseudo_header(LO, LO, 17, 10);
     sum.add(&bytes);
     bytes[8..10].copy_from_slice(&(0xffff - sum.sum()).to_be_bytes());
     let mut packet = Packet::new_checked(&mut bytes[..]).unwrap();
