@@ -34,6 +34,10 @@
 
 use std::ops::Range;
 
+/// The Internet checksum (RFC 1071) that ICMP messages carry, explained in
+/// [`crate::checksum`].
+pub use crate::checksum::checksum;
+
 /// Where each header field lives: the header diagram above, as code.
 mod field {
     use super::Range;
@@ -206,50 +210,6 @@ pub const fn type_name(icmp_type: u8, v6: bool) -> &'static str {
             _ => "unknown type",
         }
     }
-}
-
-/// The Internet checksum of RFC 1071, as written into a header.
-///
-/// The data is read as big-endian 16-bit words (an odd last byte is padded with a zero
-/// byte on the right), the words are added with the carries folded back in (one's
-/// complement addition), and the result is complemented. Run over a message that
-/// already holds a correct checksum, it gives 0: that is how a receiver checks it.
-///
-/// # Examples
-///
-/// The example of RFC 1071 section 3: the words add up to `0xddf2`, and the checksum
-/// written into a header is its complement, `0x220d`.
-///
-/// ```
-/// use netbasics::icmp::checksum;
-/// let data = [0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7];
-/// assert_eq!(checksum(&data), 0x220d);
-/// assert_eq!(!checksum(&data), 0xddf2);
-///
-/// // A message with its checksum in place sums to zero.
-/// let with_sum = [0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7, 0x22, 0x0d];
-/// assert_eq!(checksum(&with_sum), 0);
-///
-/// // An odd length: the last byte counts as the high half of a word.
-/// assert_eq!(checksum(&[0x01]), !0x0100);
-/// ```
-pub fn checksum(data: &[u8]) -> u16 {
-    // A u32 accumulator cannot overflow before the fold: each word is < 2^16 and a
-    // packet has fewer than 2^16 words, but we fold as we go anyway so any length works.
-    let mut sum: u32 = 0;
-    let mut words = data.chunks_exact(2);
-    for word in &mut words {
-        sum += u32::from(u16::from_be_bytes([word[0], word[1]]));
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    if let [last] = words.remainder() {
-        sum += u32::from(u16::from_be_bytes([*last, 0]));
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    // One more fold in case the last addition carried.
-    sum = (sum & 0xffff) + (sum >> 16);
-    let folded = u16::try_from(sum).expect("a sum folded twice fits in 16 bits");
-    !folded
 }
 
 /// An echo request or reply, parsed: what `ping` puts in and gets back.
@@ -479,29 +439,6 @@ pub fn strip_ipv4_header(bytes: &[u8]) -> Result<(&[u8], u8), IcmpError> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
-
-    #[test]
-    fn rfc1071_example() {
-        // RFC 1071 section 3: 0001 + f203 + f4f5 + f6f7 = 2ddf0, folded: ddf2,
-        // complemented: 220d.
-        let data = [0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7];
-        assert_eq!(checksum(&data), 0x220d);
-    }
-
-    #[test]
-    fn checksum_edges() {
-        assert_eq!(checksum(&[]), 0xffff);
-        assert_eq!(checksum(&[0, 0]), 0xffff);
-        assert_eq!(checksum(&[0xff, 0xff]), 0x0000);
-        // Odd length: the lone byte is the high half of the last word.
-        assert_eq!(checksum(&[0x12, 0x34, 0x56]), !(0x1234u16 + 0x5600));
-        // Many carries: 0xffff + 0x0001 = 0x1_0000, folded to 0x0001.
-        assert_eq!(checksum(&[0xff, 0xff, 0x00, 0x01]), !0x0001);
-        // A long run of 0xff bytes never overflows.
-        assert_eq!(checksum(&vec![0xff; 70_000]), 0);
-        // ...and with an odd byte: 0xffff + 0xff00 = 0x1_feff, folded 0xff00.
-        assert_eq!(checksum(&vec![0xff; 70_001]), !0xff00);
-    }
 
     /// An echo request as `ping -s 8` sends it: identifier 42, sequence 1, 8 bytes of data.
     const CAPTURED_V4_REQUEST: [u8; 16] = [

@@ -22,6 +22,7 @@
 //! - [`resolve`]: names to addresses with the system resolver and the hosts file.
 //! - [`server_addr`]: `HOST:PORT`, the way a client names its server on a command line.
 //! - [`interfaces`]: this machine's network interfaces (what `ifconfig` shows).
+//! - [`checksum`]: the Internet checksum (RFC 1071) that IPv4, ICMP, UDP and TCP carry.
 //! - [`icmp`] and [`ping`]: ICMP echo request/reply, the packets `ping` sends.
 //! - [`arp`]: the ARP cache (IP address -> MAC address) the OS keeps.
 //! - [`listener`]: a server's first three steps, `socket`, `SO_REUSEADDR`, `bind`,
@@ -35,6 +36,7 @@
 
 pub mod any_address;
 pub mod arp;
+pub mod checksum;
 pub mod cli;
 pub mod icmp;
 pub mod interfaces;

@@ -1,346 +1,75 @@
-//! The Internet checksum (RFC 1071), used by IPv4, UDP and TCP.
+//! The Internet checksum (RFC 1071) in the headers: IPv4's over its header, UDP's and
+//! TCP's over a pseudo-header, the header and the data.
 //!
-//! The sender treats the bytes as a row of 16-bit big-endian numbers, adds them with
-//! *one's complement* arithmetic (a carry out of the top bit is added back in at the
-//! bottom), and sends the complement of the sum. The receiver adds the same bytes
-//! *including* the checksum field: a packet that arrived intact sums to `0xffff`, whose
-//! complement is 0.
+//! The sum itself is the one `ping` uses in lessons 1-2, [`netbasics::checksum`]
+//! (re-exported here as [`Checksum`] and [`checksum`]); its docs explain why it is a
+//! ones' complement sum and what happens to an odd byte. What is particular to the
+//! headers is here: the IPv4 pseudo-header that UDP and TCP add in front, and why
+//! captures show so many wrong checksums.
 //!
-//! ```text
-//!   0001 + f203 + f4f5 + f6f7   = 2 ddf0      (RFC 1071's example, plain addition)
-//!   fold the carry: ddf0 + 2    = ddf2        (one's complement sum)
-//!   complement:     !ddf2       = 220d        (the checksum that is sent)
-//! ```
-//!
-//! It is a weak check: it catches a flipped bit, but not two 16-bit words swapped. It is
-//! cheap, and routers had to recompute the IPv4 one at every hop (the TTL changes).
-//!
-//! UDP and TCP also cover a *pseudo-header* that is never sent: the source and
-//! destination IPv4 addresses, the protocol number and the UDP/TCP length. A segment
-//! delivered to the wrong address then fails its checksum. [`Checksum`] adds several
-//! slices one after another, so the pseudo-header, the header and the payload need not
-//! be copied into one buffer first.
+//! # Checksum offload
 //!
 //! Captures taken on the sending machine (and all loopback captures) often show UDP and
 //! TCP checksums that do not match: the operating system leaves the checksum to the
 //! network card (*checksum offload*), and on loopback nobody computes it, since the
-//! bytes never cross a wire.
+//! bytes never cross a wire. What the field holds then is the pseudo-header's sum: the
+//! part of the work the system does before handing the rest to the card.
 
 use std::net::Ipv4Addr;
 
-/// An Internet checksum being computed over one or more slices.
+pub use netbasics::checksum::{checksum, Checksum};
+
+/// A sum that starts with the IPv4 pseudo-header of a UDP or TCP segment:
 ///
-/// Adding slices one after another gives the same result as adding them joined into
-/// one, even when a slice has an odd length: a leftover byte waits for the next slice.
+/// ```text
+///    0      7 8     15 16    23 24    31
+///   +--------+--------+--------+--------+
+///   |          source address           |
+///   +--------+--------+--------+--------+
+///   |        destination address        |
+///   +--------+--------+--------+--------+
+///   |  zero  |protocol|  UDP/TCP length |
+///   +--------+--------+--------+--------+
+/// ```
+///
+/// `protocol` is 17 for UDP and 6 for TCP; `length` counts the UDP/TCP header and
+/// its payload. Inside IPv4 it always fits 16 bits; it is added as a 32-bit number
+/// (high word zero), which gives the same sum.
 ///
 /// # Examples
 ///
 /// ```
-/// use framing::wire::Checksum;
+/// use framing::wire::checksum::ipv4_pseudo_header;
+/// use std::net::Ipv4Addr;
 ///
-/// // RFC 1071's example: the words 0001 f203 f4f5 f6f7.
-/// let mut sum = Checksum::new();
-/// sum.add(&[0x00, 0x01, 0xf2]);
-/// sum.add(&[0x03, 0xf4, 0xf5, 0xf6, 0xf7]);
-/// assert_eq!(sum.sum(), 0xddf2);
-/// assert_eq!(sum.finish(), 0x220d);
+/// let lo = Ipv4Addr::LOCALHOST;
+/// let sum = ipv4_pseudo_header(lo, lo, 17, 13);
+/// // 7f00 + 0001 + 7f00 + 0001 + 0011 + 000d
+/// assert_eq!(sum.sum(), 0xfe20);
 /// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Checksum {
-    /// The running total. 64 bits leave room for the carries of any realistic input;
-    /// they are folded back in at the end.
-    total: u64,
-    /// The first byte of a 16-bit word whose second byte is in the next slice.
-    pending: Option<u8>,
-}
-
-impl Checksum {
-    /// An empty sum.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Checksum;
-    ///
-    /// assert_eq!(Checksum::new().finish(), 0xffff);
-    /// ```
-    pub const fn new() -> Self {
-        Checksum {
-            total: 0,
-            pending: None,
-        }
-    }
-
-    /// A sum that starts with the IPv4 pseudo-header of a UDP or TCP segment:
-    ///
-    /// ```text
-    ///    0      7 8     15 16    23 24    31
-    ///   +--------+--------+--------+--------+
-    ///   |          source address           |
-    ///   +--------+--------+--------+--------+
-    ///   |        destination address        |
-    ///   +--------+--------+--------+--------+
-    ///   |  zero  |protocol|  UDP/TCP length |
-    ///   +--------+--------+--------+--------+
-    /// ```
-    ///
-    /// `protocol` is 17 for UDP and 6 for TCP; `length` counts the UDP/TCP header and
-    /// its payload. Inside IPv4 it always fits 16 bits; it is added as a 32-bit number
-    /// (high word zero), which gives the same sum.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Checksum;
-    /// use std::net::Ipv4Addr;
-    ///
-    /// let lo = Ipv4Addr::LOCALHOST;
-    /// let mut sum = Checksum::ipv4_pseudo_header(lo, lo, 17, 13);
-    /// // 7f00 + 0001 + 7f00 + 0001 + 0011 + 000d
-    /// assert_eq!(sum.sum(), 0xfe20);
-    /// ```
-    pub fn ipv4_pseudo_header(src: Ipv4Addr, dst: Ipv4Addr, protocol: u8, length: u32) -> Self {
-        let mut sum = Checksum::new();
-        sum.add(&src.octets());
-        sum.add(&dst.octets());
-        sum.add(&[0, protocol]);
-        sum.add(&length.to_be_bytes());
-        sum
-    }
-
-    /// Adds bytes, as 16-bit big-endian words.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Checksum;
-    ///
-    /// let mut sum = Checksum::new();
-    /// sum.add(&[0x12, 0x34]);
-    /// sum.add(&[0x56]); // an odd byte counts as 0x5600 ...
-    /// assert_eq!(sum.sum(), 0x1234 + 0x5600);
-    /// sum.add(&[0x78]); // ... until its partner arrives
-    /// assert_eq!(sum.sum(), 0x1234 + 0x5678);
-    /// ```
-    pub fn add(&mut self, bytes: &[u8]) -> &mut Self {
-        let mut rest = bytes;
-        if let Some(high) = self.pending {
-            if let Some((&low, tail)) = rest.split_first() {
-                self.total += u64::from(u16::from_be_bytes([high, low]));
-                self.pending = None;
-                rest = tail;
-            }
-        }
-        let mut words = rest.chunks_exact(2);
-        for word in &mut words {
-            self.total += u64::from(u16::from_be_bytes([word[0], word[1]]));
-        }
-        if let [last] = words.remainder() {
-            self.pending = Some(*last);
-        }
-        self
-    }
-
-    /// Adds one 16-bit number.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Checksum;
-    ///
-    /// let mut sum = Checksum::new();
-    /// sum.add_u16(0xffff).add_u16(0x0002);
-    /// assert_eq!(sum.sum(), 0x0002); // 0x1_0001, carry folded back: 0x0002
-    /// ```
-    pub fn add_u16(&mut self, word: u16) -> &mut Self {
-        self.add(&word.to_be_bytes())
-    }
-
-    /// The one's complement sum so far (a trailing odd byte is padded with a zero byte,
-    /// as RFC 1071 says).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Checksum;
-    ///
-    /// let mut sum = Checksum::new();
-    /// sum.add(&[0x01]);
-    /// assert_eq!(sum.sum(), 0x0100);
-    /// ```
-    pub fn sum(&self) -> u16 {
-        let mut total = self.total;
-        if let Some(high) = self.pending {
-            total += u64::from(high) << 8;
-        }
-        // Fold the carries back in until none are left (at most a few rounds).
-        while total > 0xffff {
-            total = (total & 0xffff) + (total >> 16);
-        }
-        u16::try_from(total).expect("folding leaves at most 16 bits")
-    }
-
-    /// The checksum: the complement of the sum. Put it in the checksum field when
-    /// sending; over received bytes that include the checksum field it is 0 when they
-    /// are intact.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Checksum;
-    ///
-    /// // An intact IPv4 header sums to 0xffff, so its checksum comes out as 0.
-    /// let header = [
-    ///     0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11,
-    ///     0xb8, 0x61, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7,
-    /// ];
-    /// assert_eq!(Checksum::new().add(&header).finish(), 0);
-    /// ```
-    pub fn finish(&self) -> u16 {
-        !self.sum()
-    }
-}
-
-/// The Internet checksum of one slice (the complement of its one's complement sum).
-///
-/// # Examples
-///
-/// ```
-/// use framing::wire::checksum;
-///
-/// assert_eq!(checksum(&[0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7]), 0x220d);
-/// ```
-pub fn checksum(bytes: &[u8]) -> u16 {
-    Checksum::new().add(bytes).finish()
+pub fn ipv4_pseudo_header(src: Ipv4Addr, dst: Ipv4Addr, protocol: u8, length: u32) -> Checksum {
+    let mut sum = Checksum::new();
+    sum.add(&src.octets());
+    sum.add(&dst.octets());
+    sum.add(&[0, protocol]);
+    sum.add(&length.to_be_bytes());
+    sum
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
-
-    /// The plainest possible reference: pad to even length, add the words in a u64,
-    /// fold, complement.
-    fn reference(bytes: &[u8]) -> u16 {
-        let mut padded = bytes.to_vec();
-        if padded.len() % 2 == 1 {
-            padded.push(0);
-        }
-        let mut total: u64 = padded
-            .chunks(2)
-            .map(|w| u64::from(w[0]) << 8 | u64::from(w[1]))
-            .sum();
-        while total > 0xffff {
-            total = (total & 0xffff) + (total >> 16);
-        }
-        !(total as u16)
-    }
-
-    #[test]
-    fn rfc1071_example() {
-        let bytes = [0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7];
-        let mut sum = Checksum::new();
-        sum.add(&bytes);
-        assert_eq!(sum.sum(), 0xddf2);
-        assert_eq!(sum.finish(), 0x220d);
-        assert_eq!(checksum(&bytes), 0x220d);
-    }
-
-    #[test]
-    fn empty_input_sums_to_zero() {
-        assert_eq!(Checksum::new().sum(), 0);
-        assert_eq!(checksum(&[]), 0xffff);
-    }
-
-    #[test]
-    fn odd_length_pads_with_a_zero_byte() {
-        assert_eq!(checksum(&[0xab]), !0xab00);
-        assert_eq!(checksum(&[0x00, 0x01, 0xf2]), !(0x0001 + 0xf200));
-        assert_eq!(
-            checksum(&[0x00, 0x01, 0xf2]),
-            checksum(&[0x00, 0x01, 0xf2, 0x00])
-        );
-    }
-
-    #[test]
-    fn odd_slices_join_across_calls() {
-        let mut sum = Checksum::new();
-        sum.add(&[0x00]).add(&[]).add(&[0x01, 0xf2]).add(&[0x03]);
-        sum.add(&[0xf4, 0xf5, 0xf6, 0xf7]);
-        assert_eq!(sum.finish(), 0x220d);
-    }
-
-    #[test]
-    fn carries_are_folded() {
-        let mut sum = Checksum::new();
-        for _ in 0..100_000 {
-            sum.add_u16(0xffff);
-        }
-        // Adding 0xffff (minus zero in one's complement) never changes a non-zero sum.
-        assert_eq!(sum.sum(), 0xffff);
-        assert_eq!(reference(&[0xff; 200_000]), sum.finish());
-    }
-
-    #[test]
-    fn classic_ipv4_header_checksum() {
-        // The header from the Wikipedia article on the IPv4 header checksum.
-        let mut header = [
-            0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11, 0x00, 0x00, 0xc0, 0xa8,
-            0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7,
-        ];
-        assert_eq!(checksum(&header), 0xb861);
-        header[10..12].copy_from_slice(&0xb861u16.to_be_bytes());
-        assert_eq!(checksum(&header), 0);
-    }
 
     #[test]
     fn pseudo_header_layout() {
-        // 192.0.2.1 -> 198.51.100.2, TCP, length 40, added by hand.
-        let sum = Checksum::ipv4_pseudo_header(
+        // 192.0.2.1 -> 198.51.100.2, TCP, length 40: the same as summing the 12 bytes.
+        let sum = ipv4_pseudo_header(
             Ipv4Addr::new(192, 0, 2, 1),
             Ipv4Addr::new(198, 51, 100, 2),
             6,
             40,
         );
-        let by_hand = reference(&[192, 0, 2, 1, 198, 51, 100, 2, 0, 6, 0, 40]);
+        let by_hand = checksum(&[192, 0, 2, 1, 198, 51, 100, 2, 0, 6, 0, 40]);
         assert_eq!(sum.finish(), by_hand);
-    }
-
-    proptest! {
-        #[test]
-        fn matches_the_reference(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
-            prop_assert_eq!(checksum(&bytes), reference(&bytes));
-        }
-
-        #[test]
-        fn any_split_gives_the_same_sum(
-            bytes in proptest::collection::vec(any::<u8>(), 0..300),
-            cuts in proptest::collection::vec(any::<prop::sample::Index>(), 0..6),
-        ) {
-            let mut cuts: Vec<usize> = cuts.iter().map(|i| i.index(bytes.len() + 1)).collect();
-            cuts.sort_unstable();
-            let mut sum = Checksum::new();
-            let mut start = 0;
-            for cut in cuts {
-                sum.add(&bytes[start..cut]);
-                start = cut;
-            }
-            sum.add(&bytes[start..]);
-            prop_assert_eq!(sum.finish(), checksum(&bytes));
-        }
-
-        #[test]
-        fn data_with_its_checksum_verifies(mut bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
-            // Put the checksum in a word-aligned field (as every header does) and the
-            // whole then checks to 0.
-            if bytes.len() % 2 == 1 {
-                bytes.push(0);
-            }
-            bytes.extend_from_slice(&[0, 0]);
-            let n = bytes.len();
-            let sum = checksum(&bytes);
-            bytes[n - 2..].copy_from_slice(&sum.to_be_bytes());
-            prop_assert_eq!(checksum(&bytes), 0);
-        }
     }
 }

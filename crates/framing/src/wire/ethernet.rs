@@ -160,17 +160,6 @@ pub struct Frame<T: AsRef<[u8]>> {
 impl<T: AsRef<[u8]>> Frame<T> {
     /// Wraps bytes without checking their length (for building a frame in a buffer you
     /// sized yourself).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::{EthernetFrame, EthernetRepr};
-    ///
-    /// let mut bytes = vec![0xa5u8; EthernetRepr::HEADER_LEN];
-    /// let mut frame = EthernetFrame::new_unchecked(&mut bytes[..]);
-    /// frame.set_ethertype(framing::wire::EtherType::Ipv4);
-    /// assert_eq!(&bytes[12..], &[0x08, 0x00]);
-    /// ```
     pub const fn new_unchecked(buffer: T) -> Frame<T> {
         Frame { buffer }
     }
@@ -193,14 +182,6 @@ impl<T: AsRef<[u8]>> Frame<T> {
     }
 
     /// Checks that the header fits in the buffer.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::EthernetFrame;
-    ///
-    /// assert!(EthernetFrame::new_unchecked(&[0u8; 3][..]).check_len().is_err());
-    /// ```
     pub fn check_len(&self) -> Result<(), WireError> {
         let len = self.buffer.as_ref().len();
         if len < HEADER_LEN {
@@ -215,73 +196,26 @@ impl<T: AsRef<[u8]>> Frame<T> {
     }
 
     /// Gives the bytes back.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::EthernetFrame;
-    ///
-    /// let frame = EthernetFrame::new_checked(vec![0u8; 14]).unwrap();
-    /// assert_eq!(frame.into_inner().len(), 14);
-    /// ```
     pub fn into_inner(self) -> T {
         self.buffer
     }
 
     /// The destination MAC address (bytes 0..6).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::EthernetFrame;
-    ///
-    /// let frame = EthernetFrame::new_checked(&[0xffu8; 14][..]).unwrap();
-    /// assert!(frame.dst_addr().is_broadcast());
-    /// ```
     pub fn dst_addr(&self) -> MacAddr {
         MacAddr::new(read_mac(&self.buffer.as_ref()[field::DESTINATION]))
     }
 
     /// The source MAC address (bytes 6..12).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::EthernetFrame;
-    ///
-    /// let frame = EthernetFrame::new_checked(&[0u8; 14][..]).unwrap();
-    /// assert_eq!(frame.src_addr().to_string(), "00:00:00:00:00:00");
-    /// ```
     pub fn src_addr(&self) -> MacAddr {
         MacAddr::new(read_mac(&self.buffer.as_ref()[field::SOURCE]))
     }
 
     /// The EtherType field (bytes 12..14), as a number.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::EthernetFrame;
-    ///
-    /// let mut bytes = [0u8; 14];
-    /// bytes[12..14].copy_from_slice(&[0x86, 0xdd]);
-    /// assert_eq!(EthernetFrame::new_checked(&bytes[..]).unwrap().ethertype_raw(), 0x86dd);
-    /// ```
     pub fn ethertype_raw(&self) -> u16 {
         read_u16(&self.buffer.as_ref()[field::ETHERTYPE])
     }
 
     /// The EtherType field, named.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::{EtherType, EthernetFrame};
-    ///
-    /// let mut bytes = [0u8; 14];
-    /// bytes[12..14].copy_from_slice(&[0x08, 0x00]);
-    /// assert_eq!(EthernetFrame::new_checked(&bytes[..]).unwrap().ethertype(), EtherType::Ipv4);
-    /// ```
     pub fn ethertype(&self) -> EtherType {
         EtherType::from(self.ethertype_raw())
     }
@@ -290,15 +224,6 @@ impl<T: AsRef<[u8]>> Frame<T> {
 impl<'a, T: AsRef<[u8]> + ?Sized> Frame<&'a T> {
     /// The bytes after the header (with any padding: Ethernet does not know where its
     /// payload ends, the protocol inside says so).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::EthernetFrame;
-    ///
-    /// let bytes = [0u8; 60];
-    /// assert_eq!(EthernetFrame::new_checked(&bytes[..]).unwrap().payload().len(), 46);
-    /// ```
     pub fn payload(&self) -> &'a [u8] {
         &self.buffer.as_ref()[field::PAYLOAD..]
     }
@@ -306,63 +231,21 @@ impl<'a, T: AsRef<[u8]> + ?Sized> Frame<&'a T> {
 
 impl<T: AsRef<[u8]> + AsMut<[u8]>> Frame<T> {
     /// Sets the destination MAC address.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::EthernetFrame;
-    /// use netbasics::MacAddr;
-    ///
-    /// let mut frame = EthernetFrame::new_checked([0u8; 14]).unwrap();
-    /// frame.set_dst_addr(MacAddr::BROADCAST);
-    /// assert_eq!(&frame.into_inner()[..6], &[0xff; 6]);
-    /// ```
     pub fn set_dst_addr(&mut self, addr: MacAddr) {
         self.buffer.as_mut()[field::DESTINATION].copy_from_slice(&addr.octets());
     }
 
     /// Sets the source MAC address.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::EthernetFrame;
-    /// use netbasics::MacAddr;
-    ///
-    /// let mut frame = EthernetFrame::new_checked([0u8; 14]).unwrap();
-    /// frame.set_src_addr(MacAddr::new([8, 0, 0x20, 0x0a, 0x8c, 0x6d]));
-    /// assert_eq!(frame.src_addr().to_string(), "08:00:20:0a:8c:6d");
-    /// ```
     pub fn set_src_addr(&mut self, addr: MacAddr) {
         self.buffer.as_mut()[field::SOURCE].copy_from_slice(&addr.octets());
     }
 
     /// Sets the EtherType field.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::{EtherType, EthernetFrame};
-    ///
-    /// let mut frame = EthernetFrame::new_checked([0u8; 14]).unwrap();
-    /// frame.set_ethertype(EtherType::Arp);
-    /// assert_eq!(&frame.into_inner()[12..], &[0x08, 0x06]);
-    /// ```
     pub fn set_ethertype(&mut self, ethertype: EtherType) {
         self.buffer.as_mut()[field::ETHERTYPE].copy_from_slice(&u16::from(ethertype).to_be_bytes());
     }
 
     /// The bytes after the header, for writing the payload in place.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::EthernetFrame;
-    ///
-    /// let mut frame = EthernetFrame::new_checked([0u8; 16]).unwrap();
-    /// frame.payload_mut().copy_from_slice(b"hi");
-    /// assert_eq!(&frame.into_inner()[14..], b"hi");
-    /// ```
     pub fn payload_mut(&mut self) -> &mut [u8] {
         &mut self.buffer.as_mut()[field::PAYLOAD..]
     }
@@ -422,20 +305,6 @@ impl Repr {
 
     /// The bytes [`Repr::emit`] writes: the 14-byte header (the payload is written by
     /// the next layer, into [`Frame::payload_mut`]).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::{EtherType, EthernetRepr};
-    /// use netbasics::MacAddr;
-    ///
-    /// let repr = EthernetRepr {
-    ///     dst_addr: MacAddr::BROADCAST,
-    ///     src_addr: MacAddr::BROADCAST,
-    ///     ethertype: EtherType::Ipv4,
-    /// };
-    /// assert_eq!(repr.buffer_len(), 14);
-    /// ```
     pub const fn buffer_len(&self) -> usize {
         HEADER_LEN
     }
@@ -457,102 +326,4 @@ impl Repr {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    /// A broadcast ARP frame's header: the course's MAC address 08:00:20:0a:8c:6d asks
-    /// everyone.
-    const GOLDEN: [u8; 14] = [
-        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x08, 0x00, 0x20, 0x0a, 0x8c, 0x6d, 0x08, 0x06,
-    ];
-
-    fn golden_repr() -> Repr {
-        Repr {
-            dst_addr: MacAddr::BROADCAST,
-            src_addr: MacAddr::new([0x08, 0x00, 0x20, 0x0a, 0x8c, 0x6d]),
-            ethertype: EtherType::Arp,
-        }
-    }
-
-    #[test]
-    fn parse_golden() {
-        let frame = Frame::new_checked(&GOLDEN[..]).unwrap();
-        assert_eq!(frame.dst_addr(), MacAddr::BROADCAST);
-        assert_eq!(frame.src_addr().to_string(), "08:00:20:0a:8c:6d");
-        assert_eq!(frame.ethertype_raw(), 0x0806);
-        assert!(frame.payload().is_empty());
-        assert_eq!(Repr::parse(&frame), Ok(golden_repr()));
-    }
-
-    #[test]
-    fn emit_golden_over_a5() {
-        let mut bytes = [0xa5u8; 14];
-        golden_repr().emit(&mut Frame::new_unchecked(&mut bytes[..]));
-        assert_eq!(bytes, GOLDEN);
-    }
-
-    #[test]
-    fn emit_leaves_the_payload_alone() {
-        let mut bytes = [0xa5u8; 20];
-        golden_repr().emit(&mut Frame::new_unchecked(&mut bytes[..]));
-        assert_eq!(&bytes[..14], &GOLDEN);
-        assert_eq!(&bytes[14..], &[0xa5; 6]);
-    }
-
-    #[test]
-    fn every_short_length_is_rejected() {
-        for len in 0..HEADER_LEN {
-            let err = Frame::new_checked(&GOLDEN[..len]).unwrap_err();
-            assert_eq!(
-                err,
-                WireError::Truncated {
-                    layer: Layer::Ethernet,
-                    unit: "frame",
-                    len,
-                    header_len: 14
-                }
-            );
-        }
-    }
-
-    #[test]
-    fn ethertype_names_and_lengths() {
-        assert_eq!(EtherType::from(0x0800), EtherType::Ipv4);
-        assert_eq!(EtherType::from(0x0806), EtherType::Arp);
-        assert_eq!(EtherType::from(0x86dd), EtherType::Ipv6);
-        assert_eq!(EtherType::from(0x8100), EtherType::Vlan);
-        assert_eq!(EtherType::from(0), EtherType::Length(0));
-        assert_eq!(EtherType::from(1500), EtherType::Length(1500));
-        assert_eq!(EtherType::from(0x05ff), EtherType::Length(0x05ff));
-        assert_eq!(EtherType::from(0x0600), EtherType::Unknown(0x0600));
-        assert_eq!(EtherType::Vlan.to_string(), "802.1Q VLAN");
-        assert_eq!(EtherType::Length(46).to_string(), "IEEE 802.3 length");
-    }
-
-    proptest! {
-        #[test]
-        fn ethertype_round_trips(value in any::<u16>()) {
-            prop_assert_eq!(u16::from(EtherType::from(value)), value);
-        }
-
-        #[test]
-        fn repr_round_trips(dst in any::<[u8; 6]>(), src in any::<[u8; 6]>(), ty in any::<u16>()) {
-            let repr = Repr {
-                dst_addr: MacAddr::new(dst),
-                src_addr: MacAddr::new(src),
-                ethertype: EtherType::from(ty),
-            };
-            let mut bytes = vec![0xa5u8; repr.buffer_len()];
-            repr.emit(&mut Frame::new_unchecked(&mut bytes[..]));
-            prop_assert_eq!(Repr::parse(&Frame::new_checked(&bytes[..]).unwrap()), Ok(repr));
-        }
-
-        #[test]
-        fn checked_frames_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..40)) {
-            if let Ok(frame) = Frame::new_checked(&bytes[..]) {
-                let _ = (frame.dst_addr(), frame.src_addr(), frame.ethertype(), frame.payload());
-            }
-        }
-    }
-}
+mod tests;

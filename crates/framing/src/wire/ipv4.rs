@@ -164,15 +164,6 @@ pub struct Packet<T: AsRef<[u8]>> {
 
 impl<T: AsRef<[u8]>> Packet<T> {
     /// Wraps bytes without checking them (for building a packet in a buffer you sized).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Ipv4Packet;
-    ///
-    /// let packet = Ipv4Packet::new_unchecked([0x45u8; 20]);
-    /// assert_eq!(packet.version(), 4);
-    /// ```
     pub const fn new_unchecked(buffer: T) -> Packet<T> {
         Packet { buffer }
     }
@@ -199,18 +190,6 @@ impl<T: AsRef<[u8]>> Packet<T> {
 
     /// Checks, in order: 20 bytes are there, the version is 4, IHL is at least 5, the
     /// header fits, the total length is at least the header and fits too.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Ipv4Packet;
-    ///
-    /// let mut bytes = [0u8; 20];
-    /// bytes[0] = 0x45;
-    /// bytes[3] = 40; // total length 40, but only 20 bytes here
-    /// let err = Ipv4Packet::new_unchecked(&bytes[..]).check_len().unwrap_err();
-    /// assert_eq!(err.to_string(), "IPv4: total length field says 40 bytes but only 20 are left");
-    /// ```
     pub fn check_len(&self) -> Result<(), WireError> {
         let len = self.buffer.as_ref().len();
         if len < MIN_HEADER_LEN {
@@ -262,280 +241,98 @@ impl<T: AsRef<[u8]>> Packet<T> {
     }
 
     /// Gives the bytes back.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Ipv4Packet;
-    ///
-    /// assert_eq!(Ipv4Packet::new_unchecked([7u8; 20]).into_inner(), [7u8; 20]);
-    /// ```
     pub fn into_inner(self) -> T {
         self.buffer
     }
 
     /// The version (the high 4 bits of byte 0): 4.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Ipv4Packet;
-    ///
-    /// assert_eq!(Ipv4Packet::new_unchecked([0x60u8; 20]).version(), 6); // an IPv6 packet
-    /// ```
     pub fn version(&self) -> u8 {
         self.buffer.as_ref()[field::VER_IHL] >> 4
     }
 
     /// The Internet Header Length field (the low 4 bits of byte 0), in 32-bit words.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Ipv4Packet;
-    ///
-    /// assert_eq!(Ipv4Packet::new_unchecked([0x46u8; 24]).ihl(), 6);
-    /// ```
     pub fn ihl(&self) -> u8 {
         self.buffer.as_ref()[field::VER_IHL] & 0x0f
     }
 
     /// The header length in bytes: IHL x 4.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Ipv4Packet;
-    ///
-    /// assert_eq!(Ipv4Packet::new_unchecked([0x46u8; 24]).header_len(), 24);
-    /// ```
     pub fn header_len(&self) -> usize {
         usize::from(self.ihl()) * 4
     }
 
     /// Differentiated Services Code Point (the high 6 bits of byte 1): the traffic class
     /// (0 is "best effort"; 46, "expedited forwarding", is used for voice).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Ipv4Packet;
-    ///
-    /// let mut bytes = [0x45u8; 20];
-    /// bytes[1] = 0xb8; // 46 << 2
-    /// assert_eq!(Ipv4Packet::new_unchecked(bytes).dscp(), 46);
-    /// ```
     pub fn dscp(&self) -> u8 {
         self.buffer.as_ref()[field::DSCP_ECN] >> 2
     }
 
     /// Explicit Congestion Notification (the low 2 bits of byte 1).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Ipv4Packet;
-    ///
-    /// let mut bytes = [0x45u8; 20];
-    /// bytes[1] = 0x03; // "congestion experienced"
-    /// assert_eq!(Ipv4Packet::new_unchecked(bytes).ecn(), 3);
-    /// ```
     pub fn ecn(&self) -> u8 {
         self.buffer.as_ref()[field::DSCP_ECN] & 0x03
     }
 
     /// The total length of the packet, header and payload (bytes 2..4).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Ipv4Packet;
-    ///
-    /// let mut bytes = [0u8; 20];
-    /// bytes[2..4].copy_from_slice(&[0x05, 0xdc]);
-    /// assert_eq!(Ipv4Packet::new_unchecked(bytes).total_len(), 1500);
-    /// ```
     pub fn total_len(&self) -> u16 {
         read_u16(&self.buffer.as_ref()[field::LENGTH])
     }
 
     /// The identification (bytes 4..6), shared by all fragments of one packet.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Ipv4Packet;
-    ///
-    /// let mut bytes = [0u8; 20];
-    /// bytes[4..6].copy_from_slice(&[0x9a, 0x23]);
-    /// assert_eq!(Ipv4Packet::new_unchecked(bytes).ident(), 0x9a23);
-    /// ```
     pub fn ident(&self) -> u16 {
         read_u16(&self.buffer.as_ref()[field::IDENT])
     }
 
     /// The reserved flag bit (must be 0).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Ipv4Packet;
-    ///
-    /// let mut bytes = [0u8; 20];
-    /// bytes[6] = 0x80;
-    /// assert!(Ipv4Packet::new_unchecked(bytes).reserved_flag());
-    /// ```
     pub fn reserved_flag(&self) -> bool {
         self.flags_and_offset() & FLAG_RESERVED != 0
     }
 
     /// The DF (don't fragment) flag.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Ipv4Packet;
-    ///
-    /// let mut bytes = [0u8; 20];
-    /// bytes[6] = 0x40;
-    /// assert!(Ipv4Packet::new_unchecked(bytes).dont_frag());
-    /// ```
     pub fn dont_frag(&self) -> bool {
         self.flags_and_offset() & FLAG_DF != 0
     }
 
     /// The MF (more fragments) flag.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Ipv4Packet;
-    ///
-    /// let mut bytes = [0u8; 20];
-    /// bytes[6] = 0x20;
-    /// assert!(Ipv4Packet::new_unchecked(bytes).more_frags());
-    /// ```
     pub fn more_frags(&self) -> bool {
         self.flags_and_offset() & FLAG_MF != 0
     }
 
     /// The fragment offset field (13 bits), in units of 8 bytes.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Ipv4Packet;
-    ///
-    /// let mut bytes = [0u8; 20];
-    /// bytes[6..8].copy_from_slice(&[0x20, 0xb9]); // MF, offset 185 (185 x 8 = byte 1480)
-    /// assert_eq!(Ipv4Packet::new_unchecked(bytes).frag_offset(), 185);
-    /// ```
     pub fn frag_offset(&self) -> u16 {
         self.flags_and_offset() & FRAG_OFFSET_MASK
     }
 
     /// Whether this is a piece of a larger packet (MF set, or a non-zero offset).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Ipv4Packet;
-    ///
-    /// assert!(!Ipv4Packet::new_unchecked([0u8; 20]).is_fragment());
-    /// ```
     pub fn is_fragment(&self) -> bool {
         self.more_frags() || self.frag_offset() != 0
     }
 
     /// Time to live (byte 8).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Ipv4Packet;
-    ///
-    /// let mut bytes = [0u8; 20];
-    /// bytes[8] = 64;
-    /// assert_eq!(Ipv4Packet::new_unchecked(bytes).ttl(), 64);
-    /// ```
     pub fn ttl(&self) -> u8 {
         self.buffer.as_ref()[field::TTL]
     }
 
     /// The protocol of the payload (byte 9).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::{IpProtocol, Ipv4Packet};
-    ///
-    /// let mut bytes = [0u8; 20];
-    /// bytes[9] = 6;
-    /// assert_eq!(Ipv4Packet::new_unchecked(bytes).protocol(), IpProtocol::Tcp);
-    /// ```
     pub fn protocol(&self) -> IpProtocol {
         IpProtocol::from(self.buffer.as_ref()[field::PROTOCOL])
     }
 
     /// The header checksum field (bytes 10..12).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Ipv4Packet;
-    ///
-    /// let mut bytes = [0u8; 20];
-    /// bytes[10..12].copy_from_slice(&[0xb8, 0x61]);
-    /// assert_eq!(Ipv4Packet::new_unchecked(bytes).checksum(), 0xb861);
-    /// ```
     pub fn checksum(&self) -> u16 {
         read_u16(&self.buffer.as_ref()[field::CHECKSUM])
     }
 
     /// The source address (bytes 12..16).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Ipv4Packet;
-    ///
-    /// let mut bytes = [0u8; 20];
-    /// bytes[12..16].copy_from_slice(&[192, 168, 0, 1]);
-    /// assert_eq!(Ipv4Packet::new_unchecked(bytes).src_addr().to_string(), "192.168.0.1");
-    /// ```
     pub fn src_addr(&self) -> Ipv4Addr {
         read_ipv4(&self.buffer.as_ref()[field::SRC_ADDR])
     }
 
     /// The destination address (bytes 16..20).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Ipv4Packet;
-    ///
-    /// let mut bytes = [0u8; 20];
-    /// bytes[16..20].copy_from_slice(&[192, 168, 0, 199]);
-    /// assert_eq!(Ipv4Packet::new_unchecked(bytes).dst_addr().to_string(), "192.168.0.199");
-    /// ```
     pub fn dst_addr(&self) -> Ipv4Addr {
         read_ipv4(&self.buffer.as_ref()[field::DST_ADDR])
     }
 
     /// The checksum the header should have: the Internet checksum of the header with
     /// the checksum field counted as zero.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Ipv4Packet;
-    ///
-    /// let header = [
-    ///     0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11,
-    ///     0x00, 0x00, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7,
-    /// ];
-    /// assert_eq!(Ipv4Packet::new_unchecked(&header[..]).compute_checksum(), 0xb861);
-    /// ```
     pub fn compute_checksum(&self) -> u16 {
         let header = &self.buffer.as_ref()[..self.header_len()];
         let mut sum = Checksum::new();
@@ -565,19 +362,6 @@ impl<T: AsRef<[u8]>> Packet<T> {
     }
 
     /// Like [`Packet::verify_checksum`], but a mismatch is an error naming both values.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Ipv4Packet;
-    ///
-    /// let header = [
-    ///     0x45, 0x00, 0x00, 0x14, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11,
-    ///     0x12, 0x34, 0x7f, 0x00, 0x00, 0x01, 0x7f, 0x00, 0x00, 0x01,
-    /// ];
-    /// let err = Ipv4Packet::new_checked(&header[..]).unwrap().check_checksum().unwrap_err();
-    /// assert_eq!(err.to_string(), "IPv4: checksum 0x1234 does not match the computed 0x3cd7");
-    /// ```
     pub fn check_checksum(&self) -> Result<(), WireError> {
         let computed = self.compute_checksum();
         if self.checksum() == computed {
@@ -598,37 +382,12 @@ impl<T: AsRef<[u8]>> Packet<T> {
 
 impl<'a, T: AsRef<[u8]> + ?Sized> Packet<&'a T> {
     /// The options: the header bytes after the first 20 (empty when IHL is 5).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Ipv4Packet;
-    ///
-    /// let mut bytes = [0u8; 24];
-    /// bytes[0] = 0x46;
-    /// bytes[3] = 24;
-    /// bytes[20..24].copy_from_slice(&[0x94, 0x04, 0x00, 0x00]); // Router Alert
-    /// let packet = Ipv4Packet::new_checked(&bytes[..]).unwrap();
-    /// assert_eq!(packet.options(), &[0x94, 0x04, 0x00, 0x00]);
-    /// ```
     pub fn options(&self) -> &'a [u8] {
         &self.buffer.as_ref()[field::OPTIONS..self.header_len()]
     }
 
     /// The payload: from the end of the header to the total length. Bytes after the
     /// total length (Ethernet padding) are not part of it.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Ipv4Packet;
-    ///
-    /// let mut bytes = [0u8; 46]; // a 22-byte packet in a padded Ethernet payload
-    /// bytes[0] = 0x45;
-    /// bytes[3] = 22;
-    /// bytes[20..22].copy_from_slice(b"hi");
-    /// assert_eq!(Ipv4Packet::new_checked(&bytes[..]).unwrap().payload(), b"hi");
-    /// ```
     pub fn payload(&self) -> &'a [u8] {
         &self.buffer.as_ref()[self.header_len()..usize::from(self.total_len())]
     }
@@ -636,280 +395,100 @@ impl<'a, T: AsRef<[u8]> + ?Sized> Packet<&'a T> {
 
 impl<T: AsRef<[u8]> + AsMut<[u8]>> Packet<T> {
     /// Sets the version.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Ipv4Packet;
-    ///
-    /// let mut packet = Ipv4Packet::new_unchecked([0u8; 20]);
-    /// packet.set_version(4);
-    /// packet.set_ihl(5);
-    /// assert_eq!(packet.into_inner()[0], 0x45);
-    /// ```
     pub fn set_version(&mut self, version: u8) {
         let byte = &mut self.buffer.as_mut()[field::VER_IHL];
         *byte = (*byte & 0x0f) | (version << 4);
     }
 
     /// Sets the IHL field (header length in 32-bit words; only the low 4 bits are kept).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Ipv4Packet;
-    ///
-    /// let mut packet = Ipv4Packet::new_unchecked([0u8; 24]);
-    /// packet.set_ihl(6);
-    /// assert_eq!(packet.header_len(), 24);
-    /// ```
     pub fn set_ihl(&mut self, ihl: u8) {
         let byte = &mut self.buffer.as_mut()[field::VER_IHL];
         *byte = (*byte & 0xf0) | (ihl & 0x0f);
     }
 
     /// Sets the DSCP (only the low 6 bits are kept).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Ipv4Packet;
-    ///
-    /// let mut packet = Ipv4Packet::new_unchecked([0u8; 20]);
-    /// packet.set_dscp(46);
-    /// assert_eq!(packet.into_inner()[1], 0xb8);
-    /// ```
     pub fn set_dscp(&mut self, dscp: u8) {
         let byte = &mut self.buffer.as_mut()[field::DSCP_ECN];
         *byte = (*byte & 0x03) | (dscp << 2);
     }
 
     /// Sets the ECN bits (only the low 2 bits are kept).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Ipv4Packet;
-    ///
-    /// let mut packet = Ipv4Packet::new_unchecked([0u8; 20]);
-    /// packet.set_ecn(2);
-    /// assert_eq!(packet.ecn(), 2);
-    /// ```
     pub fn set_ecn(&mut self, ecn: u8) {
         let byte = &mut self.buffer.as_mut()[field::DSCP_ECN];
         *byte = (*byte & 0xfc) | (ecn & 0x03);
     }
 
     /// Sets the total length.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Ipv4Packet;
-    ///
-    /// let mut packet = Ipv4Packet::new_unchecked([0u8; 20]);
-    /// packet.set_total_len(20);
-    /// assert_eq!(&packet.into_inner()[2..4], &[0, 20]);
-    /// ```
     pub fn set_total_len(&mut self, len: u16) {
         self.buffer.as_mut()[field::LENGTH].copy_from_slice(&len.to_be_bytes());
     }
 
     /// Sets the identification.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Ipv4Packet;
-    ///
-    /// let mut packet = Ipv4Packet::new_unchecked([0u8; 20]);
-    /// packet.set_ident(0x1234);
-    /// assert_eq!(packet.ident(), 0x1234);
-    /// ```
     pub fn set_ident(&mut self, ident: u16) {
         self.buffer.as_mut()[field::IDENT].copy_from_slice(&ident.to_be_bytes());
     }
 
     /// Sets or clears the DF flag.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Ipv4Packet;
-    ///
-    /// let mut packet = Ipv4Packet::new_unchecked([0u8; 20]);
-    /// packet.set_dont_frag(true);
-    /// assert_eq!(packet.into_inner()[6], 0x40);
-    /// ```
     pub fn set_dont_frag(&mut self, value: bool) {
         self.set_flag(FLAG_DF, value);
     }
 
     /// Sets or clears the MF flag.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Ipv4Packet;
-    ///
-    /// let mut packet = Ipv4Packet::new_unchecked([0u8; 20]);
-    /// packet.set_more_frags(true);
-    /// assert_eq!(packet.into_inner()[6], 0x20);
-    /// ```
     pub fn set_more_frags(&mut self, value: bool) {
         self.set_flag(FLAG_MF, value);
     }
 
     /// Sets or clears the reserved flag bit.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Ipv4Packet;
-    ///
-    /// let mut packet = Ipv4Packet::new_unchecked([0xffu8; 20]);
-    /// packet.set_reserved_flag(false);
-    /// assert_eq!(packet.into_inner()[6], 0x7f);
-    /// ```
     pub fn set_reserved_flag(&mut self, value: bool) {
         self.set_flag(FLAG_RESERVED, value);
     }
 
     /// Sets the fragment offset, in units of 8 bytes (only the low 13 bits are kept).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Ipv4Packet;
-    ///
-    /// let mut packet = Ipv4Packet::new_unchecked([0u8; 20]);
-    /// packet.set_frag_offset(185);
-    /// assert_eq!(packet.frag_offset(), 185);
-    /// ```
     pub fn set_frag_offset(&mut self, offset: u16) {
         let value = (self.flags_and_offset() & !FRAG_OFFSET_MASK) | (offset & FRAG_OFFSET_MASK);
         self.buffer.as_mut()[field::FLG_OFF].copy_from_slice(&value.to_be_bytes());
     }
 
     /// Sets the time to live.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Ipv4Packet;
-    ///
-    /// let mut packet = Ipv4Packet::new_unchecked([0u8; 20]);
-    /// packet.set_ttl(64);
-    /// assert_eq!(packet.ttl(), 64);
-    /// ```
     pub fn set_ttl(&mut self, ttl: u8) {
         self.buffer.as_mut()[field::TTL] = ttl;
     }
 
     /// Sets the protocol.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::{IpProtocol, Ipv4Packet};
-    ///
-    /// let mut packet = Ipv4Packet::new_unchecked([0u8; 20]);
-    /// packet.set_protocol(IpProtocol::Udp);
-    /// assert_eq!(packet.into_inner()[9], 17);
-    /// ```
     pub fn set_protocol(&mut self, protocol: IpProtocol) {
         self.buffer.as_mut()[field::PROTOCOL] = protocol.into();
     }
 
     /// Sets the checksum field to a given value (see [`Packet::fill_checksum`] to
     /// compute it).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Ipv4Packet;
-    ///
-    /// let mut packet = Ipv4Packet::new_unchecked([0u8; 20]);
-    /// packet.set_checksum(0xb861);
-    /// assert_eq!(packet.checksum(), 0xb861);
-    /// ```
     pub fn set_checksum(&mut self, checksum: u16) {
         self.buffer.as_mut()[field::CHECKSUM].copy_from_slice(&checksum.to_be_bytes());
     }
 
     /// Sets the source address.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Ipv4Packet;
-    /// use std::net::Ipv4Addr;
-    ///
-    /// let mut packet = Ipv4Packet::new_unchecked([0u8; 20]);
-    /// packet.set_src_addr(Ipv4Addr::LOCALHOST);
-    /// assert_eq!(&packet.into_inner()[12..16], &[127, 0, 0, 1]);
-    /// ```
     pub fn set_src_addr(&mut self, addr: Ipv4Addr) {
         self.buffer.as_mut()[field::SRC_ADDR].copy_from_slice(&addr.octets());
     }
 
     /// Sets the destination address.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Ipv4Packet;
-    /// use std::net::Ipv4Addr;
-    ///
-    /// let mut packet = Ipv4Packet::new_unchecked([0u8; 20]);
-    /// packet.set_dst_addr(Ipv4Addr::BROADCAST);
-    /// assert_eq!(&packet.into_inner()[16..20], &[255; 4]);
-    /// ```
     pub fn set_dst_addr(&mut self, addr: Ipv4Addr) {
         self.buffer.as_mut()[field::DST_ADDR].copy_from_slice(&addr.octets());
     }
 
     /// Computes the header checksum and writes it into the checksum field. Call it
     /// last, after every other header field is set.
-    ///
-    /// # Examples
-    ///
-    /// See [`Packet::verify_checksum`].
     pub fn fill_checksum(&mut self) {
         let checksum = self.compute_checksum();
         self.set_checksum(checksum);
     }
 
     /// The options, for writing them in place (set IHL first).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Ipv4Packet;
-    ///
-    /// let mut packet = Ipv4Packet::new_unchecked([0u8; 24]);
-    /// packet.set_ihl(6);
-    /// packet.options_mut().copy_from_slice(&[0x94, 0x04, 0x00, 0x00]);
-    /// assert_eq!(packet.into_inner()[20], 0x94);
-    /// ```
     pub fn options_mut(&mut self) -> &mut [u8] {
         let header_len = self.header_len();
         &mut self.buffer.as_mut()[field::OPTIONS..header_len]
     }
 
     /// The payload, for writing it in place (set IHL and the total length first).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::Ipv4Packet;
-    ///
-    /// let mut packet = Ipv4Packet::new_unchecked([0u8; 22]);
-    /// packet.set_ihl(5);
-    /// packet.set_total_len(22);
-    /// packet.payload_mut().copy_from_slice(b"hi");
-    /// assert_eq!(&packet.into_inner()[20..], b"hi");
-    /// ```
     pub fn payload_mut(&mut self) -> &mut [u8] {
         let range = self.header_len()..usize::from(self.total_len());
         &mut self.buffer.as_mut()[range]
@@ -1012,34 +591,11 @@ impl<'a> Repr<'a> {
     }
 
     /// The header length: 20 bytes plus the options.
-    ///
-    /// # Examples
-    ///
-    /// See [`Repr::buffer_len`].
     pub const fn header_len(&self) -> usize {
         MIN_HEADER_LEN + self.options.len()
     }
 
     /// The whole packet's length, header and payload: the total length field.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::{IpProtocol, Ipv4Repr};
-    /// use std::net::Ipv4Addr;
-    ///
-    /// let repr = Ipv4Repr {
-    ///     src_addr: Ipv4Addr::LOCALHOST,
-    ///     dst_addr: Ipv4Addr::LOCALHOST,
-    ///     protocol: IpProtocol::Tcp,
-    ///     ttl: 64, ident: 0, dscp: 0, ecn: 0,
-    ///     dont_frag: true, more_frags: false, frag_offset: 0,
-    ///     options: &[0x94, 0x04, 0x00, 0x00],
-    ///     payload_len: 40,
-    /// };
-    /// assert_eq!(repr.header_len(), 24);
-    /// assert_eq!(repr.buffer_len(), 64);
-    /// ```
     pub const fn buffer_len(&self) -> usize {
         self.header_len() + self.payload_len
     }
@@ -1093,248 +649,4 @@ impl<'a> Repr<'a> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    /// The IPv4 header of the loopback UDP "hello" capture (checksum checked by
-    /// Wireshark), followed by the 13 bytes of UDP.
-    const UDP_HELLO: [u8; 33] = [
-        0x45, 0x00, 0x00, 0x21, 0x9a, 0x23, 0x40, 0x00, 0x40, 0x11, 0xa2, 0xa6, 0x7f, 0x00, 0x00,
-        0x01, 0x7f, 0x00, 0x00, 0x01, 0xce, 0x90, 0x1e, 0x6c, 0x00, 0x0d, 0xfe, 0x20, 0x68, 0x65,
-        0x6c, 0x6c, 0x6f,
-    ];
-
-    fn udp_hello_repr() -> Repr<'static> {
-        Repr {
-            src_addr: Ipv4Addr::LOCALHOST,
-            dst_addr: Ipv4Addr::LOCALHOST,
-            protocol: IpProtocol::Udp,
-            ttl: 64,
-            ident: 0x9a23,
-            dscp: 0,
-            ecn: 0,
-            dont_frag: true,
-            more_frags: false,
-            frag_offset: 0,
-            options: &[],
-            payload_len: 13,
-        }
-    }
-
-    /// A header with one option word (Router Alert, as IGMP uses), emitted by hand and
-    /// its checksum computed separately with Python.
-    const WITH_OPTIONS: [u8; 28] = [
-        0x46, 0xc0, 0x00, 0x1c, 0x00, 0x00, 0x40, 0x00, 0x01, 0x02, 0x41, 0xf9, 0xc0, 0xa8, 0x01,
-        0x64, 0xe0, 0x00, 0x00, 0x16, 0x94, 0x04, 0x00, 0x00, 0x22, 0x00, 0xf9, 0x02,
-    ];
-
-    #[test]
-    fn parse_golden_udp_hello() {
-        let packet = Packet::new_checked(&UDP_HELLO[..]).unwrap();
-        assert_eq!(packet.version(), 4);
-        assert_eq!(packet.ihl(), 5);
-        assert_eq!(packet.header_len(), 20);
-        assert_eq!(packet.total_len(), 33);
-        assert_eq!(packet.checksum(), 0xa2a6);
-        assert!(packet.verify_checksum());
-        assert_eq!(packet.check_checksum(), Ok(()));
-        assert!(!packet.is_fragment());
-        assert!(!packet.reserved_flag());
-        assert!(packet.options().is_empty());
-        assert_eq!(packet.payload(), &UDP_HELLO[20..]);
-        assert_eq!(Repr::parse(&packet), Ok(udp_hello_repr()));
-    }
-
-    #[test]
-    fn emit_golden_udp_hello_over_a5() {
-        let mut bytes = [0xa5u8; 33];
-        udp_hello_repr().emit(&mut Packet::new_unchecked(&mut bytes[..]));
-        assert_eq!(&bytes[..20], &UDP_HELLO[..20]);
-        assert_eq!(
-            &bytes[20..],
-            &[0xa5; 13],
-            "the payload is the next layer's job"
-        );
-    }
-
-    #[test]
-    fn golden_with_options_both_ways() {
-        let packet = Packet::new_checked(&WITH_OPTIONS[..]).unwrap();
-        assert!(packet.verify_checksum());
-        let repr = Repr::parse(&packet).unwrap();
-        assert_eq!(repr.options, &[0x94, 0x04, 0x00, 0x00]);
-        assert_eq!(repr.dscp, 48); // CS6, "network control"
-        assert_eq!(repr.ttl, 1);
-        assert_eq!(repr.protocol, IpProtocol::Unknown(2)); // IGMP
-        assert_eq!(repr.payload_len, 4);
-        assert_eq!(repr.dst_addr, Ipv4Addr::new(224, 0, 0, 22));
-
-        let mut bytes = [0xa5u8; 28];
-        repr.emit(&mut Packet::new_unchecked(&mut bytes[..]));
-        assert_eq!(&bytes[..24], &WITH_OPTIONS[..24]);
-    }
-
-    #[test]
-    fn classic_checksum_example() {
-        let header = [
-            0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11, 0xb8, 0x61, 0xc0, 0xa8,
-            0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7,
-        ];
-        let packet = Packet::new_unchecked(&header[..]);
-        assert_eq!(packet.compute_checksum(), 0xb861);
-        assert!(packet.verify_checksum());
-    }
-
-    #[test]
-    fn bad_checksum_is_reported_with_both_values() {
-        let mut bytes = UDP_HELLO;
-        bytes[8] = 63; // a router lowered the TTL but did not fix the checksum
-        let packet = Packet::new_checked(&bytes[..]).unwrap();
-        assert!(!packet.verify_checksum());
-        assert_eq!(
-            packet.check_checksum(),
-            Err(WireError::Checksum {
-                layer: Layer::Ipv4,
-                found: 0xa2a6,
-                computed: 0xa3a6
-            })
-        );
-        // The header is still readable: parse does not look at the checksum.
-        assert_eq!(Repr::parse(&packet).unwrap().ttl, 63);
-    }
-
-    #[test]
-    fn every_short_length_is_rejected() {
-        for len in 0..UDP_HELLO.len() {
-            let err = Packet::new_checked(&UDP_HELLO[..len]).unwrap_err();
-            let expected = if len < 20 {
-                WireError::Truncated {
-                    layer: Layer::Ipv4,
-                    unit: "packet",
-                    len,
-                    header_len: 20,
-                }
-            } else {
-                WireError::LengthTooLong {
-                    layer: Layer::Ipv4,
-                    field: "total length field",
-                    claimed: 33,
-                    available: len,
-                }
-            };
-            assert_eq!(err, expected);
-        }
-    }
-
-    #[test]
-    fn bad_fields_are_named() {
-        let mut bytes = UDP_HELLO;
-        bytes[0] = 0x65;
-        assert_eq!(
-            Packet::new_checked(&bytes[..]),
-            Err(WireError::Ipv4Version(6))
-        );
-
-        let mut bytes = UDP_HELLO;
-        bytes[0] = 0x43;
-        assert_eq!(
-            Packet::new_checked(&bytes[..]).unwrap_err().to_string(),
-            "IPv4: header length (IHL) 3 is below the minimum of 5"
-        );
-
-        let mut bytes = [0u8; 34];
-        bytes[0] = 0x4f;
-        assert_eq!(
-            Packet::new_checked(&bytes[..]).unwrap_err().to_string(),
-            "IPv4: header length field says 60 bytes but only 34 are left"
-        );
-
-        let mut bytes = UDP_HELLO;
-        bytes[2..4].copy_from_slice(&[0, 19]);
-        assert_eq!(
-            Packet::new_checked(&bytes[..]).unwrap_err().to_string(),
-            "IPv4: total length 19 is below the minimum of 20"
-        );
-    }
-
-    #[test]
-    fn padding_after_total_length_is_not_payload() {
-        let mut bytes = UDP_HELLO.to_vec();
-        bytes.extend_from_slice(&[0; 13]); // padded to a 60-byte Ethernet frame
-        let packet = Packet::new_checked(&bytes[..]).unwrap();
-        assert_eq!(packet.payload(), &UDP_HELLO[20..]);
-    }
-
-    #[test]
-    fn fragments_are_recognised() {
-        let mut bytes = UDP_HELLO;
-        bytes[6..8].copy_from_slice(&[0x20, 0xb9]);
-        let packet = Packet::new_checked(&bytes[..]).unwrap();
-        assert!(packet.more_frags());
-        assert!(!packet.dont_frag());
-        assert_eq!(packet.frag_offset(), 185);
-        assert!(packet.is_fragment());
-    }
-
-    #[test]
-    fn setters_keep_neighbouring_bits() {
-        let mut packet = Packet::new_unchecked([0xffu8; 20]);
-        packet.set_version(4);
-        packet.set_ecn(0);
-        packet.set_dont_frag(false);
-        packet.set_frag_offset(0);
-        let bytes = packet.into_inner();
-        assert_eq!(bytes[0], 0x4f);
-        assert_eq!(bytes[1], 0xfc);
-        assert_eq!(&bytes[6..8], &[0xa0, 0x00]);
-    }
-
-    #[test]
-    #[should_panic(expected = "multiple of 4")]
-    fn emit_rejects_ragged_options() {
-        let repr = Repr {
-            options: &[1, 1, 1],
-            ..udp_hello_repr()
-        };
-        let mut bytes = [0u8; 64];
-        repr.emit(&mut Packet::new_unchecked(&mut bytes[..]));
-    }
-
-    fn any_ipv4() -> impl Strategy<Value = Ipv4Addr> {
-        any::<u32>().prop_map(Ipv4Addr::from)
-    }
-
-    proptest! {
-        #[test]
-        fn repr_round_trips(
-            src in any_ipv4(), dst in any_ipv4(), proto in any::<u8>(), ttl in any::<u8>(),
-            ident in any::<u16>(), dscp in 0u8..64, ecn in 0u8..4,
-            dont_frag in any::<bool>(), more_frags in any::<bool>(), frag_offset in 0u16..0x2000,
-            option_words in 0usize..=10, option_byte in any::<u8>(), payload_len in 0usize..100,
-        ) {
-            let options = vec![option_byte; option_words * 4];
-            let repr = Repr {
-                src_addr: src, dst_addr: dst, protocol: IpProtocol::from(proto), ttl, ident,
-                dscp, ecn, dont_frag, more_frags, frag_offset, options: &options, payload_len,
-            };
-            let mut bytes = vec![0xa5u8; repr.buffer_len()];
-            repr.emit(&mut Packet::new_unchecked(&mut bytes[..]));
-            let packet = Packet::new_checked(&bytes[..]).unwrap();
-            prop_assert!(packet.verify_checksum());
-            prop_assert_eq!(Repr::parse(&packet), Ok(repr));
-        }
-
-        #[test]
-        fn checked_packets_never_panic(mut bytes in proptest::collection::vec(any::<u8>(), 0..80)) {
-            // Make valid versions common, so the later checks get exercised too.
-            if let Some(first) = bytes.first_mut() {
-                *first = 0x40 | (*first & 0x0f);
-            }
-            if let Ok(packet) = Packet::new_checked(&bytes[..]) {
-                let _ = Repr::parse(&packet);
-                let _ = (packet.options(), packet.payload(), packet.verify_checksum());
-            }
-        }
-    }
-}
+mod tests;

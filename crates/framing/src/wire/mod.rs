@@ -48,7 +48,8 @@
 //! - [`ipv4`]: the IPv4 header, fragments, options and its header checksum.
 //! - [`udp`]: the UDP header and its pseudo-header checksum.
 //! - [`tcp`]: the TCP header, its flags and options.
-//! - [`checksum`](mod@checksum): the Internet checksum (RFC 1071).
+//! - [`checksum`](mod@checksum): the Internet checksum (RFC 1071, from `netbasics`) in the
+//!   headers: the IPv4 pseudo-header, and why captures show bad checksums.
 //! - [`decode`]: the layer-by-layer decoder behind `packet-decode`.
 
 pub mod arp;
@@ -238,6 +239,34 @@ impl WireError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// One row of a header's field table: a setter, the first byte it writes, the bytes
+    /// it must write there, and a check that the getter reads the value back.
+    pub(super) type FieldRow<P> = (fn(&mut P), usize, &'static [u8], fn(&P) -> bool);
+
+    /// Runs a header's field table, each row on a header of zeros: the setter writes
+    /// exactly its bytes (nothing else changes) and the getter reads them back. The
+    /// table is the header diagram, tested.
+    pub(super) fn check_fields<P, const N: usize>(
+        new_unchecked: fn([u8; N]) -> P,
+        into_inner: fn(P) -> [u8; N],
+        rows: &[FieldRow<P>],
+    ) {
+        for &(set, at, bytes, get) in rows {
+            let mut packet = new_unchecked([0; N]);
+            set(&mut packet);
+            assert!(get(&packet), "the getter of {bytes:02x?} at byte {at}");
+            let mut expected = [0; N];
+            expected[at..at + bytes.len()].copy_from_slice(bytes);
+            assert_eq!(into_inner(packet), expected, "the setter of byte {at}");
+        }
+    }
+
+    /// Any IPv4 address, for the round-trip properties of the headers.
+    pub(super) fn any_ipv4() -> impl Strategy<Value = std::net::Ipv4Addr> {
+        any::<u32>().prop_map(std::net::Ipv4Addr::from)
+    }
 
     #[test]
     fn messages_name_the_layer_and_the_field() {

@@ -64,7 +64,7 @@ use std::fmt;
 use std::net::Ipv4Addr;
 use std::ops::{BitOr, BitOrAssign};
 
-use super::checksum::Checksum;
+use super::checksum::ipv4_pseudo_header;
 use super::{read_u16, read_u32, Layer, WireError};
 
 /// Where each field of the TCP header sits.
@@ -142,69 +142,26 @@ impl TcpFlags {
     ];
 
     /// No flags set.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::TcpFlags;
-    ///
-    /// assert_eq!(TcpFlags::empty().bits(), 0);
-    /// ```
     pub const fn empty() -> TcpFlags {
         TcpFlags(0)
     }
 
     /// The flags of a flags byte.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::TcpFlags;
-    ///
-    /// assert_eq!(TcpFlags::from_bits(0x18), TcpFlags::PSH | TcpFlags::ACK);
-    /// ```
     pub const fn from_bits(bits: u8) -> TcpFlags {
         TcpFlags(bits)
     }
 
     /// The flags byte.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::TcpFlags;
-    ///
-    /// assert_eq!((TcpFlags::RST | TcpFlags::ACK).bits(), 0x14);
-    /// ```
     pub const fn bits(self) -> u8 {
         self.0
     }
 
     /// Whether every flag of `other` is set here.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::TcpFlags;
-    ///
-    /// let syn_ack = TcpFlags::SYN | TcpFlags::ACK;
-    /// assert!(syn_ack.contains(TcpFlags::SYN | TcpFlags::ACK));
-    /// assert!(!TcpFlags::SYN.contains(syn_ack));
-    /// ```
     pub const fn contains(self, other: TcpFlags) -> bool {
         self.0 & other.0 == other.0
     }
 
     /// Whether no flag is set.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::TcpFlags;
-    ///
-    /// assert!(TcpFlags::empty().is_empty());
-    /// assert!(!TcpFlags::FIN.is_empty());
-    /// ```
     pub const fn is_empty(self) -> bool {
         self.0 == 0
     }
@@ -252,14 +209,6 @@ pub struct Packet<T: AsRef<[u8]>> {
 
 impl<T: AsRef<[u8]>> Packet<T> {
     /// Wraps bytes without checking them.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::TcpPacket;
-    ///
-    /// assert_eq!(TcpPacket::new_unchecked([0x22, 0xb8]).src_port(), 8888);
-    /// ```
     pub const fn new_unchecked(buffer: T) -> Packet<T> {
         Packet { buffer }
     }
@@ -284,17 +233,6 @@ impl<T: AsRef<[u8]>> Packet<T> {
 
     /// Checks that the 20 fixed bytes are there, the data offset is at least 5, and the
     /// options fit.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::TcpPacket;
-    ///
-    /// let mut bytes = [0u8; 20];
-    /// bytes[12] = 0xa0; // data offset 10: 40 bytes of header
-    /// let err = TcpPacket::new_unchecked(&bytes[..]).check_len().unwrap_err();
-    /// assert_eq!(err.to_string(), "TCP: data offset field says 40 bytes but only 20 are left");
-    /// ```
     pub fn check_len(&self) -> Result<(), WireError> {
         let len = self.buffer.as_ref().len();
         if len < MIN_HEADER_LEN {
@@ -325,203 +263,74 @@ impl<T: AsRef<[u8]>> Packet<T> {
     }
 
     /// Gives the bytes back.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::TcpPacket;
-    ///
-    /// assert_eq!(TcpPacket::new_unchecked([2u8; 20]).into_inner(), [2u8; 20]);
-    /// ```
     pub fn into_inner(self) -> T {
         self.buffer
     }
 
     /// The source port (bytes 0..2).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::TcpPacket;
-    ///
-    /// assert_eq!(TcpPacket::new_unchecked([0xba, 0x1e]).src_port(), 47646);
-    /// ```
     pub fn src_port(&self) -> u16 {
         read_u16(&self.buffer.as_ref()[field::SRC_PORT])
     }
 
     /// The destination port (bytes 2..4).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::TcpPacket;
-    ///
-    /// assert_eq!(TcpPacket::new_unchecked([0, 0, 0x22, 0xb8]).dst_port(), 8888);
-    /// ```
     pub fn dst_port(&self) -> u16 {
         read_u16(&self.buffer.as_ref()[field::DST_PORT])
     }
 
     /// The sequence number (bytes 4..8).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::TcpPacket;
-    ///
-    /// let mut bytes = [0u8; 20];
-    /// bytes[4..8].copy_from_slice(&[0, 0, 1, 0]);
-    /// assert_eq!(TcpPacket::new_unchecked(bytes).seq_number(), 256);
-    /// ```
     pub fn seq_number(&self) -> u32 {
         read_u32(&self.buffer.as_ref()[field::SEQ_NUM])
     }
 
     /// The acknowledgment number (bytes 8..12).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::TcpPacket;
-    ///
-    /// let mut bytes = [0u8; 20];
-    /// bytes[8..12].copy_from_slice(&[0, 0, 0, 1]);
-    /// assert_eq!(TcpPacket::new_unchecked(bytes).ack_number(), 1);
-    /// ```
     pub fn ack_number(&self) -> u32 {
         read_u32(&self.buffer.as_ref()[field::ACK_NUM])
     }
 
     /// The data offset field (high 4 bits of byte 12): the header length in 32-bit
     /// words.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::TcpPacket;
-    ///
-    /// let mut bytes = [0u8; 20];
-    /// bytes[12] = 0xa0;
-    /// assert_eq!(TcpPacket::new_unchecked(bytes).data_offset(), 10);
-    /// ```
     pub fn data_offset(&self) -> u8 {
         self.buffer.as_ref()[field::DATA_OFF] >> 4
     }
 
     /// The header length in bytes: data offset x 4.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::TcpPacket;
-    ///
-    /// let mut bytes = [0u8; 20];
-    /// bytes[12] = 0xa0;
-    /// assert_eq!(TcpPacket::new_unchecked(bytes).header_len(), 40);
-    /// ```
     pub fn header_len(&self) -> usize {
         usize::from(self.data_offset()) * 4
     }
 
     /// The four reserved bits (low 4 bits of byte 12; must be 0).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::TcpPacket;
-    ///
-    /// let mut bytes = [0u8; 20];
-    /// bytes[12] = 0x51;
-    /// assert_eq!(TcpPacket::new_unchecked(bytes).reserved(), 1);
-    /// ```
     pub fn reserved(&self) -> u8 {
         self.buffer.as_ref()[field::DATA_OFF] & 0x0f
     }
 
     /// The flags (byte 13).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::{TcpFlags, TcpPacket};
-    ///
-    /// let mut bytes = [0u8; 20];
-    /// bytes[13] = 0x12;
-    /// assert_eq!(TcpPacket::new_unchecked(bytes).flags(), TcpFlags::SYN | TcpFlags::ACK);
-    /// ```
     pub fn flags(&self) -> TcpFlags {
         TcpFlags::from_bits(self.buffer.as_ref()[field::FLAGS])
     }
 
     /// The window (bytes 14..16).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::TcpPacket;
-    ///
-    /// let mut bytes = [0u8; 20];
-    /// bytes[14..16].copy_from_slice(&[0xff, 0xd7]);
-    /// assert_eq!(TcpPacket::new_unchecked(bytes).window_len(), 65495);
-    /// ```
     pub fn window_len(&self) -> u16 {
         read_u16(&self.buffer.as_ref()[field::WIN_SIZE])
     }
 
     /// The checksum field (bytes 16..18).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::TcpPacket;
-    ///
-    /// let mut bytes = [0u8; 20];
-    /// bytes[16..18].copy_from_slice(&[0x93, 0xb0]);
-    /// assert_eq!(TcpPacket::new_unchecked(bytes).checksum(), 0x93b0);
-    /// ```
     pub fn checksum(&self) -> u16 {
         read_u16(&self.buffer.as_ref()[field::CHECKSUM])
     }
 
     /// The urgent pointer (bytes 18..20).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::TcpPacket;
-    ///
-    /// let mut bytes = [0u8; 20];
-    /// bytes[19] = 3;
-    /// assert_eq!(TcpPacket::new_unchecked(bytes).urgent_pointer(), 3);
-    /// ```
     pub fn urgent_pointer(&self) -> u16 {
         read_u16(&self.buffer.as_ref()[field::URGENT])
     }
 
     /// The checksum this segment should carry, sent from `src` to `dst`: over the
     /// pseudo-header, the header (checksum field counted as zero) and the data.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::TcpPacket;
-    /// use std::net::Ipv4Addr;
-    ///
-    /// let header = [
-    ///     0xba, 0x1e, 0x22, 0xb8, 0xd8, 0xb3, 0xac, 0x18, 0, 0, 0, 0,
-    ///     0x50, 0x02, 0xff, 0xd7, 0, 0, 0, 0,
-    /// ];
-    /// let packet = TcpPacket::new_checked(&header[..]).unwrap();
-    /// let lo = Ipv4Addr::LOCALHOST;
-    /// assert_eq!(packet.compute_checksum(lo, lo), 0x5065);
-    /// ```
     pub fn compute_checksum(&self, src_addr: Ipv4Addr, dst_addr: Ipv4Addr) -> u16 {
         let segment = self.buffer.as_ref();
         // A segment inside IPv4 is under 64 KiB; the saturation only guards a buffer
         // nobody could send.
         let len = u32::try_from(segment.len()).unwrap_or(u32::MAX);
-        let mut sum = Checksum::ipv4_pseudo_header(src_addr, dst_addr, PROTOCOL_TCP, len);
+        let mut sum = ipv4_pseudo_header(src_addr, dst_addr, PROTOCOL_TCP, len);
         sum.add(&segment[..field::CHECKSUM.start]);
         sum.add(&segment[field::CHECKSUM.end..]);
         sum.finish()
@@ -547,21 +356,6 @@ impl<T: AsRef<[u8]>> Packet<T> {
     }
 
     /// Like [`Packet::verify_checksum`], but a mismatch is an error naming both values.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::TcpPacket;
-    /// use std::net::Ipv4Addr;
-    ///
-    /// let header = [
-    ///     0xba, 0x1e, 0x22, 0xb8, 0xd8, 0xb3, 0xac, 0x18, 0, 0, 0, 0,
-    ///     0x50, 0x02, 0xff, 0xd7, 0x12, 0x34, 0, 0,
-    /// ];
-    /// let lo = Ipv4Addr::LOCALHOST;
-    /// let err = TcpPacket::new_checked(&header[..]).unwrap().check_checksum(lo, lo).unwrap_err();
-    /// assert_eq!(err.to_string(), "TCP: checksum 0x1234 does not match the computed 0x5065");
-    /// ```
     pub fn check_checksum(&self, src_addr: Ipv4Addr, dst_addr: Ipv4Addr) -> Result<(), WireError> {
         let computed = self.compute_checksum(src_addr, dst_addr);
         if self.checksum() == computed {
@@ -578,33 +372,11 @@ impl<T: AsRef<[u8]>> Packet<T> {
 
 impl<'a, T: AsRef<[u8]> + ?Sized> Packet<&'a T> {
     /// The options: the header bytes after the first 20.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::TcpPacket;
-    ///
-    /// let mut bytes = [0u8; 24];
-    /// bytes[12] = 0x60;
-    /// bytes[20..24].copy_from_slice(&[2, 4, 0x05, 0xb4]); // MSS 1460
-    /// assert_eq!(TcpPacket::new_checked(&bytes[..]).unwrap().options(), &[2, 4, 0x05, 0xb4]);
-    /// ```
     pub fn options(&self) -> &'a [u8] {
         &self.buffer.as_ref()[field::OPTIONS..self.header_len()]
     }
 
     /// The data: everything after the header.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::TcpPacket;
-    ///
-    /// let mut bytes = [0u8; 23];
-    /// bytes[12] = 0x50;
-    /// bytes[20..].copy_from_slice(b"hi\n");
-    /// assert_eq!(TcpPacket::new_checked(&bytes[..]).unwrap().payload(), b"hi\n");
-    /// ```
     pub fn payload(&self) -> &'a [u8] {
         &self.buffer.as_ref()[self.header_len()..]
     }
@@ -612,205 +384,70 @@ impl<'a, T: AsRef<[u8]> + ?Sized> Packet<&'a T> {
 
 impl<T: AsRef<[u8]> + AsMut<[u8]>> Packet<T> {
     /// Sets the source port.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::TcpPacket;
-    ///
-    /// let mut packet = TcpPacket::new_unchecked([0u8; 20]);
-    /// packet.set_src_port(8888);
-    /// assert_eq!(&packet.into_inner()[..2], &[0x22, 0xb8]);
-    /// ```
     pub fn set_src_port(&mut self, port: u16) {
         self.buffer.as_mut()[field::SRC_PORT].copy_from_slice(&port.to_be_bytes());
     }
 
     /// Sets the destination port.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::TcpPacket;
-    ///
-    /// let mut packet = TcpPacket::new_unchecked([0u8; 20]);
-    /// packet.set_dst_port(80);
-    /// assert_eq!(packet.dst_port(), 80);
-    /// ```
     pub fn set_dst_port(&mut self, port: u16) {
         self.buffer.as_mut()[field::DST_PORT].copy_from_slice(&port.to_be_bytes());
     }
 
     /// Sets the sequence number.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::TcpPacket;
-    ///
-    /// let mut packet = TcpPacket::new_unchecked([0u8; 20]);
-    /// packet.set_seq_number(1);
-    /// assert_eq!(&packet.into_inner()[4..8], &[0, 0, 0, 1]);
-    /// ```
     pub fn set_seq_number(&mut self, value: u32) {
         self.buffer.as_mut()[field::SEQ_NUM].copy_from_slice(&value.to_be_bytes());
     }
 
     /// Sets the acknowledgment number.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::TcpPacket;
-    ///
-    /// let mut packet = TcpPacket::new_unchecked([0u8; 20]);
-    /// packet.set_ack_number(2);
-    /// assert_eq!(packet.ack_number(), 2);
-    /// ```
     pub fn set_ack_number(&mut self, value: u32) {
         self.buffer.as_mut()[field::ACK_NUM].copy_from_slice(&value.to_be_bytes());
     }
 
     /// Sets the data offset, in 32-bit words (only the low 4 bits are kept).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::TcpPacket;
-    ///
-    /// let mut packet = TcpPacket::new_unchecked([0u8; 20]);
-    /// packet.set_data_offset(5);
-    /// assert_eq!(packet.into_inner()[12], 0x50);
-    /// ```
     pub fn set_data_offset(&mut self, words: u8) {
         let byte = &mut self.buffer.as_mut()[field::DATA_OFF];
         *byte = (*byte & 0x0f) | (words << 4);
     }
 
     /// Sets the reserved bits (only the low 4 bits are kept).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::TcpPacket;
-    ///
-    /// let mut packet = TcpPacket::new_unchecked([0xffu8; 20]);
-    /// packet.set_reserved(0);
-    /// assert_eq!(packet.into_inner()[12], 0xf0);
-    /// ```
     pub fn set_reserved(&mut self, bits: u8) {
         let byte = &mut self.buffer.as_mut()[field::DATA_OFF];
         *byte = (*byte & 0xf0) | (bits & 0x0f);
     }
 
     /// Sets the flags.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::{TcpFlags, TcpPacket};
-    ///
-    /// let mut packet = TcpPacket::new_unchecked([0u8; 20]);
-    /// packet.set_flags(TcpFlags::FIN | TcpFlags::ACK);
-    /// assert_eq!(packet.into_inner()[13], 0x11);
-    /// ```
     pub fn set_flags(&mut self, flags: TcpFlags) {
         self.buffer.as_mut()[field::FLAGS] = flags.bits();
     }
 
     /// Sets the window.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::TcpPacket;
-    ///
-    /// let mut packet = TcpPacket::new_unchecked([0u8; 20]);
-    /// packet.set_window_len(65535);
-    /// assert_eq!(packet.window_len(), 65535);
-    /// ```
     pub fn set_window_len(&mut self, value: u16) {
         self.buffer.as_mut()[field::WIN_SIZE].copy_from_slice(&value.to_be_bytes());
     }
 
     /// Sets the checksum field to a given value (see [`Packet::fill_checksum`]).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::TcpPacket;
-    ///
-    /// let mut packet = TcpPacket::new_unchecked([0u8; 20]);
-    /// packet.set_checksum(0x93b0);
-    /// assert_eq!(packet.checksum(), 0x93b0);
-    /// ```
     pub fn set_checksum(&mut self, value: u16) {
         self.buffer.as_mut()[field::CHECKSUM].copy_from_slice(&value.to_be_bytes());
     }
 
     /// Sets the urgent pointer.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::TcpPacket;
-    ///
-    /// let mut packet = TcpPacket::new_unchecked([0u8; 20]);
-    /// packet.set_urgent_pointer(7);
-    /// assert_eq!(packet.urgent_pointer(), 7);
-    /// ```
     pub fn set_urgent_pointer(&mut self, value: u16) {
         self.buffer.as_mut()[field::URGENT].copy_from_slice(&value.to_be_bytes());
     }
 
     /// Computes the checksum over the whole buffer and writes it. Call it last.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::TcpPacket;
-    /// use std::net::Ipv4Addr;
-    ///
-    /// let mut packet = TcpPacket::new_unchecked([0u8; 20]);
-    /// packet.set_data_offset(5);
-    /// let lo = Ipv4Addr::LOCALHOST;
-    /// packet.fill_checksum(lo, lo);
-    /// assert!(packet.verify_checksum(lo, lo));
-    /// ```
     pub fn fill_checksum(&mut self, src_addr: Ipv4Addr, dst_addr: Ipv4Addr) {
         let checksum = self.compute_checksum(src_addr, dst_addr);
         self.set_checksum(checksum);
     }
 
     /// The options, for writing them in place (set the data offset first).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::TcpPacket;
-    ///
-    /// let mut packet = TcpPacket::new_unchecked([0u8; 24]);
-    /// packet.set_data_offset(6);
-    /// packet.options_mut().copy_from_slice(&[2, 4, 0x05, 0xb4]);
-    /// assert_eq!(&packet.into_inner()[20..], &[2, 4, 0x05, 0xb4]);
-    /// ```
     pub fn options_mut(&mut self) -> &mut [u8] {
         let end = self.header_len();
         &mut self.buffer.as_mut()[field::OPTIONS..end]
     }
 
     /// The data, for writing it in place (set the data offset first).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::TcpPacket;
-    ///
-    /// let mut packet = TcpPacket::new_unchecked([0u8; 22]);
-    /// packet.set_data_offset(5);
-    /// packet.payload_mut().copy_from_slice(b"hi");
-    /// assert_eq!(&packet.into_inner()[20..], b"hi");
-    /// ```
     pub fn payload_mut(&mut self) -> &mut [u8] {
         let start = self.header_len();
         &mut self.buffer.as_mut()[start..]
@@ -888,29 +525,11 @@ impl<'a> Repr<'a> {
     }
 
     /// The header length: 20 bytes plus the options.
-    ///
-    /// # Examples
-    ///
-    /// See [`Repr::buffer_len`].
     pub const fn header_len(&self) -> usize {
         MIN_HEADER_LEN + self.options.len()
     }
 
     /// The segment's length: header, options and data.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::{TcpFlags, TcpRepr};
-    ///
-    /// let repr = TcpRepr {
-    ///     src_port: 1, dst_port: 2, seq_number: 0, ack_number: 0,
-    ///     flags: TcpFlags::PSH | TcpFlags::ACK, window_len: 512, urgent_pointer: 0,
-    ///     options: &[1, 1, 1, 1], payload: b"hi\n",
-    /// };
-    /// assert_eq!(repr.header_len(), 24);
-    /// assert_eq!(repr.buffer_len(), 27);
-    /// ```
     pub const fn buffer_len(&self) -> usize {
         self.header_len() + self.payload.len()
     }
@@ -961,176 +580,4 @@ impl<'a> Repr<'a> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    const LO: Ipv4Addr = Ipv4Addr::LOCALHOST;
-
-    /// The SYN of a connection to 127.0.0.1:8888 captured on loopback, with the
-    /// checksum Wireshark computed for it (0x93b0) in place of the partial one.
-    /// Options: MSS 65495, SACK permitted, timestamps, NOP, window scale 10.
-    const SYN: [u8; 40] = [
-        0xba, 0x1e, 0x22, 0xb8, 0xd8, 0xb3, 0xac, 0x18, 0x00, 0x00, 0x00, 0x00, 0xa0, 0x02, 0xff,
-        0xd7, 0x93, 0xb0, 0x00, 0x00, 0x02, 0x04, 0xff, 0xd7, 0x04, 0x02, 0x08, 0x0a, 0x93, 0x63,
-        0xc7, 0x47, 0x00, 0x00, 0x00, 0x00, 0x01, 0x03, 0x03, 0x0a,
-    ];
-
-    fn syn_repr() -> Repr<'static> {
-        Repr {
-            src_port: 47646,
-            dst_port: 8888,
-            seq_number: 0xd8b3_ac18,
-            ack_number: 0,
-            flags: TcpFlags::SYN,
-            window_len: 65495,
-            urgent_pointer: 0,
-            options: &SYN[20..],
-            payload: &[],
-        }
-    }
-
-    #[test]
-    fn parse_golden_syn() {
-        let packet = Packet::new_checked(&SYN[..]).unwrap();
-        assert_eq!(packet.data_offset(), 10);
-        assert_eq!(packet.header_len(), 40);
-        assert_eq!(packet.reserved(), 0);
-        assert_eq!(packet.flags().to_string(), "[SYN]");
-        assert_eq!(packet.checksum(), 0x93b0);
-        assert!(packet.verify_checksum(LO, LO));
-        assert_eq!(Repr::parse(&packet), Ok(syn_repr()));
-    }
-
-    #[test]
-    fn emit_golden_syn_over_a5() {
-        let mut bytes = [0xa5u8; 40];
-        syn_repr().emit(&mut Packet::new_unchecked(&mut bytes[..]), LO, LO);
-        assert_eq!(bytes, SYN);
-    }
-
-    #[test]
-    fn data_segment_both_ways() {
-        // The PSH+ACK carrying "hi\n" from the same capture (checksum by Wireshark).
-        let segment = [
-            0xba, 0x1e, 0x22, 0xb8, 0xd8, 0xb3, 0xac, 0x19, 0xa6, 0x0d, 0x1a, 0x34, 0x80, 0x18,
-            0x00, 0x40, 0x01, 0xc1, 0x00, 0x00, 0x01, 0x01, 0x08, 0x0a, 0x93, 0x63, 0xc7, 0x47,
-            0x64, 0x38, 0x23, 0x7c, 0x68, 0x69, 0x0a,
-        ];
-        let packet = Packet::new_checked(&segment[..]).unwrap();
-        assert!(packet.verify_checksum(LO, LO));
-        let repr = Repr::parse(&packet).unwrap();
-        assert_eq!(repr.flags, TcpFlags::PSH | TcpFlags::ACK);
-        assert_eq!(repr.payload, b"hi\n");
-        let mut bytes = [0xa5u8; 35];
-        repr.emit(&mut Packet::new_unchecked(&mut bytes[..]), LO, LO);
-        assert_eq!(bytes, segment);
-    }
-
-    #[test]
-    fn every_short_length_is_rejected() {
-        for len in 0..SYN.len() {
-            let err = Packet::new_checked(&SYN[..len]).unwrap_err();
-            let expected = if len < 20 {
-                WireError::Truncated {
-                    layer: Layer::Tcp,
-                    unit: "segment",
-                    len,
-                    header_len: 20,
-                }
-            } else {
-                WireError::LengthTooLong {
-                    layer: Layer::Tcp,
-                    field: "data offset field",
-                    claimed: 40,
-                    available: len,
-                }
-            };
-            assert_eq!(err, expected);
-        }
-    }
-
-    #[test]
-    fn small_data_offsets_are_rejected() {
-        for words in 0..5u8 {
-            let mut bytes = SYN;
-            bytes[12] = words << 4;
-            assert_eq!(
-                Packet::new_checked(&bytes[..]),
-                Err(WireError::BelowMinimum {
-                    layer: Layer::Tcp,
-                    field: "data offset",
-                    value: words.into(),
-                    min: 5
-                })
-            );
-        }
-    }
-
-    #[test]
-    fn bad_checksum_names_both_values() {
-        let mut bytes = SYN;
-        bytes[16..18].copy_from_slice(&[0xfe, 0x30]); // as captured: the partial sum
-        let packet = Packet::new_checked(&bytes[..]).unwrap();
-        assert_eq!(
-            packet.check_checksum(LO, LO).unwrap_err().to_string(),
-            "TCP: checksum 0xfe30 does not match the computed 0x93b0"
-        );
-    }
-
-    #[test]
-    fn flags_display_in_bit_order() {
-        assert_eq!(
-            TcpFlags::from_bits(0xff).to_string(),
-            "[FIN, SYN, RST, PSH, ACK, URG, ECE, CWR]"
-        );
-        assert_eq!((TcpFlags::ACK | TcpFlags::RST).to_string(), "[RST, ACK]");
-        let mut flags = TcpFlags::empty();
-        flags |= TcpFlags::FIN;
-        flags |= TcpFlags::ACK;
-        assert_eq!(flags.to_string(), "[FIN, ACK]");
-    }
-
-    #[test]
-    #[should_panic(expected = "exactly buffer_len()")]
-    fn emit_wants_the_exact_buffer() {
-        let mut bytes = [0u8; 41];
-        syn_repr().emit(&mut Packet::new_unchecked(&mut bytes[..]), LO, LO);
-    }
-
-    fn any_ipv4() -> impl Strategy<Value = Ipv4Addr> {
-        any::<u32>().prop_map(Ipv4Addr::from)
-    }
-
-    proptest! {
-        #[test]
-        fn repr_round_trips(
-            src_port in any::<u16>(), dst_port in any::<u16>(),
-            seq_number in any::<u32>(), ack_number in any::<u32>(), flags in any::<u8>(),
-            window_len in any::<u16>(), urgent_pointer in any::<u16>(),
-            option_words in 0usize..=10, option_byte in any::<u8>(),
-            payload in proptest::collection::vec(any::<u8>(), 0..200),
-            src in any_ipv4(), dst in any_ipv4(),
-        ) {
-            let options = vec![option_byte; option_words * 4];
-            let repr = Repr {
-                src_port, dst_port, seq_number, ack_number,
-                flags: TcpFlags::from_bits(flags), window_len, urgent_pointer,
-                options: &options, payload: &payload,
-            };
-            let mut bytes = vec![0xa5u8; repr.buffer_len()];
-            repr.emit(&mut Packet::new_unchecked(&mut bytes[..]), src, dst);
-            let packet = Packet::new_checked(&bytes[..]).unwrap();
-            prop_assert!(packet.verify_checksum(src, dst));
-            prop_assert_eq!(Repr::parse(&packet), Ok(repr));
-        }
-
-        #[test]
-        fn checked_packets_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..80)) {
-            if let Ok(packet) = Packet::new_checked(&bytes[..]) {
-                let _ = Repr::parse(&packet);
-                let _ = packet.check_checksum(LO, LO);
-            }
-        }
-    }
-}
+mod tests;

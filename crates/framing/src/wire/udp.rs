@@ -19,7 +19,7 @@
 //!
 //! - **Length** counts the header and the data: at least 8.
 //! - **Checksum** covers an IPv4 pseudo-header (addresses, protocol 17, length; see
-//!   [`Checksum::ipv4_pseudo_header`]), the header and the data. Over IPv4 it is
+//!   [`ipv4_pseudo_header`]), the header and the data. Over IPv4 it is
 //!   optional: 0 means "not computed". A computed checksum of 0 is therefore sent as
 //!   0xffff, which is the same number in one's complement arithmetic.
 //!
@@ -40,7 +40,7 @@
 
 use std::net::Ipv4Addr;
 
-use super::checksum::Checksum;
+use super::checksum::ipv4_pseudo_header;
 use super::{read_u16, Layer, WireError};
 
 /// Where each field of the UDP header sits.
@@ -70,14 +70,6 @@ pub struct Packet<T: AsRef<[u8]>> {
 
 impl<T: AsRef<[u8]>> Packet<T> {
     /// Wraps bytes without checking them.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::UdpPacket;
-    ///
-    /// assert_eq!(UdpPacket::new_unchecked([0x1e, 0x6c, 0, 0]).src_port(), 7788);
-    /// ```
     pub const fn new_unchecked(buffer: T) -> Packet<T> {
         Packet { buffer }
     }
@@ -101,15 +93,6 @@ impl<T: AsRef<[u8]>> Packet<T> {
 
     /// Checks that the 8-byte header is there and that the length field is between 8
     /// and the bytes available.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::UdpPacket;
-    ///
-    /// let err = UdpPacket::new_unchecked(&[0u8; 8][..]).check_len().unwrap_err();
-    /// assert_eq!(err.to_string(), "UDP: length 0 is below the minimum of 8");
-    /// ```
     pub fn check_len(&self) -> Result<(), WireError> {
         let len = self.buffer.as_ref().len();
         if len < HEADER_LEN {
@@ -141,67 +124,27 @@ impl<T: AsRef<[u8]>> Packet<T> {
     }
 
     /// Gives the bytes back.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::UdpPacket;
-    ///
-    /// assert_eq!(UdpPacket::new_unchecked([1u8; 8]).into_inner(), [1u8; 8]);
-    /// ```
     pub fn into_inner(self) -> T {
         self.buffer
     }
 
     /// The source port (bytes 0..2).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::UdpPacket;
-    ///
-    /// assert_eq!(UdpPacket::new_unchecked([0xce, 0x90]).src_port(), 52880);
-    /// ```
     pub fn src_port(&self) -> u16 {
         read_u16(&self.buffer.as_ref()[field::SRC_PORT])
     }
 
     /// The destination port (bytes 2..4).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::UdpPacket;
-    ///
-    /// assert_eq!(UdpPacket::new_unchecked([0, 0, 0x1e, 0x6c]).dst_port(), 7788);
-    /// ```
     pub fn dst_port(&self) -> u16 {
         read_u16(&self.buffer.as_ref()[field::DST_PORT])
     }
 
     /// The length field (bytes 4..6): header plus data.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::UdpPacket;
-    ///
-    /// assert_eq!(UdpPacket::new_unchecked([0, 0, 0, 0, 0, 13]).len(), 13);
-    /// ```
     #[allow(clippy::len_without_is_empty)] // the name of the field, not a container
     pub fn len(&self) -> u16 {
         read_u16(&self.buffer.as_ref()[field::LENGTH])
     }
 
     /// The checksum field (bytes 6..8); 0 means the sender did not compute one.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::UdpPacket;
-    ///
-    /// assert_eq!(UdpPacket::new_unchecked([0, 0, 0, 0, 0, 13, 0xd1, 0x02]).checksum(), 0xd102);
-    /// ```
     pub fn checksum(&self) -> u16 {
         read_u16(&self.buffer.as_ref()[field::CHECKSUM])
     }
@@ -213,22 +156,9 @@ impl<T: AsRef<[u8]>> Packet<T> {
     /// # Panics
     ///
     /// If the length field is longer than the buffer (use a checked packet).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::UdpPacket;
-    /// use std::net::Ipv4Addr;
-    ///
-    /// let bytes = [0xce, 0x90, 0x1e, 0x6c, 0x00, 0x0d, 0x00, 0x00, b'h', b'e', b'l', b'l', b'o'];
-    /// let packet = UdpPacket::new_checked(&bytes[..]).unwrap();
-    /// let lo = Ipv4Addr::LOCALHOST;
-    /// assert_eq!(packet.compute_checksum(lo, lo), 0xd102);
-    /// ```
     pub fn compute_checksum(&self, src_addr: Ipv4Addr, dst_addr: Ipv4Addr) -> u16 {
         let datagram = &self.buffer.as_ref()[..usize::from(self.len())];
-        let mut sum =
-            Checksum::ipv4_pseudo_header(src_addr, dst_addr, PROTOCOL_UDP, self.len().into());
+        let mut sum = ipv4_pseudo_header(src_addr, dst_addr, PROTOCOL_UDP, self.len().into());
         sum.add(&datagram[..field::CHECKSUM.start]);
         sum.add(&datagram[field::CHECKSUM.end..]);
         match sum.finish() {
@@ -256,21 +186,6 @@ impl<T: AsRef<[u8]>> Packet<T> {
     }
 
     /// Like [`Packet::verify_checksum`], but a mismatch is an error naming both values.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::UdpPacket;
-    /// use std::net::Ipv4Addr;
-    ///
-    /// // As captured on loopback: the field holds the pseudo-header sum only, for a
-    /// // network card that never came to finish it.
-    /// let bytes = [0xce, 0x90, 0x1e, 0x6c, 0x00, 0x0d, 0xfe, 0x20, b'h', b'e', b'l', b'l', b'o'];
-    /// let packet = UdpPacket::new_checked(&bytes[..]).unwrap();
-    /// let lo = Ipv4Addr::LOCALHOST;
-    /// let err = packet.check_checksum(lo, lo).unwrap_err();
-    /// assert_eq!(err.to_string(), "UDP: checksum 0xfe20 does not match the computed 0xd102");
-    /// ```
     pub fn check_checksum(&self, src_addr: Ipv4Addr, dst_addr: Ipv4Addr) -> Result<(), WireError> {
         if self.verify_checksum(src_addr, dst_addr) {
             Ok(())
@@ -286,15 +201,6 @@ impl<T: AsRef<[u8]>> Packet<T> {
 
 impl<'a, T: AsRef<[u8]> + ?Sized> Packet<&'a T> {
     /// The data: after the header, up to the length field.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::UdpPacket;
-    ///
-    /// let bytes = [0u8, 1, 0, 2, 0, 10, 0, 0, b'h', b'i', 0, 0]; // 2 bytes of padding
-    /// assert_eq!(UdpPacket::new_checked(&bytes[..]).unwrap().payload(), b"hi");
-    /// ```
     pub fn payload(&self) -> &'a [u8] {
         &self.buffer.as_ref()[field::PAYLOAD..usize::from(self.len())]
     }
@@ -302,95 +208,32 @@ impl<'a, T: AsRef<[u8]> + ?Sized> Packet<&'a T> {
 
 impl<T: AsRef<[u8]> + AsMut<[u8]>> Packet<T> {
     /// Sets the source port.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::UdpPacket;
-    ///
-    /// let mut packet = UdpPacket::new_unchecked([0u8; 8]);
-    /// packet.set_src_port(7788);
-    /// assert_eq!(&packet.into_inner()[..2], &[0x1e, 0x6c]);
-    /// ```
     pub fn set_src_port(&mut self, port: u16) {
         self.buffer.as_mut()[field::SRC_PORT].copy_from_slice(&port.to_be_bytes());
     }
 
     /// Sets the destination port.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::UdpPacket;
-    ///
-    /// let mut packet = UdpPacket::new_unchecked([0u8; 8]);
-    /// packet.set_dst_port(53);
-    /// assert_eq!(packet.dst_port(), 53);
-    /// ```
     pub fn set_dst_port(&mut self, port: u16) {
         self.buffer.as_mut()[field::DST_PORT].copy_from_slice(&port.to_be_bytes());
     }
 
     /// Sets the length field.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::UdpPacket;
-    ///
-    /// let mut packet = UdpPacket::new_unchecked([0u8; 8]);
-    /// packet.set_len(8);
-    /// assert_eq!(packet.len(), 8);
-    /// ```
     pub fn set_len(&mut self, len: u16) {
         self.buffer.as_mut()[field::LENGTH].copy_from_slice(&len.to_be_bytes());
     }
 
     /// Sets the checksum field to a given value (see [`Packet::fill_checksum`]).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::UdpPacket;
-    ///
-    /// let mut packet = UdpPacket::new_unchecked([0u8; 8]);
-    /// packet.set_checksum(0xffff);
-    /// assert_eq!(&packet.into_inner()[6..], &[0xff, 0xff]);
-    /// ```
     pub fn set_checksum(&mut self, checksum: u16) {
         self.buffer.as_mut()[field::CHECKSUM].copy_from_slice(&checksum.to_be_bytes());
     }
 
     /// Computes the checksum and writes it into the checksum field. Call it last.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::UdpPacket;
-    /// use std::net::Ipv4Addr;
-    ///
-    /// let mut bytes = [0xce, 0x90, 0x1e, 0x6c, 0x00, 0x0d, 0x00, 0x00, b'h', b'e', b'l', b'l', b'o'];
-    /// let mut packet = UdpPacket::new_checked(&mut bytes[..]).unwrap();
-    /// packet.fill_checksum(Ipv4Addr::LOCALHOST, Ipv4Addr::LOCALHOST);
-    /// assert_eq!(packet.checksum(), 0xd102);
-    /// ```
     pub fn fill_checksum(&mut self, src_addr: Ipv4Addr, dst_addr: Ipv4Addr) {
         let checksum = self.compute_checksum(src_addr, dst_addr);
         self.set_checksum(checksum);
     }
 
     /// The data, for writing it in place (set the length field first).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::UdpPacket;
-    ///
-    /// let mut packet = UdpPacket::new_unchecked([0u8; 10]);
-    /// packet.set_len(10);
-    /// packet.payload_mut().copy_from_slice(b"hi");
-    /// assert_eq!(&packet.into_inner()[8..], b"hi");
-    /// ```
     pub fn payload_mut(&mut self) -> &mut [u8] {
         let end = usize::from(self.len());
         &mut self.buffer.as_mut()[field::PAYLOAD..end]
@@ -439,14 +282,6 @@ impl<'a> Repr<'a> {
     }
 
     /// The datagram's length, header and data: the length field.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use framing::wire::UdpRepr;
-    ///
-    /// assert_eq!(UdpRepr { src_port: 1, dst_port: 2, payload: b"hello" }.buffer_len(), 13);
-    /// ```
     pub const fn buffer_len(&self) -> usize {
         HEADER_LEN + self.payload.len()
     }
@@ -484,161 +319,4 @@ impl<'a> Repr<'a> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    const LO: Ipv4Addr = Ipv4Addr::LOCALHOST;
-
-    /// 127.0.0.1:52880 -> 127.0.0.1:7788, "hello", with the checksum Wireshark
-    /// computed for it (0xd102).
-    const HELLO: [u8; 13] = [
-        0xce, 0x90, 0x1e, 0x6c, 0x00, 0x0d, 0xd1, 0x02, 0x68, 0x65, 0x6c, 0x6c, 0x6f,
-    ];
-
-    fn hello_repr() -> Repr<'static> {
-        Repr {
-            src_port: 52880,
-            dst_port: 7788,
-            payload: b"hello",
-        }
-    }
-
-    #[test]
-    fn parse_golden() {
-        let packet = Packet::new_checked(&HELLO[..]).unwrap();
-        assert_eq!(packet.src_port(), 52880);
-        assert_eq!(packet.dst_port(), 7788);
-        assert_eq!(packet.len(), 13);
-        assert_eq!(packet.checksum(), 0xd102);
-        assert!(packet.verify_checksum(LO, LO));
-        assert_eq!(Repr::parse(&packet), Ok(hello_repr()));
-    }
-
-    #[test]
-    fn emit_golden_over_a5() {
-        let mut bytes = [0xa5u8; 13];
-        hello_repr().emit(&mut Packet::new_unchecked(&mut bytes[..]), LO, LO);
-        assert_eq!(bytes, HELLO);
-    }
-
-    #[test]
-    fn the_pseudo_header_matters() {
-        let packet = Packet::new_checked(&HELLO[..]).unwrap();
-        let other = Ipv4Addr::new(127, 0, 0, 2);
-        assert!(!packet.verify_checksum(LO, other));
-        assert!(!packet.verify_checksum(other, LO));
-    }
-
-    #[test]
-    fn loopback_capture_has_the_partial_checksum() {
-        // Linux leaves the pseudo-header sum in the field for the card to finish.
-        let mut bytes = HELLO;
-        bytes[6..8].copy_from_slice(&[0xfe, 0x20]);
-        let packet = Packet::new_checked(&bytes[..]).unwrap();
-        assert_eq!(
-            packet.check_checksum(LO, LO),
-            Err(WireError::Checksum {
-                layer: Layer::Udp,
-                found: 0xfe20,
-                computed: 0xd102
-            })
-        );
-        assert_eq!(Checksum::ipv4_pseudo_header(LO, LO, 17, 13).sum(), 0xfe20);
-    }
-
-    #[test]
-    fn zero_checksum_means_none() {
-        let mut bytes = HELLO;
-        bytes[6..8].copy_from_slice(&[0, 0]);
-        let packet = Packet::new_checked(&bytes[..]).unwrap();
-        assert!(packet.verify_checksum(LO, LO));
-        assert_eq!(packet.check_checksum(LO, LO), Ok(()));
-    }
-
-    #[test]
-    fn computed_zero_is_sent_as_ffff() {
-        // Choose two data bytes that make the one's complement sum 0xffff, so the
-        // complement is 0: the header sums (with the pseudo-header) to some s, and the
-        // data word must be 0xffff - s.
-        let mut bytes = [0x00, 0x01, 0x00, 0x02, 0x00, 0x0a, 0x00, 0x00, 0x00, 0x00];
-        let mut sum = Checksum::ipv4_pseudo_header(LO, LO, 17, 10);
-        sum.add(&bytes);
-        bytes[8..10].copy_from_slice(&(0xffff - sum.sum()).to_be_bytes());
-        let mut packet = Packet::new_checked(&mut bytes[..]).unwrap();
-        packet.fill_checksum(LO, LO);
-        assert_eq!(packet.checksum(), 0xffff);
-        assert!(packet.verify_checksum(LO, LO));
-    }
-
-    #[test]
-    fn every_short_length_is_rejected() {
-        for len in 0..HELLO.len() {
-            let err = Packet::new_checked(&HELLO[..len]).unwrap_err();
-            let expected = if len < 8 {
-                WireError::Truncated {
-                    layer: Layer::Udp,
-                    unit: "datagram",
-                    len,
-                    header_len: 8,
-                }
-            } else {
-                WireError::LengthTooLong {
-                    layer: Layer::Udp,
-                    field: "length field",
-                    claimed: 13,
-                    available: len,
-                }
-            };
-            assert_eq!(err, expected);
-        }
-    }
-
-    #[test]
-    fn length_below_header_is_rejected() {
-        let mut bytes = HELLO;
-        bytes[4..6].copy_from_slice(&[0, 7]);
-        assert_eq!(
-            Packet::new_checked(&bytes[..]).unwrap_err().to_string(),
-            "UDP: length 7 is below the minimum of 8"
-        );
-    }
-
-    #[test]
-    fn bytes_after_the_length_are_not_data() {
-        let mut bytes = HELLO.to_vec();
-        bytes.extend_from_slice(b"xyz");
-        let packet = Packet::new_checked(&bytes[..]).unwrap();
-        assert_eq!(packet.payload(), b"hello");
-        assert!(packet.verify_checksum(LO, LO));
-    }
-
-    fn any_ipv4() -> impl Strategy<Value = Ipv4Addr> {
-        any::<u32>().prop_map(Ipv4Addr::from)
-    }
-
-    proptest! {
-        #[test]
-        fn repr_round_trips(
-            src_port in any::<u16>(), dst_port in any::<u16>(),
-            payload in proptest::collection::vec(any::<u8>(), 0..200),
-            src in any_ipv4(), dst in any_ipv4(),
-        ) {
-            let repr = Repr { src_port, dst_port, payload: &payload };
-            let mut bytes = vec![0xa5u8; repr.buffer_len()];
-            repr.emit(&mut Packet::new_unchecked(&mut bytes[..]), src, dst);
-            let packet = Packet::new_checked(&bytes[..]).unwrap();
-            prop_assert!(packet.checksum() != 0, "a computed checksum is never sent as 0");
-            prop_assert!(packet.verify_checksum(src, dst));
-            prop_assert_eq!(Repr::parse(&packet), Ok(repr));
-        }
-
-        #[test]
-        fn checked_packets_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..40)) {
-            if let Ok(packet) = Packet::new_checked(&bytes[..]) {
-                let _ = Repr::parse(&packet);
-                let _ = packet.check_checksum(LO, LO);
-            }
-        }
-    }
-}
+mod tests;

@@ -1,0 +1,112 @@
+//! Field values in words: what a MAC address, an EtherType, a protocol number, a port
+//! or a run of TCP options means.
+
+use netbasics::port::{services_on, Origin};
+use netbasics::MacAddr;
+
+use crate::wire::{EtherType, IpProtocol, Layer};
+
+pub(super) fn describe_mac(mac: MacAddr) -> String {
+    if mac.is_broadcast() {
+        format!("{mac} (broadcast)")
+    } else if mac.is_multicast() {
+        format!("{mac} (multicast)")
+    } else {
+        mac.to_string()
+    }
+}
+
+pub(super) fn describe_ethertype(ethertype: EtherType) -> String {
+    match ethertype {
+        EtherType::Length(n) => format!("length {n} (IEEE 802.3 frame: a length, not a type)"),
+        EtherType::Unknown(n) => format!("{n:#06x}"),
+        other => format!("{:#06x} ({other})", u16::from(other)),
+    }
+}
+
+pub(super) fn describe_protocol(protocol: IpProtocol) -> String {
+    match protocol {
+        IpProtocol::Unknown(_) => "not decoded here".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// A port number, with the service the lessons know it for.
+pub(super) fn describe_port(port: u16, layer: Layer) -> String {
+    let service = services_on(port).into_iter().find(|service| match layer {
+        Layer::Tcp => service.transport.tcp(),
+        _ => service.transport.udp(),
+    });
+    match service {
+        Some(service) if service.origin == Origin::Lesson => {
+            format!("{port} ({} lesson)", service.name)
+        }
+        Some(service) => format!("{port} ({})", service.name),
+        None => port.to_string(),
+    }
+}
+
+/// Bytes as `94 04 00 00`.
+pub(super) fn hex_bytes(bytes: &[u8]) -> String {
+    let digits: Vec<String> = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    digits.join(" ")
+}
+
+/// The TCP options in words: `MSS 1460, SACK permitted, NOP, window scale 7 (x128)`.
+///
+/// Each option is a kind byte; kinds 0 (end of list) and 1 (no-operation, padding) are
+/// that one byte, every other kind is followed by a length byte counting both.
+pub(super) fn describe_tcp_options(options: &[u8]) -> String {
+    let mut parts = Vec::new();
+    let mut rest = options;
+    while let Some((&kind, after_kind)) = rest.split_first() {
+        match kind {
+            0 => {
+                parts.push("end of options".to_string());
+                break;
+            }
+            1 => {
+                parts.push("NOP".to_string());
+                rest = after_kind;
+                continue;
+            }
+            _ => {}
+        }
+        let len = after_kind.first().map(|&len| usize::from(len));
+        let option = match len {
+            Some(len) if len >= 2 && len <= rest.len() => &rest[..len],
+            _ => {
+                parts.push(format!(
+                    "malformed option (kind {kind}): {}",
+                    hex_bytes(rest)
+                ));
+                break;
+            }
+        };
+        let data = &option[2..];
+        parts.push(match (kind, data) {
+            (2, [a, b]) => format!("MSS {}", u16::from_be_bytes([*a, *b])),
+            (3, [shift]) => format!("window scale {shift} (x{})", 1u64 << (*shift).min(14)),
+            (4, []) => "SACK permitted".to_string(),
+            (5, blocks) if blocks.len() % 8 == 0 => {
+                let ranges: Vec<String> = blocks
+                    .chunks_exact(8)
+                    .map(|b| {
+                        let left = u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+                        let right = u32::from_be_bytes([b[4], b[5], b[6], b[7]]);
+                        format!("{left}-{right}")
+                    })
+                    .collect();
+                format!("SACK {}", ranges.join(" "))
+            }
+            (8, [a, b, c, d, e, f, g, h]) => format!(
+                "timestamps {}/{}",
+                u32::from_be_bytes([*a, *b, *c, *d]),
+                u32::from_be_bytes([*e, *f, *g, *h])
+            ),
+            _ => format!("kind {kind} ({})", hex_bytes(option)),
+        });
+        rest = &rest[option.len()..];
+    }
+    parts.join(", ")
+}

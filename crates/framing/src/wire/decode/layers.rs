@@ -1,0 +1,491 @@
+//! The walk inward: each layer's header becomes a [`DecodedLayer`] of rows, then its
+//! type field says which layer comes next.
+
+use std::net::Ipv4Addr;
+use std::ops::Range;
+
+use super::describe::{
+    describe_ethertype, describe_mac, describe_port, describe_protocol, describe_tcp_options,
+    hex_bytes,
+};
+use super::{Decoded, DecodedLayer, Payload, Row, PAYLOAD_SHOWN};
+use crate::wire::{
+    ArpOperation, ArpPacket, ArpRepr, EtherType, EthernetFrame, EthernetRepr, IpProtocol,
+    Ipv4Packet, Ipv4Repr, Layer, TcpFlags, TcpPacket, TcpRepr, UdpPacket, UdpRepr, WireError,
+};
+
+/// Walks the input inward, layer by layer, collecting what it finds.
+pub(super) struct Decoder<'a> {
+    input: &'a [u8],
+    out: Decoded,
+    /// Where the layer being decoded starts: if it fails, the bytes from here on are
+    /// shown undecoded.
+    layer_start: usize,
+}
+
+impl<'a> Decoder<'a> {
+    pub(super) fn new(input: &'a [u8]) -> Self {
+        Decoder {
+            input,
+            out: Decoded::default(),
+            layer_start: 0,
+        }
+    }
+
+    pub(super) fn finish(mut self, result: Result<(), WireError>) -> Decoded {
+        if let Err(err) = result {
+            let rest = self.layer_start..self.input.len();
+            let description = format!("{} bytes that could not be decoded", err.layer());
+            self.payload(description, rest);
+            self.out.error = Some(err);
+        }
+        self.out
+    }
+
+    fn push(&mut self, layer: Layer, summary: String, rows: Vec<Row>) {
+        let name = match layer {
+            Layer::Ethernet => "Ethernet II",
+            Layer::Arp => "ARP",
+            Layer::Ipv4 => "IPv4",
+            Layer::Udp => "UDP",
+            Layer::Tcp => "TCP",
+        };
+        self.out.layers.push(DecodedLayer {
+            layer,
+            name,
+            summary,
+            rows,
+        });
+    }
+
+    /// Records the bytes in `range` (of the input) as the payload, unless empty.
+    fn payload(&mut self, description: String, range: Range<usize>) {
+        if range.is_empty() {
+            return;
+        }
+        let shown = range.start..range.end.min(range.start + PAYLOAD_SHOWN);
+        self.out.payload = Some(Payload {
+            description,
+            head: self.input[shown].to_vec(),
+            bytes: range,
+        });
+    }
+
+    pub(super) fn ethernet(&mut self) -> Result<(), WireError> {
+        self.layer_start = 0;
+        let frame = EthernetFrame::new_checked(self.input)?;
+        let repr = EthernetRepr::parse(&frame)?;
+        let ethertype = describe_ethertype(repr.ethertype);
+        let rows = vec![
+            row(0..6, "destination", describe_mac(repr.dst_addr)),
+            row(6..12, "source", describe_mac(repr.src_addr)),
+            row(12..14, "type", ethertype.clone()),
+        ];
+        let summary = format!(
+            "dst {}  src {}  {}{}",
+            describe_mac(repr.dst_addr),
+            describe_mac(repr.src_addr),
+            if matches!(repr.ethertype, EtherType::Length(_)) {
+                ""
+            } else {
+                "type "
+            },
+            ethertype
+        );
+        self.push(Layer::Ethernet, summary, rows);
+
+        let base = EthernetRepr::HEADER_LEN;
+        let payload = frame.payload();
+        let rest = base..self.input.len();
+        match repr.ethertype {
+            EtherType::Ipv4 => self.ipv4(base, payload),
+            EtherType::Arp => self.arp(base, payload),
+            EtherType::Ipv6 => {
+                self.payload("IPv6 packet (not decoded here)".into(), rest);
+                Ok(())
+            }
+            EtherType::Vlan => {
+                self.payload(
+                    "802.1Q VLAN tag and the frame inside it (not decoded here)".into(),
+                    rest,
+                );
+                Ok(())
+            }
+            EtherType::Length(_) => {
+                self.payload("IEEE 802.2 LLC data (not decoded here)".into(), rest);
+                Ok(())
+            }
+            EtherType::Unknown(n) => {
+                self.payload(
+                    format!("EtherType {n:#06x} payload (not decoded here)"),
+                    rest,
+                );
+                Ok(())
+            }
+        }
+    }
+
+    fn arp(&mut self, base: usize, bytes: &[u8]) -> Result<(), WireError> {
+        self.layer_start = base;
+        let packet = ArpPacket::new_checked(bytes)?;
+        let repr = ArpRepr::parse(&packet)?;
+        let at = |range: Range<usize>| base + range.start..base + range.end;
+        let operation = u16::from(repr.operation);
+        let mut rows = vec![
+            row(
+                at(0..2),
+                "hardware type",
+                format!("{} (Ethernet)", packet.hardware_type()),
+            ),
+            row(
+                at(2..4),
+                "protocol type",
+                format!("{:#06x} (IPv4)", packet.protocol_type()),
+            ),
+            row(at(4..5), "hardware size", packet.hardware_len().to_string()),
+            row(at(5..6), "protocol size", packet.protocol_len().to_string()),
+            row(
+                at(6..8),
+                "operation",
+                format!("{operation} ({})", repr.operation),
+            ),
+            row(
+                at(8..14),
+                "sender MAC",
+                repr.sender_hardware_addr.to_string(),
+            ),
+            row(
+                at(14..18),
+                "sender IP",
+                repr.sender_protocol_addr.to_string(),
+            ),
+            row(
+                at(18..24),
+                "target MAC",
+                repr.target_hardware_addr.to_string(),
+            ),
+            row(
+                at(24..28),
+                "target IP",
+                repr.target_protocol_addr.to_string(),
+            ),
+        ];
+        let end = repr.buffer_len();
+        if bytes.len() > end {
+            rows.push(padding_row(at(end..bytes.len()), "after the ARP packet"));
+        }
+        let summary = match repr.operation {
+            ArpOperation::Request => format!(
+                "request  who has {}? tell {}",
+                repr.target_protocol_addr, repr.sender_protocol_addr
+            ),
+            ArpOperation::Reply => format!(
+                "reply  {} is at {}",
+                repr.sender_protocol_addr, repr.sender_hardware_addr
+            ),
+            ArpOperation::Unknown(n) => format!(
+                "operation {n}  from {} ({})",
+                repr.sender_protocol_addr, repr.sender_hardware_addr
+            ),
+        };
+        self.push(Layer::Arp, summary, rows);
+        Ok(())
+    }
+
+    pub(super) fn ipv4(&mut self, base: usize, bytes: &[u8]) -> Result<(), WireError> {
+        self.layer_start = base;
+        let packet = Ipv4Packet::new_checked(bytes)?;
+        let repr = Ipv4Repr::parse(&packet)?;
+        let at = |range: Range<usize>| base + range.start..base + range.end;
+        let header_len = packet.header_len();
+        let total_len = usize::from(packet.total_len());
+
+        let checksum = match packet.check_checksum() {
+            Ok(()) => format!("{:#06x} (good)", packet.checksum()),
+            Err(err) => self.bad_checksum(packet.checksum(), err),
+        };
+        let flags = {
+            let mut names = Vec::new();
+            if packet.reserved_flag() {
+                names.push("reserved bit set");
+            }
+            if repr.dont_frag {
+                names.push("DF: don't fragment");
+            }
+            if repr.more_frags {
+                names.push("MF: more fragments");
+            }
+            let bits = u8::from(packet.reserved_flag()) << 2
+                | u8::from(repr.dont_frag) << 1
+                | u8::from(repr.more_frags);
+            if names.is_empty() {
+                format!("{bits:#05b}")
+            } else {
+                format!("{bits:#05b} ({})", names.join(", "))
+            }
+        };
+        let protocol_number = u8::from(repr.protocol);
+        let mut rows = vec![
+            row(at(0..1), "version", packet.version().to_string()),
+            row(
+                at(0..1),
+                "header length",
+                format!("{header_len} bytes (IHL {})", packet.ihl()),
+            ),
+            row(at(1..2), "DSCP", repr.dscp.to_string()),
+            row(at(1..2), "ECN", repr.ecn.to_string()),
+            row(at(2..4), "total length", total_len.to_string()),
+            row(
+                at(4..6),
+                "identification",
+                format!("{:#06x} ({})", repr.ident, repr.ident),
+            ),
+            row(at(6..8), "flags", flags),
+            row(
+                at(6..8),
+                "fragment offset",
+                if repr.frag_offset == 0 {
+                    "0".to_string()
+                } else {
+                    let offset = repr.frag_offset;
+                    format!("{offset} (x 8 = byte {})", usize::from(offset) * 8)
+                },
+            ),
+            row(at(8..9), "time to live", repr.ttl.to_string()),
+            row(
+                at(9..10),
+                "protocol",
+                format!("{protocol_number} ({})", describe_protocol(repr.protocol)),
+            ),
+            row(at(10..12), "header checksum", checksum),
+            row(at(12..16), "source", repr.src_addr.to_string()),
+            row(at(16..20), "destination", repr.dst_addr.to_string()),
+        ];
+        if !repr.options.is_empty() {
+            rows.push(row(
+                at(20..header_len),
+                "options",
+                format!("{} ({} bytes)", hex_bytes(repr.options), repr.options.len()),
+            ));
+        }
+        if bytes.len() > total_len {
+            rows.push(padding_row(
+                at(total_len..bytes.len()),
+                "after the total length",
+            ));
+        }
+        let summary = format!(
+            "src {}  dst {}  protocol {} ({})  ttl {}  length {}",
+            repr.src_addr,
+            repr.dst_addr,
+            protocol_number,
+            describe_protocol(repr.protocol),
+            repr.ttl,
+            total_len
+        );
+        self.push(Layer::Ipv4, summary, rows);
+
+        let payload = packet.payload();
+        let start = base + header_len;
+        let range = start..start + payload.len();
+        if packet.is_fragment() {
+            let description = format!(
+                "fragment of a larger packet (id {:#06x}, data from byte {}); \
+                 the fragments must be reassembled before the {} header can be read",
+                repr.ident,
+                usize::from(repr.frag_offset) * 8,
+                repr.protocol
+            );
+            self.payload(description, range);
+            return Ok(());
+        }
+        match repr.protocol {
+            IpProtocol::Udp => self.udp(start, payload, repr.src_addr, repr.dst_addr),
+            IpProtocol::Tcp => self.tcp(start, payload, repr.src_addr, repr.dst_addr),
+            IpProtocol::Icmp => {
+                self.payload("ICMP message (not decoded here)".into(), range);
+                Ok(())
+            }
+            IpProtocol::Unknown(n) => {
+                self.payload(format!("protocol {n} payload (not decoded here)"), range);
+                Ok(())
+            }
+        }
+    }
+
+    fn udp(
+        &mut self,
+        base: usize,
+        bytes: &[u8],
+        src: Ipv4Addr,
+        dst: Ipv4Addr,
+    ) -> Result<(), WireError> {
+        self.layer_start = base;
+        let packet = UdpPacket::new_checked(bytes)?;
+        let repr = UdpRepr::parse(&packet)?;
+        let at = |range: Range<usize>| base + range.start..base + range.end;
+        let checksum = if packet.checksum() == 0 {
+            "0x0000 (none: the sender did not compute one)".to_string()
+        } else {
+            match packet.check_checksum(src, dst) {
+                Ok(()) => format!("{:#06x} (good)", packet.checksum()),
+                Err(err) => self.bad_checksum(packet.checksum(), err),
+            }
+        };
+        let len = usize::from(packet.len());
+        let mut rows = vec![
+            row(
+                at(0..2),
+                "source port",
+                describe_port(repr.src_port, Layer::Udp),
+            ),
+            row(
+                at(2..4),
+                "destination port",
+                describe_port(repr.dst_port, Layer::Udp),
+            ),
+            row(
+                at(4..6),
+                "length",
+                format!(
+                    "{len} (8-byte header + {} bytes of data)",
+                    repr.payload.len()
+                ),
+            ),
+            row(at(6..8), "checksum", checksum),
+        ];
+        if bytes.len() > len {
+            rows.push(padding_row(at(len..bytes.len()), "after the UDP length"));
+        }
+        let summary = format!(
+            "src port {}  dst port {}  length {}",
+            repr.src_port, repr.dst_port, len
+        );
+        self.push(Layer::Udp, summary, rows);
+        self.payload("UDP data".into(), at(8..len));
+        Ok(())
+    }
+
+    fn tcp(
+        &mut self,
+        base: usize,
+        bytes: &[u8],
+        src: Ipv4Addr,
+        dst: Ipv4Addr,
+    ) -> Result<(), WireError> {
+        self.layer_start = base;
+        let packet = TcpPacket::new_checked(bytes)?;
+        let repr = TcpRepr::parse(&packet)?;
+        let at = |range: Range<usize>| base + range.start..base + range.end;
+        let checksum = match packet.check_checksum(src, dst) {
+            Ok(()) => format!("{:#06x} (good)", packet.checksum()),
+            Err(err) => self.bad_checksum(packet.checksum(), err),
+        };
+        let header_len = packet.header_len();
+        let ack = if repr.flags.contains(TcpFlags::ACK) {
+            repr.ack_number.to_string()
+        } else {
+            format!("{} (not used: no ACK flag)", repr.ack_number)
+        };
+        let mut rows = vec![
+            row(
+                at(0..2),
+                "source port",
+                describe_port(repr.src_port, Layer::Tcp),
+            ),
+            row(
+                at(2..4),
+                "destination port",
+                describe_port(repr.dst_port, Layer::Tcp),
+            ),
+            row(at(4..8), "sequence number", repr.seq_number.to_string()),
+            row(at(8..12), "ack number", ack),
+            row(
+                at(12..13),
+                "header length",
+                format!("{header_len} bytes (data offset {})", packet.data_offset()),
+            ),
+            row(
+                at(13..14),
+                "flags",
+                format!("{:#04x} {}", repr.flags.bits(), repr.flags),
+            ),
+            row(at(14..16), "window", repr.window_len.to_string()),
+            row(at(16..18), "checksum", checksum),
+            row(
+                at(18..20),
+                "urgent pointer",
+                repr.urgent_pointer.to_string(),
+            ),
+        ];
+        if packet.reserved() != 0 {
+            rows.insert(
+                5,
+                row(
+                    at(12..13),
+                    "reserved bits",
+                    format!("{:#x} (should be 0)", packet.reserved()),
+                ),
+            );
+        }
+        if !repr.options.is_empty() {
+            rows.push(row(
+                at(20..header_len),
+                "options",
+                format!(
+                    "{} ({} bytes)",
+                    describe_tcp_options(repr.options),
+                    repr.options.len()
+                ),
+            ));
+        }
+        let summary = format!(
+            "src port {}  dst port {}  {}  seq {}{}  window {}  data {}",
+            repr.src_port,
+            repr.dst_port,
+            repr.flags,
+            repr.seq_number,
+            if repr.flags.contains(TcpFlags::ACK) {
+                format!("  ack {}", repr.ack_number)
+            } else {
+                String::new()
+            },
+            repr.window_len,
+            repr.payload.len()
+        );
+        self.push(Layer::Tcp, summary, rows);
+        self.payload("TCP data".into(), at(header_len..bytes.len()));
+        Ok(())
+    }
+
+    /// Notes a checksum mismatch and gives the value to show for it.
+    fn bad_checksum(&mut self, found: u16, err: WireError) -> String {
+        let text = match &err {
+            WireError::Checksum { computed, .. } => {
+                format!("{found:#06x} (bad, expected {computed:#06x})")
+            }
+            other => format!("{found:#06x} ({other})"),
+        };
+        self.out.warnings.push(err);
+        text
+    }
+}
+
+fn row(bytes: Range<usize>, field: &'static str, value: String) -> Row {
+    Row {
+        bytes,
+        field,
+        value,
+    }
+}
+
+fn padding_row(bytes: Range<usize>, where_: &str) -> Row {
+    let len = bytes.len();
+    Row {
+        bytes,
+        field: "padding",
+        value: format!(
+            "{len} bytes {where_} (Ethernet pads frames to 60 bytes; not part of the packet)"
+        ),
+    }
+}
