@@ -523,13 +523,17 @@ fn cli_rejects_bad_hex() {
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
         stderr(&output),
-        "error: bad hex: 'z' at character 7 is not a hex digit (0-9, a-f) or a separator (space, colon)\n"
+        "error: bad hex: 'z' at position 6 is not a hex digit: bytes are written with 0-9 and a-f\n"
     );
     assert_eq!(stdout(&output), "");
 
     let output = packet_decode(&["fff"]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("3 hex digits is an odd number"));
+    assert!(stderr(&output).contains("has an odd number of hex digits (3)"));
+
+    let output = packet_decode(&[" "]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("no hex digits given"));
 
     let output = packet_decode(&["ff", "-"]);
     assert_eq!(output.status.code(), Some(1));

@@ -57,7 +57,10 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
     } else {
         args.hex.join(" ")
     };
-    let bytes = parse_hex(&text)?;
+    let bytes = parse_hex(&text).context("bad hex")?;
+    if bytes.is_empty() {
+        bail!("no hex digits given: write the bytes as hex, e.g. `ff ff ff ff ff ff ...`");
+    }
 
     let decoded = if args.ip {
         decode_ipv4_packet(&bytes)

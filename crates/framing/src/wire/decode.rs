@@ -12,8 +12,8 @@
 //! listed in [`Decoded::warnings`], and the next layer is decoded, just as Wireshark
 //! does (loopback captures are full of them, see [`super::checksum`](mod@super::checksum)).
 //!
-//! The code is in four files under `decode/`: `hex.rs` reads the input ([`parse_hex`]),
-//! `layers.rs` walks the headers inward and makes each layer's rows, `describe.rs` puts
+//! The input is read with the workspace's one hex reader ([`parse_hex`], from
+//! `netbasics::text`). The code is in three files under `decode/`: `layers.rs` walks the headers inward and makes each layer's rows, `describe.rs` puts
 //! field values in words (a port's service, the TCP options), and `dump.rs` prints a
 //! [`Decoded`]: the rows in aligned columns, then the payload as a hex dump.
 //!
@@ -47,10 +47,11 @@ use super::{Layer, WireError};
 
 mod describe;
 mod dump;
-mod hex;
 mod layers;
 
-pub use hex::{parse_hex, HexError};
+/// The input is read with the workspace's one hex reader: `45 00`, `4500`, `45:00`,
+/// `0x45 0x00`, `\\x45\\x00` and `b'E\\x00'` are the same two bytes.
+pub use netbasics::text::parse_hex;
 
 use layers::Decoder;
 

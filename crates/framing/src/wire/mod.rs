@@ -64,7 +64,7 @@ use std::fmt;
 
 pub use arp::{Operation as ArpOperation, Packet as ArpPacket, Repr as ArpRepr};
 pub use checksum::{checksum, Checksum};
-pub use decode::{decode_frame, decode_ipv4_packet, parse_hex, Decoded, DecodedLayer, HexError};
+pub use decode::{decode_frame, decode_ipv4_packet, parse_hex, Decoded, DecodedLayer};
 pub use ethernet::{EtherType, Frame as EthernetFrame, Repr as EthernetRepr};
 pub use ipv4::{IpProtocol, Packet as Ipv4Packet, Repr as Ipv4Repr};
 pub use tcp::{Packet as TcpPacket, Repr as TcpRepr, TcpFlags};
