@@ -17,12 +17,27 @@
 //! `192.168.1.77/24` prints back unchanged; [`Ipv4Net::trunc`] clears the host bits.
 //! [`summarize`] does the reverse of subnetting: it merges networks into the fewest
 //! prefixes that cover the same addresses (what routers call route aggregation).
+//!
+//! Three ideas have files of their own in `ipv4net/`: `netmask.rs` converts between
+//! netmask and prefix length ([`prefix_to_netmask`], [`netmask_to_prefix`],
+//! [`same_subnet`]), `iter.rs` produces a network's hosts and subnets one at a time
+//! ([`Hosts`], [`Subnets`]), and `summarize.rs` holds [`summarize`]. The unit tests are in
+//! `ipv4net/tests.rs`.
 
 use std::fmt;
 use std::net::Ipv4Addr;
 use std::str::FromStr;
 
 use crate::ipv4::{parse_ipv4, to_binary, Ipv4ParseError};
+
+mod iter;
+mod netmask;
+mod summarize;
+
+pub use iter::{Hosts, Subnets};
+use netmask::mask_bits;
+pub use netmask::{netmask_to_prefix, prefix_to_netmask, same_subnet};
+pub use summarize::summarize;
 
 /// What went wrong building, parsing or splitting a network.
 ///
@@ -82,95 +97,6 @@ pub enum NetError {
     /// The address part is not a valid IPv4 address.
     #[error(transparent)]
     Address(#[from] Ipv4ParseError),
-}
-
-/// The netmask for a prefix length: `prefix` one bits followed by zero bits.
-///
-/// # Errors
-///
-/// [`NetError::PrefixTooLong`] if `prefix` is above 32.
-///
-/// # Examples
-///
-/// ```
-/// use std::net::Ipv4Addr;
-/// use netbasics::ipv4net::{prefix_to_netmask, NetError};
-///
-/// assert_eq!(prefix_to_netmask(24), Ok(Ipv4Addr::new(255, 255, 255, 0)));
-/// assert_eq!(prefix_to_netmask(20), Ok(Ipv4Addr::new(255, 255, 240, 0)));
-/// assert_eq!(prefix_to_netmask(0), Ok(Ipv4Addr::new(0, 0, 0, 0)));
-/// assert_eq!(prefix_to_netmask(32), Ok(Ipv4Addr::new(255, 255, 255, 255)));
-/// assert_eq!(prefix_to_netmask(33), Err(NetError::PrefixTooLong { prefix: 33 }));
-/// ```
-pub fn prefix_to_netmask(prefix: u8) -> Result<Ipv4Addr, NetError> {
-    if prefix > 32 {
-        return Err(NetError::PrefixTooLong { prefix });
-    }
-    Ok(Ipv4Addr::from(mask_bits(prefix)))
-}
-
-/// The netmask of a prefix known to be 0..=32, as a number.
-fn mask_bits(prefix: u8) -> u32 {
-    // All ones, shifted left by the number of host bits. For /0 that shift is 32, which
-    // Rust treats as an overflow (the CPU would shift by 0 and give all ones, the wrong
-    // answer), so `checked_shl` returns None and the mask is 0.
-    u32::MAX.checked_shl(32 - u32::from(prefix)).unwrap_or(0)
-}
-
-/// The prefix length of a netmask: how many 1 bits it starts with.
-///
-/// # Errors
-///
-/// [`NetError::NonContiguousMask`] if the mask has a 1 bit after a 0 bit, like
-/// `255.0.255.0`: such a mask does not split the address into a network part and a host
-/// part, and no prefix length describes it.
-///
-/// # Examples
-///
-/// ```
-/// use std::net::Ipv4Addr;
-/// use netbasics::ipv4net::{netmask_to_prefix, NetError};
-///
-/// assert_eq!(netmask_to_prefix(Ipv4Addr::new(255, 255, 255, 0)), Ok(24));
-/// assert_eq!(netmask_to_prefix(Ipv4Addr::new(255, 255, 255, 252)), Ok(30));
-/// assert_eq!(netmask_to_prefix(Ipv4Addr::new(0, 0, 0, 0)), Ok(0));
-/// let bad = Ipv4Addr::new(255, 0, 255, 0);
-/// assert_eq!(netmask_to_prefix(bad), Err(NetError::NonContiguousMask { mask: bad }));
-/// ```
-pub fn netmask_to_prefix(mask: Ipv4Addr) -> Result<u8, NetError> {
-    let bits = u32::from(mask);
-    // Count the 1 bits at the front, rebuild the mask they would make, and compare: any 1
-    // bit further right makes the two differ.
-    let prefix = bits.leading_ones() as u8;
-    if mask_bits(prefix) == bits {
-        Ok(prefix)
-    } else {
-        Err(NetError::NonContiguousMask { mask })
-    }
-}
-
-/// Whether `a` and `b` are on the same network under `mask`: the test a host makes to
-/// decide whether to send a packet straight to `b` or to its gateway.
-///
-/// # Errors
-///
-/// [`NetError::NonContiguousMask`] if `mask` is not a netmask.
-///
-/// # Examples
-///
-/// ```
-/// use std::net::Ipv4Addr;
-/// use netbasics::ipv4net::same_subnet;
-///
-/// let mask = Ipv4Addr::new(255, 255, 255, 0);
-/// assert_eq!(same_subnet(Ipv4Addr::new(192, 168, 1, 10), Ipv4Addr::new(192, 168, 1, 200), mask), Ok(true));
-/// assert_eq!(same_subnet(Ipv4Addr::new(192, 168, 1, 10), Ipv4Addr::new(192, 168, 2, 10), mask), Ok(false));
-/// assert!(same_subnet(Ipv4Addr::new(1, 1, 1, 1), Ipv4Addr::new(1, 1, 1, 1), Ipv4Addr::new(0, 255, 0, 0)).is_err());
-/// ```
-pub fn same_subnet(a: Ipv4Addr, b: Ipv4Addr, mask: Ipv4Addr) -> Result<bool, NetError> {
-    netmask_to_prefix(mask)?;
-    let mask = u32::from(mask);
-    Ok(u32::from(a) & mask == u32::from(b) & mask)
 }
 
 /// An IPv4 address with a prefix length, like `192.168.1.77/24`.
@@ -250,32 +176,11 @@ impl Ipv4Net {
     }
 
     /// The address as given, host bits included.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::net::Ipv4Addr;
-    /// use netbasics::Ipv4Net;
-    ///
-    /// let net: Ipv4Net = "10.1.2.3/8".parse()?;
-    /// assert_eq!(net.addr(), Ipv4Addr::new(10, 1, 2, 3));
-    /// # Ok::<(), netbasics::ipv4net::NetError>(())
-    /// ```
     pub fn addr(&self) -> Ipv4Addr {
         self.addr
     }
 
     /// The prefix length, 0 to 32.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use netbasics::Ipv4Net;
-    ///
-    /// assert_eq!("10.1.2.3/8".parse::<Ipv4Net>()?.prefix_len(), 8);
-    /// assert_eq!("10.1.2.3".parse::<Ipv4Net>()?.prefix_len(), 32);
-    /// # Ok::<(), netbasics::ipv4net::NetError>(())
-    /// ```
     pub fn prefix_len(&self) -> u8 {
         self.prefix
     }
@@ -674,182 +579,6 @@ fn parse_prefix_len(text: &str) -> Option<u8> {
         return None;
     }
     digits.parse::<u8>().ok().filter(|&prefix| prefix <= 32)
-}
-
-/// The host addresses of a network, produced lazily; see [`Ipv4Net::hosts`].
-#[derive(Debug, Clone)]
-pub struct Hosts {
-    /// The next address to yield. A `u64` so that stepping past 255.255.255.255 does not
-    /// overflow.
-    next: u64,
-    /// One past the last address to yield.
-    end: u64,
-}
-
-impl Iterator for Hosts {
-    type Item = Ipv4Addr;
-
-    fn next(&mut self) -> Option<Ipv4Addr> {
-        if self.next >= self.end {
-            return None;
-        }
-        let addr = u32::try_from(self.next).expect("host addresses stay below 2^32");
-        self.next += 1;
-        Some(Ipv4Addr::from(addr))
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        let left = usize::try_from(self.end - self.next).ok();
-        (left.unwrap_or(usize::MAX), left)
-    }
-}
-
-impl std::iter::FusedIterator for Hosts {}
-
-/// The subnets of a network, produced lazily; see [`Ipv4Net::subnets`].
-#[derive(Debug, Clone)]
-pub struct Subnets {
-    /// The network address of the next subnet (a `u64`, like [`Hosts`]).
-    next: u64,
-    /// One past the last address of the parent network.
-    end: u64,
-    /// The subnets' prefix length.
-    prefix: u8,
-}
-
-impl Subnets {
-    /// How many subnets are left to produce (all of them before the first `next`). A
-    /// `u64`: a /0 split into /32s has 2^32.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use netbasics::Ipv4Net;
-    ///
-    /// let mut subnets = "10.0.0.0/8".parse::<Ipv4Net>()?.subnets(16)?;
-    /// assert_eq!(subnets.len(), 256);
-    /// subnets.next();
-    /// assert_eq!(subnets.len(), 255);
-    /// # Ok::<(), netbasics::ipv4net::NetError>(())
-    /// ```
-    pub fn len(&self) -> u64 {
-        (self.end - self.next) >> (32 - self.prefix)
-    }
-
-    /// Whether every subnet has been produced.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use netbasics::Ipv4Net;
-    ///
-    /// let mut subnets = "10.0.0.0/24".parse::<Ipv4Net>()?.subnets(24)?;
-    /// assert!(!subnets.is_empty());
-    /// subnets.next();
-    /// assert!(subnets.is_empty());
-    /// # Ok::<(), netbasics::ipv4net::NetError>(())
-    /// ```
-    pub fn is_empty(&self) -> bool {
-        self.next >= self.end
-    }
-}
-
-impl Iterator for Subnets {
-    type Item = Ipv4Net;
-
-    fn next(&mut self) -> Option<Ipv4Net> {
-        if self.is_empty() {
-            return None;
-        }
-        let network = u32::try_from(self.next).expect("subnet addresses stay below 2^32");
-        self.next += 1u64 << (32 - self.prefix);
-        Some(Ipv4Net {
-            addr: Ipv4Addr::from(network),
-            prefix: self.prefix,
-        })
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        let left = usize::try_from(self.len()).ok();
-        (left.unwrap_or(usize::MAX), left)
-    }
-}
-
-impl std::iter::FusedIterator for Subnets {}
-
-/// The fewest networks that cover exactly the addresses of `nets`, truncated and sorted
-/// (the same answer as Python's `ipaddress.collapse_addresses`).
-///
-/// It works in three plain steps:
-/// 1. turn each network into a range of numbers, first to last address, and sort them;
-/// 2. merge ranges that overlap or touch (`10.0.0.0-10.0.0.127` and `10.0.0.128-...`);
-/// 3. cut each merged range, from its start, into the largest blocks that fit: a block of
-///    2^k addresses must start on a multiple of 2^k (that is what a prefix means) and must
-///    not run past the end of the range.
-///
-/// # Examples
-///
-/// ```
-/// use netbasics::{ipv4net::summarize, Ipv4Net};
-///
-/// let nets: Vec<Ipv4Net> = ["10.0.0.128/25", "10.0.0.0/25", "10.0.1.0/24", "10.0.2.0/24"]
-///     .iter()
-///     .map(|s| s.parse())
-///     .collect::<Result<_, _>>()?;
-/// let merged: Vec<String> = summarize(&nets).iter().map(|n| n.to_string()).collect();
-/// // 10.0.2.0/24 cannot join 10.0.0.0/23: a /22 would start at 10.0.0.0 and include 10.0.3.0.
-/// assert_eq!(merged, ["10.0.0.0/23", "10.0.2.0/24"]);
-/// # Ok::<(), netbasics::ipv4net::NetError>(())
-/// ```
-pub fn summarize(nets: &[Ipv4Net]) -> Vec<Ipv4Net> {
-    // 1. Ranges of addresses, inclusive, as u64 so that `end + 1` cannot overflow.
-    let mut ranges: Vec<(u64, u64)> = nets
-        .iter()
-        .map(|net| {
-            (
-                u64::from(net.network_bits()),
-                u64::from(net.broadcast_bits()),
-            )
-        })
-        .collect();
-    ranges.sort_unstable();
-
-    // 2. Merge: a range that starts at or before one past the current end continues it.
-    let mut merged: Vec<(u64, u64)> = Vec::new();
-    for (start, end) in ranges {
-        match merged.last_mut() {
-            Some((_, current_end)) if start <= *current_end + 1 => {
-                *current_end = (*current_end).max(end);
-            }
-            _ => merged.push((start, end)),
-        }
-    }
-
-    // 3. Cut each range into aligned blocks.
-    let mut result = Vec::new();
-    for (mut start, end) in merged {
-        while start <= end {
-            // The largest block that may start here is given by the lowest 1 bit of the
-            // start (address 0 is aligned to everything: the whole 2^32 space) ...
-            let mut size: u64 = if start == 0 {
-                1 << 32
-            } else {
-                start & start.wrapping_neg()
-            };
-            // ... halved until it fits inside the range.
-            while start + size - 1 > end {
-                size /= 2;
-            }
-            let prefix = 32 - size.trailing_zeros() as u8;
-            let network = u32::try_from(start).expect("range starts are IPv4 addresses");
-            result.push(Ipv4Net {
-                addr: Ipv4Addr::from(network),
-                prefix,
-            });
-            start += size;
-        }
-    }
-    result
 }
 
 #[cfg(test)]
