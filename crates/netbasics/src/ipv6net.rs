@@ -20,6 +20,11 @@
 //!   than the largest `u128`. [`Ipv6Net::num_addresses`] returns `None` for it, and
 //!   [`Ipv6Net::num_addresses_log2`] always works.
 //!
+//! The files are laid out as in `ipv4net/`: `ipv6net/netmask.rs` converts between netmask
+//! and prefix length ([`prefix_to_netmask`], [`netmask_to_prefix`]), `ipv6net/iter.rs`
+//! makes the subnets one at a time ([`Subnets6`]), and `ipv6net/summarize.rs` holds
+//! [`summarize`]. The unit tests are in `ipv6net/tests.rs`.
+//!
 //! # Examples
 //!
 //! ```
@@ -34,11 +39,19 @@
 //! ```
 
 use std::fmt;
-use std::iter::FusedIterator;
 use std::net::Ipv6Addr;
 use std::str::FromStr;
 
 use crate::ipv6::{format_ipv6, parse_ipv6, Ipv6ParseError};
+
+mod iter;
+mod netmask;
+mod summarize;
+
+pub use iter::Subnets6;
+pub(crate) use netmask::mask;
+pub use netmask::{netmask_to_prefix, prefix_to_netmask};
+pub use summarize::summarize;
 
 /// Why an IPv6 network could not be made or read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -90,62 +103,6 @@ pub enum Net6Error {
     },
 }
 
-/// The netmask of a prefix as a number: `prefix` one bits, then zeros.
-///
-/// `prefix` must be at most 128. Shifting a `u128` by 128 is an overflow (a panic in debug
-/// builds), so `/0`, whose mask has no one bits at all, is its own case.
-pub(crate) fn mask(prefix: u8) -> u128 {
-    debug_assert!(prefix <= 128, "prefix length {prefix} above 128");
-    match prefix {
-        0 => 0,
-        p => u128::MAX << (128 - u32::from(p)),
-    }
-}
-
-/// The netmask of a prefix length: `/64` is `ffff:ffff:ffff:ffff::`.
-///
-/// # Examples
-///
-/// ```
-/// use netbasics::ipv6net::{prefix_to_netmask, Net6Error};
-///
-/// assert_eq!(prefix_to_netmask(64)?.to_string(), "ffff:ffff:ffff:ffff::");
-/// assert_eq!(prefix_to_netmask(0)?.to_string(), "::");
-/// assert_eq!(prefix_to_netmask(129), Err(Net6Error::PrefixTooLong { prefix: 129 }));
-/// # Ok::<(), Net6Error>(())
-/// ```
-pub fn prefix_to_netmask(prefix: u8) -> Result<Ipv6Addr, Net6Error> {
-    if prefix > 128 {
-        return Err(Net6Error::PrefixTooLong { prefix });
-    }
-    Ok(Ipv6Addr::from_bits(mask(prefix)))
-}
-
-/// The prefix length of a netmask, if it is one (1 bits first, then only 0 bits).
-///
-/// # Examples
-///
-/// ```
-/// use netbasics::ipv6net::{netmask_to_prefix, Net6Error};
-/// use std::net::Ipv6Addr;
-///
-/// assert_eq!(netmask_to_prefix(Ipv6Addr::new(0xffff, 0xffff, 0xffff, 0xffff, 0, 0, 0, 0))?, 64);
-/// assert_eq!(netmask_to_prefix(Ipv6Addr::UNSPECIFIED)?, 0);
-/// let holey = Ipv6Addr::new(0xffff, 0, 0xffff, 0, 0, 0, 0, 0);
-/// assert_eq!(netmask_to_prefix(holey), Err(Net6Error::NotANetmask { mask: holey }));
-/// # Ok::<(), Net6Error>(())
-/// ```
-pub fn netmask_to_prefix(netmask: Ipv6Addr) -> Result<u8, Net6Error> {
-    let bits = netmask.to_bits();
-    // A netmask is ones then zeros, so its ones and its zeros together fill all 128 bits.
-    let ones = bits.leading_ones();
-    if ones + bits.trailing_zeros() == 128 {
-        Ok(ones as u8)
-    } else {
-        Err(Net6Error::NotANetmask { mask: netmask })
-    }
-}
-
 /// An IPv6 address with a prefix length, like `2001:db8::1/64`.
 ///
 /// The address keeps its host bits (`2001:db8::1/64` remembers the `::1`); [`trunc`]
@@ -186,29 +143,11 @@ impl Ipv6Net {
     }
 
     /// The address as given, host bits included.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use netbasics::Ipv6Net;
-    /// let net: Ipv6Net = "2001:db8::1/64".parse()?;
-    /// assert_eq!(net.addr().to_string(), "2001:db8::1");
-    /// # Ok::<(), netbasics::ipv6net::Net6Error>(())
-    /// ```
     pub fn addr(&self) -> Ipv6Addr {
         self.addr
     }
 
     /// The prefix length: how many leading bits name the network.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use netbasics::Ipv6Net;
-    /// let net: Ipv6Net = "2001:db8::/32".parse()?;
-    /// assert_eq!(net.prefix_len(), 32);
-    /// # Ok::<(), netbasics::ipv6net::Net6Error>(())
-    /// ```
     pub fn prefix_len(&self) -> u8 {
         self.prefix
     }
@@ -511,125 +450,6 @@ fn parse_prefix(text: &str) -> Result<u8, Net6Error> {
 impl fmt::Display for Ipv6Net {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.pad(&format!("{}/{}", format_ipv6(self.addr), self.prefix))
-    }
-}
-
-/// The subnets of a network, in order: made by [`Ipv6Net::subnets`].
-#[derive(Debug, Clone)]
-pub struct Subnets6 {
-    /// The first address of the next subnet to give; `None` when done.
-    next: Option<u128>,
-    /// The first address of the last subnet.
-    last: u128,
-    /// The subnets' prefix length.
-    prefix: u8,
-}
-
-impl Iterator for Subnets6 {
-    type Item = Ipv6Net;
-
-    fn next(&mut self) -> Option<Ipv6Net> {
-        let start = self.next?;
-        self.next = if start == self.last {
-            None
-        } else {
-            // The address after this subnet's last one. It cannot overflow: there is a
-            // later subnet, so this one does not end at the top of the address space.
-            Some((start | !mask(self.prefix)) + 1)
-        };
-        Some(Ipv6Net {
-            addr: Ipv6Addr::from_bits(start),
-            prefix: self.prefix,
-        })
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        let Some(start) = self.next else {
-            return (0, Some(0));
-        };
-        // How many subnet sizes lie between this subnet and the last one, plus this one.
-        // A prefix of 0 means a single subnet, and avoids shifting by 128.
-        let remaining = match self.prefix {
-            0 => Some(1),
-            p => ((self.last - start) >> (128 - u32::from(p))).checked_add(1),
-        };
-        match remaining.and_then(|n| usize::try_from(n).ok()) {
-            Some(n) => (n, Some(n)),
-            None => (usize::MAX, None),
-        }
-    }
-}
-
-impl FusedIterator for Subnets6 {}
-
-/// The fewest networks that cover exactly the addresses of `nets`, sorted, host bits
-/// cleared (what Python's `ipaddress.collapse_addresses` does).
-///
-/// Overlapping and neighbouring networks merge: two halves make the whole
-/// (`2001:db8::/33` and `2001:db8:8000::/33` give `2001:db8::/32`), and a network inside
-/// another disappears. Host bits of the inputs are ignored.
-///
-/// # Examples
-///
-/// ```
-/// use netbasics::ipv6net::{summarize, Ipv6Net};
-///
-/// let texts = ["2001:db8:1::/48", "2001:db8::/48", "2001:db8::5/128", "2001:db8:3::/48"];
-/// let nets: Vec<Ipv6Net> = texts
-///     .iter()
-///     .map(|s| s.parse())
-///     .collect::<Result<_, _>>()?;
-/// let summary: Vec<String> = summarize(&nets).iter().map(|n| n.to_string()).collect();
-/// assert_eq!(summary, ["2001:db8::/47", "2001:db8:3::/48"]);
-/// # Ok::<(), netbasics::ipv6net::Net6Error>(())
-/// ```
-pub fn summarize(nets: &[Ipv6Net]) -> Vec<Ipv6Net> {
-    // 1. Each network as a range of numbers, first and last address included, in order.
-    let mut ranges: Vec<(u128, u128)> = nets
-        .iter()
-        .map(|n| (n.network().to_bits(), n.last_address().to_bits()))
-        .collect();
-    ranges.sort_unstable();
-
-    // 2. Merge ranges that overlap or touch.
-    let mut merged: Vec<(u128, u128)> = Vec::with_capacity(ranges.len());
-    for (first, last) in ranges {
-        match merged.last_mut() {
-            // `first <= end + 1`, written so that end = u128::MAX does not overflow.
-            Some((_, end)) if first <= *end || first - *end == 1 => *end = (*end).max(last),
-            _ => merged.push((first, last)),
-        }
-    }
-
-    // 3. Cut each range into the biggest aligned blocks that fit.
-    let mut out = Vec::new();
-    for (first, last) in merged {
-        range_to_nets(first, last, &mut out);
-    }
-    out
-}
-
-/// Appends the fewest networks covering `first..=last` exactly, in order.
-fn range_to_nets(mut first: u128, last: u128, out: &mut Vec<Ipv6Net>) {
-    loop {
-        // A block of 2^k addresses must start at a multiple of 2^k (so k is at most the
-        // number of trailing zero bits of `first`) and must not run past `last`.
-        let aligned = first.trailing_zeros(); // 128 when first is 0
-        let fits = match (last - first).checked_add(1) {
-            Some(count) => 127 - count.leading_zeros(), // floor(log2(count))
-            None => 128,                                // the whole space, 0..=u128::MAX
-        };
-        let k = aligned.min(fits);
-        out.push(Ipv6Net {
-            addr: Ipv6Addr::from_bits(first),
-            prefix: (128 - k) as u8,
-        });
-        // The block's last address; stop when it reaches the end of the range.
-        let block_last = first | !mask((128 - k) as u8);
-        if block_last >= last {
-            return;
-        }
-        first = block_last + 1;
     }
 }
 

@@ -1,6 +1,7 @@
 //! Unit tests of `ipv6net`: the figures at the edges (/0, /64, /127, /128), subnets,
 //! parsing and its errors, and summarising. (The examples in the docs are tests too.)
 
+use super::summarize::range_to_nets;
 use super::*;
 
 fn net(s: &str) -> Ipv6Net {
