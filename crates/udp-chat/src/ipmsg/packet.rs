@@ -34,9 +34,10 @@
 //! extension's text), characters the encoding has no bytes for, and packets longer than
 //! [`MAX_PACKET_LEN`].
 //!
-//! The unit tests are in `packet/tests.rs`.
-
-use std::time::{SystemTime, UNIX_EPOCH};
+//! Three parts have files of their own in `packet/`: `error.rs` ([`PacketError`],
+//! [`BuildError`], [`NotAsciiCompatible`] and the [`Field`] they name), `usual.rs` (the
+//! usual packets: [`Packet::entry`], [`Packet::message`], [`Packet::receipt`], ...) and
+//! `numbers.rs` ([`PacketNumbers`]). The unit tests are in `packet/tests.rs`.
 
 use std::fmt::Write as _;
 
@@ -44,6 +45,13 @@ use netbasics::text::{decode, encode, to_hex, EncodeError, Encoding};
 use tcp_echo::textstream::{Run, TextStream};
 
 use super::command::{opt, Command, Mode};
+
+mod error;
+mod numbers;
+mod usual;
+
+pub use error::{BuildError, Field, NotAsciiCompatible, PacketError};
+pub use numbers::PacketNumbers;
 
 /// The protocol version IP Messenger writes in the first field.
 pub const VERSION: &str = "1";
@@ -61,151 +69,6 @@ pub const MAX_PACKET_LEN: usize = 65_507;
 
 /// How many fields a packet has.
 const FIELDS: usize = 6;
-
-/// A text field of a packet, to say where a problem is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Field {
-    /// The first field, the protocol version.
-    Version,
-    /// The third field, the user (login) name.
-    User,
-    /// The fourth field, the host (computer) name.
-    Host,
-    /// The sixth field's text: the message, the nickname, ...
-    Extension,
-}
-
-impl std::fmt::Display for Field {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Field::Version => "version (field 1)",
-            Field::User => "user name (field 3)",
-            Field::Host => "host name (field 4)",
-            Field::Extension => "extension (field 6, the text)",
-        })
-    }
-}
-
-/// Why received bytes are not an IP Messenger packet.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum PacketError {
-    /// The datagram had no bytes at all.
-    #[error("the datagram is empty: expected version:packet_no:user:host:command:extension")]
-    Empty,
-    /// More bytes than a packet may have.
-    #[error("the packet is {len} bytes, more than the {max} one UDP datagram can carry")]
-    TooLong {
-        /// The length received.
-        len: usize,
-        /// [`MAX_PACKET_LEN`].
-        max: usize,
-    },
-    /// Fewer than five `:`.
-    #[error(
-        "only {found} of the 6 fields: expected version:packet_no:user:host:command:extension \
-         (five ':', e.g. 1:123123:me:my-pc:32:hello)"
-    )]
-    NotEnoughFields {
-        /// How many fields there were.
-        found: usize,
-    },
-    /// The second field is not a number that fits in 64 bits.
-    #[error(
-        "the packet number (field 2, at offset {offset}) is '{text}': expected decimal digits \
-         that fit in 64 bits, e.g. 123123"
-    )]
-    BadPacketNumber {
-        /// The field as received (undecodable bytes shown as �).
-        text: String,
-        /// Where the field starts, counting bytes from 0.
-        offset: usize,
-    },
-    /// The fifth field is not a number that fits in 32 bits.
-    #[error(
-        "the command (field 5, at offset {offset}) is '{text}': expected a decimal number \
-         below 2^32, e.g. 32 (SENDMSG) or 288 (SENDMSG|SENDCHECKOPT)"
-    )]
-    BadCommand {
-        /// The field as received (undecodable bytes shown as �).
-        text: String,
-        /// Where the field starts, counting bytes from 0.
-        offset: usize,
-    },
-    /// A text field has bytes that are not text in the packet's encoding.
-    #[error(
-        "the {field} is not valid {encoding}: bytes {} at offset {offset}{}",
-        to_hex(bytes),
-        hint(*encoding, *looks_like_utf8)
-    )]
-    BadText {
-        /// Which field.
-        field: Field,
-        /// Where the bad bytes start, counting from the start of the packet.
-        offset: usize,
-        /// The first bad sequence.
-        bytes: Vec<u8>,
-        /// The encoding the field was read in.
-        encoding: Encoding,
-        /// Whether the field would have been valid UTF-8 (a sender that forgot UTF8OPT).
-        looks_like_utf8: bool,
-    },
-}
-
-fn hint(encoding: Encoding, looks_like_utf8: bool) -> &'static str {
-    if looks_like_utf8 && encoding != Encoding::Utf8 {
-        " (the field is valid UTF-8: the sender may have left out UTF8OPT)"
-    } else {
-        ""
-    }
-}
-
-/// Why a [`Packet`] cannot be written as bytes.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum BuildError {
-    /// A `:` in the version, user or host would shift every later field.
-    #[error("the {field} contains ':', which separates the fields; choose a name without ':'")]
-    Colon {
-        /// Which field.
-        field: Field,
-    },
-    /// A NUL character, which ends the text for the clients (written in C).
-    #[error("the {field} contains a NUL character (\\0), which ends text in this protocol")]
-    Nul {
-        /// Which field.
-        field: Field,
-    },
-    /// A character the packet's encoding cannot write.
-    #[error("the {field}: {source}; send with UTF8OPT (--utf8) to use UTF-8")]
-    Unencodable {
-        /// Which field.
-        field: Field,
-        /// What could not be encoded.
-        source: EncodeError,
-    },
-    /// The packet would not fit in one datagram.
-    #[error("the packet would be {len} bytes, more than the {max} one UDP datagram can carry")]
-    TooLong {
-        /// The length it would have.
-        len: usize,
-        /// [`MAX_PACKET_LEN`].
-        max: usize,
-    },
-}
-
-/// Why an encoding cannot be used for IP Messenger packets.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "{encoding} cannot be used for IP Messenger packets: it writes the ASCII text \"1:2\" \
-     as the bytes {written} instead of 31 3a 32, so ':' would not separate the fields and \
-     the numbers could not be read; choose an ASCII-compatible encoding such as gbk, \
-     gb18030 or utf-8"
-)]
-pub struct NotAsciiCompatible {
-    /// The encoding refused.
-    pub encoding: Encoding,
-    /// How it writes `1:2`, in hex.
-    pub written: String,
-}
 
 /// `encoding`, if packets can be written in it: it must write ASCII characters as the
 /// same single ASCII bytes, and nothing else (no byte order mark), because the fields
@@ -317,123 +180,6 @@ impl Packet {
             extension: extension.into(),
             extra: None,
         }
-    }
-
-    /// BR_ENTRY: "I am here", broadcast when a client starts; the extension is the nickname.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use udp_chat::ipmsg::packet::Packet;
-    ///
-    /// assert_eq!(Packet::entry(1, "me", "pc", "Me").encode().unwrap(), b"1:1:me:pc:1:Me");
-    /// ```
-    pub fn entry(
-        packet_no: u64,
-        user: impl Into<String>,
-        host: impl Into<String>,
-        nickname: impl Into<String>,
-    ) -> Packet {
-        Packet::new(
-            packet_no,
-            user,
-            host,
-            Command::new(Mode::BrEntry, 0),
-            nickname,
-        )
-    }
-
-    /// ANSENTRY: the answer to a BR_ENTRY, "I am here too"; the extension is the nickname.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use udp_chat::ipmsg::packet::Packet;
-    ///
-    /// assert_eq!(Packet::answer_entry(2, "me", "pc", "Me").encode().unwrap(), b"1:2:me:pc:3:Me");
-    /// ```
-    pub fn answer_entry(
-        packet_no: u64,
-        user: impl Into<String>,
-        host: impl Into<String>,
-        nickname: impl Into<String>,
-    ) -> Packet {
-        Packet::new(
-            packet_no,
-            user,
-            host,
-            Command::new(Mode::AnsEntry, 0),
-            nickname,
-        )
-    }
-
-    /// BR_EXIT: "I am leaving"; the extension is the nickname.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use udp_chat::ipmsg::packet::Packet;
-    ///
-    /// assert_eq!(Packet::exit(3, "me", "pc", "Me").encode().unwrap(), b"1:3:me:pc:2:Me");
-    /// ```
-    pub fn exit(
-        packet_no: u64,
-        user: impl Into<String>,
-        host: impl Into<String>,
-        nickname: impl Into<String>,
-    ) -> Packet {
-        Packet::new(
-            packet_no,
-            user,
-            host,
-            Command::new(Mode::BrExit, 0),
-            nickname,
-        )
-    }
-
-    /// SENDMSG with SENDCHECKOPT: a message whose receiver is asked for a receipt.
-    /// Remove the option with [`Command::without`] for a message without one (the
-    /// course's `32`).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use udp_chat::ipmsg::packet::Packet;
-    ///
-    /// let p = Packet::message(4, "me", "pc", "你好");
-    /// assert_eq!(p.command.to_string(), "SENDMSG|SENDCHECKOPT");
-    /// assert_eq!(p.encode().unwrap(), b"1:4:me:pc:288:\xc4\xe3\xba\xc3");
-    /// ```
-    pub fn message(
-        packet_no: u64,
-        user: impl Into<String>,
-        host: impl Into<String>,
-        text: impl Into<String>,
-    ) -> Packet {
-        let command = Command::new(Mode::SendMsg, opt::SENDCHECKOPT);
-        Packet::new(packet_no, user, host, command, text)
-    }
-
-    /// RECVMSG: the receipt for message number `original`, which travels as the
-    /// extension.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use udp_chat::ipmsg::packet::Packet;
-    ///
-    /// let p = Packet::receipt(5, "me", "pc", 4);
-    /// assert_eq!(p.encode().unwrap(), b"1:5:me:pc:33:4");
-    /// assert_eq!(p.receipt_for(), Some(4));
-    /// ```
-    pub fn receipt(
-        packet_no: u64,
-        user: impl Into<String>,
-        host: impl Into<String>,
-        original: u64,
-    ) -> Packet {
-        let command = Command::new(Mode::RecvMsg, 0);
-        Packet::new(packet_no, user, host, command, original.to_string())
     }
 
     /// The same packet with `option` added to its command (e.g. [`opt::UTF8OPT`]).
@@ -812,52 +558,6 @@ fn encode_field(field: Field, text: &str, encoding: Encoding) -> Result<Vec<u8>,
         return Err(BuildError::Nul { field });
     }
     encode(text, encoding).map_err(|source| BuildError::Unencodable { field, source })
-}
-
-/// Makes packet numbers: starting from a number (IP Messenger starts from the time in
-/// seconds, so a restarted client does not repeat its old numbers), then counting up.
-///
-/// # Examples
-///
-/// ```
-/// use udp_chat::ipmsg::packet::PacketNumbers;
-///
-/// let mut numbers = PacketNumbers::starting_at(100);
-/// assert_eq!(numbers.next_number(), 100);
-/// assert_eq!(numbers.next_number(), 101);
-/// ```
-#[derive(Debug, Clone)]
-pub struct PacketNumbers {
-    next: u64,
-}
-
-impl PacketNumbers {
-    /// Numbers from `first` on.
-    pub fn starting_at(first: u64) -> PacketNumbers {
-        PacketNumbers { next: first }
-    }
-
-    /// Numbers from the current time on, in milliseconds, kept below 2³².
-    ///
-    /// IP Messenger starts from the time in *seconds*; two short runs in the same second
-    /// (two `ipmsg send` in a row) would then reuse a number, and a receiver drops a
-    /// number it has just seen from that sender as a duplicate. Milliseconds make that
-    /// practically impossible. Receivers written in C keep the number in 32 bits, so the
-    /// seconds are taken modulo 2²² (about 48 days): 2²² × 1000 + 999 < 2³².
-    pub fn from_clock() -> PacketNumbers {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default();
-        let seconds = now.as_secs() % (1 << 22);
-        PacketNumbers::starting_at(seconds * 1000 + u64::from(now.subsec_millis()))
-    }
-
-    /// The next number.
-    pub fn next_number(&mut self) -> u64 {
-        let number = self.next;
-        self.next = self.next.wrapping_add(1);
-        number
-    }
 }
 
 #[cfg(test)]
