@@ -20,6 +20,11 @@
 //!   than the largest `u128`. [`Ipv6Net::num_addresses`] returns `None` for it, and
 //!   [`Ipv6Net::num_addresses_log2`] always works.
 //!
+//! The files are laid out as in `ipv4net/`: `ipv6net/netmask.rs` converts between netmask
+//! and prefix length ([`prefix_to_netmask`], [`netmask_to_prefix`]), `ipv6net/iter.rs`
+//! makes the subnets one at a time ([`Subnets6`]), and `ipv6net/summarize.rs` holds
+//! [`summarize`]. The unit tests are in `ipv6net/tests.rs`.
+//!
 //! # Examples
 //!
 //! ```
@@ -34,11 +39,19 @@
 //! ```
 
 use std::fmt;
-use std::iter::FusedIterator;
 use std::net::Ipv6Addr;
 use std::str::FromStr;
 
 use crate::ipv6::{format_ipv6, parse_ipv6, Ipv6ParseError};
+
+mod iter;
+mod netmask;
+mod summarize;
+
+pub use iter::Subnets6;
+pub(crate) use netmask::mask;
+pub use netmask::{netmask_to_prefix, prefix_to_netmask};
+pub use summarize::summarize;
 
 /// Why an IPv6 network could not be made or read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -90,62 +103,6 @@ pub enum Net6Error {
     },
 }
 
-/// The netmask of a prefix as a number: `prefix` one bits, then zeros.
-///
-/// `prefix` must be at most 128. Shifting a `u128` by 128 is an overflow (a panic in debug
-/// builds), so `/0`, whose mask has no one bits at all, is its own case.
-pub(crate) fn mask(prefix: u8) -> u128 {
-    debug_assert!(prefix <= 128, "prefix length {prefix} above 128");
-    match prefix {
-        0 => 0,
-        p => u128::MAX << (128 - u32::from(p)),
-    }
-}
-
-/// The netmask of a prefix length: `/64` is `ffff:ffff:ffff:ffff::`.
-///
-/// # Examples
-///
-/// ```
-/// use netbasics::ipv6net::{prefix_to_netmask, Net6Error};
-///
-/// assert_eq!(prefix_to_netmask(64)?.to_string(), "ffff:ffff:ffff:ffff::");
-/// assert_eq!(prefix_to_netmask(0)?.to_string(), "::");
-/// assert_eq!(prefix_to_netmask(129), Err(Net6Error::PrefixTooLong { prefix: 129 }));
-/// # Ok::<(), Net6Error>(())
-/// ```
-pub fn prefix_to_netmask(prefix: u8) -> Result<Ipv6Addr, Net6Error> {
-    if prefix > 128 {
-        return Err(Net6Error::PrefixTooLong { prefix });
-    }
-    Ok(Ipv6Addr::from_bits(mask(prefix)))
-}
-
-/// The prefix length of a netmask, if it is one (1 bits first, then only 0 bits).
-///
-/// # Examples
-///
-/// ```
-/// use netbasics::ipv6net::{netmask_to_prefix, Net6Error};
-/// use std::net::Ipv6Addr;
-///
-/// assert_eq!(netmask_to_prefix(Ipv6Addr::new(0xffff, 0xffff, 0xffff, 0xffff, 0, 0, 0, 0))?, 64);
-/// assert_eq!(netmask_to_prefix(Ipv6Addr::UNSPECIFIED)?, 0);
-/// let holey = Ipv6Addr::new(0xffff, 0, 0xffff, 0, 0, 0, 0, 0);
-/// assert_eq!(netmask_to_prefix(holey), Err(Net6Error::NotANetmask { mask: holey }));
-/// # Ok::<(), Net6Error>(())
-/// ```
-pub fn netmask_to_prefix(netmask: Ipv6Addr) -> Result<u8, Net6Error> {
-    let bits = netmask.to_bits();
-    // A netmask is ones then zeros, so its ones and its zeros together fill all 128 bits.
-    let ones = bits.leading_ones();
-    if ones + bits.trailing_zeros() == 128 {
-        Ok(ones as u8)
-    } else {
-        Err(Net6Error::NotANetmask { mask: netmask })
-    }
-}
-
 /// An IPv6 address with a prefix length, like `2001:db8::1/64`.
 ///
 /// The address keeps its host bits (`2001:db8::1/64` remembers the `::1`); [`trunc`]
@@ -186,29 +143,11 @@ impl Ipv6Net {
     }
 
     /// The address as given, host bits included.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use netbasics::Ipv6Net;
-    /// let net: Ipv6Net = "2001:db8::1/64".parse()?;
-    /// assert_eq!(net.addr().to_string(), "2001:db8::1");
-    /// # Ok::<(), netbasics::ipv6net::Net6Error>(())
-    /// ```
     pub fn addr(&self) -> Ipv6Addr {
         self.addr
     }
 
     /// The prefix length: how many leading bits name the network.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use netbasics::Ipv6Net;
-    /// let net: Ipv6Net = "2001:db8::/32".parse()?;
-    /// assert_eq!(net.prefix_len(), 32);
-    /// # Ok::<(), netbasics::ipv6net::Net6Error>(())
-    /// ```
     pub fn prefix_len(&self) -> u8 {
         self.prefix
     }
@@ -514,407 +453,5 @@ impl fmt::Display for Ipv6Net {
     }
 }
 
-/// The subnets of a network, in order: made by [`Ipv6Net::subnets`].
-#[derive(Debug, Clone)]
-pub struct Subnets6 {
-    /// The first address of the next subnet to give; `None` when done.
-    next: Option<u128>,
-    /// The first address of the last subnet.
-    last: u128,
-    /// The subnets' prefix length.
-    prefix: u8,
-}
-
-impl Iterator for Subnets6 {
-    type Item = Ipv6Net;
-
-    fn next(&mut self) -> Option<Ipv6Net> {
-        let start = self.next?;
-        self.next = if start == self.last {
-            None
-        } else {
-            // The address after this subnet's last one. It cannot overflow: there is a
-            // later subnet, so this one does not end at the top of the address space.
-            Some((start | !mask(self.prefix)) + 1)
-        };
-        Some(Ipv6Net {
-            addr: Ipv6Addr::from_bits(start),
-            prefix: self.prefix,
-        })
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        let Some(start) = self.next else {
-            return (0, Some(0));
-        };
-        // How many subnet sizes lie between this subnet and the last one, plus this one.
-        // A prefix of 0 means a single subnet, and avoids shifting by 128.
-        let remaining = match self.prefix {
-            0 => Some(1),
-            p => ((self.last - start) >> (128 - u32::from(p))).checked_add(1),
-        };
-        match remaining.and_then(|n| usize::try_from(n).ok()) {
-            Some(n) => (n, Some(n)),
-            None => (usize::MAX, None),
-        }
-    }
-}
-
-impl FusedIterator for Subnets6 {}
-
-/// The fewest networks that cover exactly the addresses of `nets`, sorted, host bits
-/// cleared (what Python's `ipaddress.collapse_addresses` does).
-///
-/// Overlapping and neighbouring networks merge: two halves make the whole
-/// (`2001:db8::/33` and `2001:db8:8000::/33` give `2001:db8::/32`), and a network inside
-/// another disappears. Host bits of the inputs are ignored.
-///
-/// # Examples
-///
-/// ```
-/// use netbasics::ipv6net::{summarize, Ipv6Net};
-///
-/// let texts = ["2001:db8:1::/48", "2001:db8::/48", "2001:db8::5/128", "2001:db8:3::/48"];
-/// let nets: Vec<Ipv6Net> = texts
-///     .iter()
-///     .map(|s| s.parse())
-///     .collect::<Result<_, _>>()?;
-/// let summary: Vec<String> = summarize(&nets).iter().map(|n| n.to_string()).collect();
-/// assert_eq!(summary, ["2001:db8::/47", "2001:db8:3::/48"]);
-/// # Ok::<(), netbasics::ipv6net::Net6Error>(())
-/// ```
-pub fn summarize(nets: &[Ipv6Net]) -> Vec<Ipv6Net> {
-    // 1. Each network as a range of numbers, first and last address included, in order.
-    let mut ranges: Vec<(u128, u128)> = nets
-        .iter()
-        .map(|n| (n.network().to_bits(), n.last_address().to_bits()))
-        .collect();
-    ranges.sort_unstable();
-
-    // 2. Merge ranges that overlap or touch.
-    let mut merged: Vec<(u128, u128)> = Vec::with_capacity(ranges.len());
-    for (first, last) in ranges {
-        match merged.last_mut() {
-            // `first <= end + 1`, written so that end = u128::MAX does not overflow.
-            Some((_, end)) if first <= *end || first - *end == 1 => *end = (*end).max(last),
-            _ => merged.push((first, last)),
-        }
-    }
-
-    // 3. Cut each range into the biggest aligned blocks that fit.
-    let mut out = Vec::new();
-    for (first, last) in merged {
-        range_to_nets(first, last, &mut out);
-    }
-    out
-}
-
-/// Appends the fewest networks covering `first..=last` exactly, in order.
-fn range_to_nets(mut first: u128, last: u128, out: &mut Vec<Ipv6Net>) {
-    loop {
-        // A block of 2^k addresses must start at a multiple of 2^k (so k is at most the
-        // number of trailing zero bits of `first`) and must not run past `last`.
-        let aligned = first.trailing_zeros(); // 128 when first is 0
-        let fits = match (last - first).checked_add(1) {
-            Some(count) => 127 - count.leading_zeros(), // floor(log2(count))
-            None => 128,                                // the whole space, 0..=u128::MAX
-        };
-        let k = aligned.min(fits);
-        out.push(Ipv6Net {
-            addr: Ipv6Addr::from_bits(first),
-            prefix: (128 - k) as u8,
-        });
-        // The block's last address; stop when it reaches the end of the range.
-        let block_last = first | !mask((128 - k) as u8);
-        if block_last >= last {
-            return;
-        }
-        first = block_last + 1;
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn net(s: &str) -> Ipv6Net {
-        match s.parse() {
-            Ok(n) => n,
-            Err(e) => panic!("{s:?} should parse: {e}"),
-        }
-    }
-
-    fn addr(s: &str) -> Ipv6Addr {
-        match parse_ipv6(s) {
-            Ok(a) => a,
-            Err(e) => panic!("{s:?} should parse: {e}"),
-        }
-    }
-
-    fn texts(nets: &[Ipv6Net]) -> Vec<String> {
-        nets.iter().map(|n| n.to_string()).collect()
-    }
-
-    #[test]
-    fn masks_at_the_edges() {
-        assert_eq!(mask(0), 0);
-        assert_eq!(mask(1), 1 << 127);
-        assert_eq!(mask(64), u128::MAX << 64);
-        assert_eq!(mask(127), u128::MAX - 1);
-        assert_eq!(mask(128), u128::MAX);
-        for p in 0..=128u8 {
-            let m = mask(p);
-            assert_eq!(m.leading_ones(), u32::from(p));
-            assert_eq!(netmask_to_prefix(Ipv6Addr::from_bits(m)), Ok(p));
-        }
-        assert_eq!(
-            prefix_to_netmask(255),
-            Err(Net6Error::PrefixTooLong { prefix: 255 })
-        );
-        let holey = addr("ffff::1");
-        assert_eq!(
-            netmask_to_prefix(holey),
-            Err(Net6Error::NotANetmask { mask: holey })
-        );
-        assert!(Net6Error::NotANetmask { mask: holey }
-            .to_string()
-            .starts_with("ffff::1 is not a netmask"));
-    }
-
-    #[test]
-    fn slash_0() {
-        let n = net("2001:db8::1/0");
-        assert_eq!(n.network(), Ipv6Addr::UNSPECIFIED);
-        assert_eq!(n.last_address().to_bits(), u128::MAX);
-        assert_eq!(n.netmask(), Ipv6Addr::UNSPECIFIED);
-        assert_eq!(n.hostmask().to_bits(), u128::MAX);
-        assert_eq!(n.num_addresses(), None);
-        assert_eq!(n.num_addresses_log2(), 128);
-        assert!(n.contains(Ipv6Addr::UNSPECIFIED) && n.contains(Ipv6Addr::from_bits(u128::MAX)));
-        assert!(n.contains_net(&net("::/0")) && n.contains_net(&net("ff::/8")));
-        assert_eq!(n.supernet(), None);
-        assert_eq!(n.trunc().to_string(), "::/0");
-        assert_eq!(
-            texts(&n.subnets(0).expect("/0 into /0").collect::<Vec<_>>()),
-            ["::/0"]
-        );
-        assert_eq!(
-            texts(&n.subnets(1).expect("/0 into /1").collect::<Vec<_>>()),
-            ["::/1", "8000::/1"]
-        );
-        // 2^128 subnets: too many to count, but the first ones come at once.
-        let mut all = n.subnets(128).expect("/0 into /128");
-        assert_eq!(all.size_hint(), (usize::MAX, None));
-        assert_eq!(all.nth(2), Some(net("::2/128")));
-    }
-
-    #[test]
-    fn slash_64() {
-        let n = net("2001:db8:a:b:1:2:3:4/64");
-        assert_eq!(n.addr(), addr("2001:db8:a:b:1:2:3:4"));
-        assert_eq!(n.network(), addr("2001:db8:a:b::"));
-        assert_eq!(n.last_address(), addr("2001:db8:a:b:ffff:ffff:ffff:ffff"));
-        assert_eq!(n.netmask(), addr("ffff:ffff:ffff:ffff::"));
-        assert_eq!(n.hostmask(), addr("::ffff:ffff:ffff:ffff"));
-        assert_eq!(n.num_addresses(), Some(1 << 64));
-        assert!(n.contains(addr("2001:db8:a:b::")) && n.contains(addr("2001:db8:a:b:ffff::")));
-        assert!(!n.contains(addr("2001:db8:a:c::")) && !n.contains(addr("2001:db8:a:a:ffff::")));
-        assert_eq!(n.supernet(), Some(net("2001:db8:a:a::/63")));
-        assert_eq!(n.to_string(), "2001:db8:a:b:1:2:3:4/64");
-        assert_eq!(n.trunc().to_string(), "2001:db8:a:b::/64");
-        let mut subnets = n.subnets(66).expect("/64 into /66");
-        assert_eq!(subnets.size_hint(), (4, Some(4)));
-        assert_eq!(subnets.next(), Some(net("2001:db8:a:b::/66")));
-        assert_eq!(
-            texts(&subnets.collect::<Vec<_>>()),
-            [
-                "2001:db8:a:b:4000::/66",
-                "2001:db8:a:b:8000::/66",
-                "2001:db8:a:b:c000::/66"
-            ]
-        );
-    }
-
-    #[test]
-    fn slash_127_and_128() {
-        let p2p = net("2001:db8::3/127");
-        assert_eq!(p2p.network(), addr("2001:db8::2"));
-        assert_eq!(p2p.last_address(), addr("2001:db8::3"));
-        assert_eq!(p2p.num_addresses(), Some(2));
-        assert_eq!(p2p.hostmask(), addr("::1"));
-        assert_eq!(
-            texts(
-                &p2p.subnets(128)
-                    .expect("/127 into /128")
-                    .collect::<Vec<_>>()
-            ),
-            ["2001:db8::2/128", "2001:db8::3/128"]
-        );
-
-        let one = net("2001:db8::3/128");
-        assert_eq!(one.network(), one.addr());
-        assert_eq!(one.last_address(), one.addr());
-        assert_eq!(one.num_addresses(), Some(1));
-        assert_eq!(one.num_addresses_log2(), 0);
-        assert_eq!(one.hostmask(), Ipv6Addr::UNSPECIFIED);
-        assert!(one.contains(addr("2001:db8::3")) && !one.contains(addr("2001:db8::2")));
-        assert_eq!(one.supernet(), Some(net("2001:db8::2/127")));
-        assert_eq!(
-            texts(
-                &one.subnets(128)
-                    .expect("/128 into /128")
-                    .collect::<Vec<_>>()
-            ),
-            ["2001:db8::3/128"]
-        );
-
-        // The very top of the address space: the iterator must stop without overflowing.
-        let top = net("ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe/127");
-        let subs: Vec<_> = top.subnets(128).expect("/127 into /128").collect();
-        assert_eq!(subs.len(), 2);
-        assert_eq!(subs[1].addr().to_bits(), u128::MAX);
-    }
-
-    #[test]
-    fn bad_subnet_prefixes() {
-        let n = net("2001:db8::/32");
-        assert_eq!(
-            n.subnets(31).map(|_| ()),
-            Err(Net6Error::BadSubnetPrefix {
-                prefix: 32,
-                new_prefix: 31
-            })
-        );
-        assert_eq!(
-            n.subnets(129).map(|_| ()),
-            Err(Net6Error::BadSubnetPrefix {
-                prefix: 32,
-                new_prefix: 129
-            })
-        );
-        assert!(n
-            .subnets(31)
-            .is_err_and(|e| e.to_string().contains("from 32 to 128")));
-    }
-
-    #[test]
-    fn contains_net_is_about_ranges() {
-        let n = net("2001:db8::/32");
-        assert!(n.contains_net(&net("2001:db8:ffff::/48")));
-        assert!(n.contains_net(&net("2001:db8::1/128")));
-        assert!(n.contains_net(&net("2001:db8:1::/32"))); // host bits do not matter
-        assert!(!n.contains_net(&net("2001:db8::/31")));
-        assert!(!n.contains_net(&net("2001:db9::/48")));
-    }
-
-    #[test]
-    fn parses_networks() {
-        assert_eq!(
-            net("::1"),
-            Ipv6Net::new(Ipv6Addr::LOCALHOST, 128).expect("valid")
-        );
-        assert_eq!(net("::/0").prefix_len(), 0);
-        assert_eq!(net("::/128").prefix_len(), 128);
-        assert_eq!(net("::/064").prefix_len(), 64);
-        assert_eq!(net("::/0000000000000000000128").prefix_len(), 128);
-        assert_eq!(
-            net("::ffff:10.0.0.0/104").to_string(),
-            "::ffff:10.0.0.0/104"
-        );
-
-        let e = |s: &str| match s.parse::<Ipv6Net>() {
-            Ok(n) => panic!("{s:?} should not parse, got {n}"),
-            Err(e) => e,
-        };
-        assert_eq!(e("::/"), Net6Error::MissingPrefix);
-        let bad = |t: &str| Net6Error::BadPrefix { text: t.into() };
-        assert_eq!(e("::/129"), bad("129"));
-        assert_eq!(e("::/1000"), bad("1000"));
-        assert_eq!(
-            e("::/99999999999999999999999999"),
-            bad("99999999999999999999999999")
-        );
-        assert_eq!(e("::/-1"), bad("-1"));
-        assert_eq!(e("::/+1"), bad("+1"));
-        assert_eq!(e("::/ 64"), bad(" 64"));
-        assert_eq!(e("::/64/64"), bad("64/64"));
-        assert_eq!(e("::/ffff::"), bad("ffff::"));
-        assert_eq!(e(""), Net6Error::Address(Ipv6ParseError::Empty));
-        assert_eq!(e("/64"), Net6Error::Address(Ipv6ParseError::Empty));
-        assert_eq!(
-            e("1::2::3/64"),
-            Net6Error::Address(Ipv6ParseError::MultipleDoubleColons)
-        );
-        // The address error's message comes through unchanged.
-        assert_eq!(
-            e("1::2::3/64").to_string(),
-            Ipv6ParseError::MultipleDoubleColons.to_string()
-        );
-        assert!(e("::/129").to_string().contains("0 to 128"));
-    }
-
-    #[test]
-    fn orders_and_displays() {
-        let mut nets = vec![net("2001:db8::/48"), net("::1"), net("2001:db8::/32")];
-        nets.sort();
-        assert_eq!(texts(&nets), ["::1/128", "2001:db8::/32", "2001:db8::/48"]);
-        assert_eq!(format!("{:<12}|", net("::/0")), "::/0        |");
-    }
-
-    #[test]
-    fn summarizes() {
-        let parse = |v: &[&str]| v.iter().map(|s| net(s)).collect::<Vec<_>>();
-        let sum = |v: &[&str]| texts(&summarize(&parse(v)));
-
-        assert!(summarize(&[]).is_empty());
-        assert_eq!(sum(&["2001:db8::1/64"]), ["2001:db8::/64"]);
-        // Two halves make the whole.
-        assert_eq!(
-            sum(&["2001:db8:8000::/33", "2001:db8::/33"]),
-            ["2001:db8::/32"]
-        );
-        // Inside another, or a duplicate: gone.
-        assert_eq!(
-            sum(&["2001:db8::/32", "2001:db8:5::/48", "2001:db8::/32"]),
-            ["2001:db8::/32"]
-        );
-        // Neighbours that are not two halves of one network stay apart.
-        assert_eq!(
-            sum(&["2001:db8:1::/48", "2001:db8:2::/48"]),
-            ["2001:db8:1::/48", "2001:db8:2::/48"]
-        );
-        // Three of four quarters: a half and a quarter.
-        assert_eq!(
-            sum(&["2001:db8::/34", "2001:db8:4000::/34", "2001:db8:8000::/34"]),
-            ["2001:db8::/33", "2001:db8:8000::/34"]
-        );
-        // Addresses fill up a /126 one at a time.
-        assert_eq!(sum(&["::1", "::3", "::2", "::"]), ["::/126"]);
-        assert_eq!(sum(&["::1", "::2"]), ["::1/128", "::2/128"]);
-        // The edges of the address space.
-        assert_eq!(sum(&["::/1", "8000::/1"]), ["::/0"]);
-        assert_eq!(sum(&["::/0", "::1"]), ["::/0"]);
-        assert_eq!(
-            sum(&[
-                "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
-                "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe"
-            ]),
-            ["ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe/127"]
-        );
-    }
-
-    #[test]
-    fn range_to_nets_cuts_unaligned_ranges() {
-        let mut out = Vec::new();
-        range_to_nets(1, 6, &mut out);
-        assert_eq!(texts(&out), ["::1/128", "::2/127", "::4/127", "::6/128"]);
-        out.clear();
-        range_to_nets(0, u128::MAX, &mut out);
-        assert_eq!(texts(&out), ["::/0"]);
-        out.clear();
-        range_to_nets(1, u128::MAX, &mut out);
-        assert_eq!(out.len(), 128);
-        assert_eq!(out[0].to_string(), "::1/128");
-        assert_eq!(out[127].to_string(), "8000::/1");
-    }
-}
+mod tests;
