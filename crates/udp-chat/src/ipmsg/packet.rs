@@ -59,13 +59,13 @@ pub const VERSION: &str = "1";
 /// The UDP port IP Messenger and FeiQ (飞秋) listen on.
 pub const DEFAULT_PORT: u16 = 2425;
 
-/// The longest packet [`Packet::parse`] accepts and [`Packet::encode`] writes: 65,507
-/// bytes, the most one UDP datagram over IPv4 can carry (65,535 minus the 20-byte IPv4
-/// header and the 8-byte UDP header).
+/// The longest packet [`Packet::parse`] accepts and [`Packet::encode`] writes: the most
+/// one UDP datagram over IPv4 can carry,
+/// [`datagram::MAX_IPV4_PAYLOAD`](crate::datagram::MAX_IPV4_PAYLOAD) (65,507 bytes).
 ///
 /// Real clients read into smaller buffers, and the course's `recvfrom(1024)` silently
 /// cuts a datagram after 1024 bytes, so long messages are best avoided anyway.
-pub const MAX_PACKET_LEN: usize = 65_507;
+pub const MAX_PACKET_LEN: usize = crate::datagram::MAX_IPV4_PAYLOAD;
 
 /// How many fields a packet has.
 const FIELDS: usize = 6;
