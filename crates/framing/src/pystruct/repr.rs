@@ -211,29 +211,10 @@ fn increment(digits: &str, exp: i32) -> (String, i32) {
     (String::from_utf8(d).expect("ASCII digits"), exp + 1)
 }
 
+/// The bytes part is lesson 2's: `netbasics::text::python_bytes_repr`, the one place
+/// the workspace writes bytes as Python shows them.
 fn write_bytes<W: Write>(w: &mut W, b: &[u8]) -> fmt::Result {
-    let quote = if b.contains(&b'\'') && !b.contains(&b'"') {
-        '"'
-    } else {
-        '\''
-    };
-    w.write_char('b')?;
-    w.write_char(quote)?;
-    for &c in b {
-        match c {
-            b'\\' => w.write_str("\\\\")?,
-            b'\t' => w.write_str("\\t")?,
-            b'\n' => w.write_str("\\n")?,
-            b'\r' => w.write_str("\\r")?,
-            _ if char::from(c) == quote => {
-                w.write_char('\\')?;
-                w.write_char(quote)?;
-            }
-            0x20..=0x7e => w.write_char(char::from(c))?,
-            _ => write!(w, "\\x{c:02x}")?,
-        }
-    }
-    w.write_char(quote)
+    w.write_str(&netbasics::text::python_bytes_repr(b))
 }
 
 #[cfg(test)]
