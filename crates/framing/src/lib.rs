@@ -16,13 +16,15 @@
 //!   decoder that tells "not yet" from "invalid".
 //! - The remote-command lesson (the course's `subprocess` server, made safe):
 //!   [`argv`] splits a command line without a shell, [`policy`] is the allow-list,
-//!   [`runner`] runs a command with output and time limits, [`reply`] is the reply frame.
+//!   [`runner`] runs a command with output and time limits, [`reply`] is the reply frame,
+//!   and [`cmd_server`] is the server that puts them together (`cmd-server`).
 //! - [`wire`]: one file per protocol header (Ethernet II, ARP, IPv4, UDP, TCP), the
 //!   Internet checksum, and the layer-by-layer decoder behind the `packet-decode` command.
 
 #![deny(missing_docs)]
 
 pub mod argv;
+pub mod cmd_server;
 pub mod frame;
 pub mod header;
 pub mod policy;
