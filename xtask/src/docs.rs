@@ -354,10 +354,13 @@ fn mask_times(text: &str) -> String {
     out
 }
 
-/// Splits a marker's command into words, as `cmd-server` splits a command line: spaces
-/// separate words, quotes keep them together (lesson 3's `framing::argv`).
+/// Splits a marker's command into words as a POSIX shell would, without running one:
+/// spaces separate words, quotes keep them together (the `shlex` crate; xtask runs the
+/// lesson programs, it does not link them).
 fn split(command: &str) -> Result<Vec<String>> {
-    framing::argv::split(command).with_context(|| format!("in `{command}`"))
+    shlex::split(command).with_context(|| {
+        format!("in `{command}`: a quote that is never closed, or a lone backslash at the end")
+    })
 }
 
 #[cfg(test)]

@@ -786,3 +786,53 @@ fn matches_cpython_struct() {
         "too few valid cases: {errors}"
     );
 }
+
+/// A str where `s` or `p` wants bytes: CPython's error line, then a hint when
+/// the str is what was refused.
+#[test]
+fn a_str_for_s_or_p_gets_cpythons_words() {
+    if let Some(reason) = oracle_missing() {
+        e2e::skip_because("pystruct a_str_for_s_or_p_gets_cpythons_words", &reason);
+        return;
+    }
+    // (format, values, whether the str is what struct refuses)
+    let table: &[(&str, &[&str], bool)] = &[
+        ("5s", &["'text'"], true),
+        ("5p", &["'text'"], true),
+        ("!2s", &["u'x'"], true),
+        ("<5p", &["r'x'"], true),
+        ("0s", &["''"], true),
+        ("5s", &["'中文'"], true),
+        ("5si", &["'text'", "1"], true),
+        ("5s5s", &["b'ok'", "\"it's\""], true),
+        // Python stops earlier: a value before the str, the count, the format.
+        ("B5s", &["300", "'text'"], false),
+        ("5s5s", &["5", "'x'"], false),
+        ("5s", &["'text'", "1"], false),
+        ("Z", &["'text'"], false),
+    ];
+    let cases: Vec<Case> = table
+        .iter()
+        .map(|(fmt, values, _)| Case {
+            fmt: fmt.to_string(),
+            op: Op::Pack(values.iter().map(|v| v.to_string()).collect()),
+        })
+        .collect();
+    let expected = python_answers(&cases);
+    for ((case, want), (_, _, str_refused)) in cases.iter().zip(&expected).zip(table) {
+        let Answer::Err(want) = want else {
+            panic!("CPython packed {case:?}");
+        };
+        let Some(Answer::Err(got)) = binary_answer(case) else {
+            panic!("pystruct packed {case:?}");
+        };
+        let mut lines = got.lines();
+        assert_eq!(lines.next(), Some(want.as_str()), "{case:?}");
+        let hint = lines.next();
+        assert_eq!(hint.is_some(), *str_refused, "{case:?}: {got}");
+        if let Some(hint) = hint {
+            assert!(hint.starts_with("hint: value "), "{hint}");
+            assert!(hint.ends_with("is a str, but struct packs bytes: write it as b'...'"));
+        }
+    }
+}

@@ -14,14 +14,21 @@
 //!
 //! Errors that Python would raise are printed as the last line of Python's
 //! traceback (`struct.error: ...`, `OverflowError: ...`, `ValueError: ...`)
-//! on stderr, with exit status 1; other problems print `error: ...`.
+//! on stderr, with exit status 1; other problems print `error: ...`. Where
+//! Python's words do not say what went wrong, a `hint: ...` line follows:
+//!
+//! ```text
+//! $ pystruct pack 5s "'text'"      # struct.pack('5s', 'text')
+//! struct.error: argument for 's' must be a bytes object
+//! hint: value 1 for pack: `'text'` is a str, but struct packs bytes: write it as b'...'
+//! ```
 
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use framing::pystruct::hex::{from_hex, to_hex, FromHexError};
-use framing::pystruct::literal::parse_literal;
+use framing::pystruct::literal::{parse_literal, LiteralError};
 use framing::pystruct::repr::tuple_repr;
 use framing::pystruct::{Struct, StructError, Value};
 
@@ -89,6 +96,9 @@ fn main() -> ExitCode {
             // Errors Python would raise look like the end of its traceback.
             if let Some(e) = err.downcast_ref::<StructError>() {
                 eprintln!("{}", e.python_line());
+                if let Some(hint) = err.downcast_ref::<Hint>() {
+                    eprintln!("{hint}");
+                }
             } else if let Some(e) = err.downcast_ref::<FromHexError>() {
                 eprintln!("ValueError: {e}");
             } else {
@@ -99,23 +109,72 @@ fn main() -> ExitCode {
     }
 }
 
+/// A note printed after Python's error line, for a mistake Python does not explain.
+#[derive(Debug)]
+struct Hint(String);
+
+impl std::fmt::Display for Hint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "hint: {}", self.0)
+    }
+}
+
+/// `struct.pack(fmt, *values)` with each value written as a Python literal.
+fn pack(fmt: &str, texts: &[String]) -> anyhow::Result<Vec<u8>> {
+    let context = |i: usize| format!("value {} for pack", i + 1);
+    // Python evaluates the arguments (the literals) before it compiles the
+    // format, so literal errors come first. A str literal is no error there:
+    // it is a Python value, and struct is the one that refuses it.
+    let literals: Vec<Result<Value, LiteralError>> =
+        texts.iter().map(|text| parse_literal(text)).collect();
+    for (i, literal) in literals.iter().enumerate() {
+        if let Err(err) = literal {
+            if !matches!(err, LiteralError::Str(_)) {
+                return Err(err.clone()).with_context(|| context(i));
+            }
+        }
+    }
+    let st = Struct::new(fmt)?;
+    let mut codes = st.value_codes();
+    // Where a str stands in, with what the literal reader says about it.
+    let mut strs: Vec<(usize, LiteralError)> = Vec::new();
+    let mut values = Vec::with_capacity(literals.len());
+    for (i, literal) in literals.into_iter().enumerate() {
+        let value = match (literal, codes.next()) {
+            // For `s` and `p` CPython refuses every value that is not bytes in
+            // the same words: "argument for 's' must be a bytes object". `Value`
+            // has no str (struct never unpacks one), so another value that is not
+            // bytes stands in for it, and `pack` refuses it in its turn, after the
+            // values before it, as CPython does.
+            (Err(err @ LiteralError::Str(_)), Some('s' | 'p')) => {
+                strs.push((i, err));
+                Value::Int(0)
+            }
+            (literal, _) => literal.with_context(|| context(i))?,
+        };
+        values.push(value);
+    }
+    let packed = st.pack(&values);
+    if let (Err(err @ StructError::NotBytes { .. }), Some((i, why))) = (&packed, strs.first()) {
+        // Python stops at its error line. Say why when it was a str that was
+        // refused: with bytes in their place, packing gets past the strs.
+        for (at, _) in &strs {
+            values[*at] = Value::Bytes(Vec::new());
+        }
+        if st.pack(&values) != packed {
+            return Err(err.clone()).context(Hint(format!("{}: {why}", context(*i))));
+        }
+    }
+    Ok(packed?)
+}
+
 fn run(command: Command) -> anyhow::Result<()> {
     match command {
         Command::Calcsize { fmt } => {
             println!("{}", Struct::new(&fmt)?.size());
         }
         Command::Pack { fmt, values } => {
-            // Python evaluates the arguments (the literals) before it
-            // compiles the format, so literal errors come first.
-            let values = values
-                .iter()
-                .enumerate()
-                .map(|(i, text)| {
-                    parse_literal(text).with_context(|| format!("value {} for pack", i + 1))
-                })
-                .collect::<anyhow::Result<Vec<Value>>>()?;
-            let st = Struct::new(&fmt)?;
-            println!("{}", to_hex(&st.pack(&values)?));
+            println!("{}", to_hex(&pack(&fmt, &values)?));
         }
         Command::Unpack { fmt, hex, offset } => {
             // bytes.fromhex(HEX) runs before struct compiles FMT.

@@ -90,7 +90,18 @@ pub fn parse_literal(text: &str) -> Result<Value, LiteralError> {
             match lower.as_str() {
                 "b" => parse_bytes(t, &t[quote..], false),
                 "br" | "rb" => parse_bytes(t, &t[quote..], true),
-                "" | "r" | "u" => Err(LiteralError::Str(t.to_string())),
+                // A str is a Python value (struct refuses it), but only once it
+                // is a whole literal: its quotes close as a bytes literal's do.
+                "" | "r" | "u" => {
+                    let ascii: String = t[quote..]
+                        .chars()
+                        .map(|c| if c.is_ascii() { c } else { '?' })
+                        .collect();
+                    match parse_bytes(t, &ascii, lower == "r") {
+                        Ok(_) => Err(LiteralError::Str(t.to_string())),
+                        Err(_) => Err(LiteralError::Invalid(t.to_string())),
+                    }
+                }
                 _ => Err(LiteralError::Invalid(t.to_string())),
             }
         } else {
@@ -470,6 +481,14 @@ mod tests {
         );
         assert!(matches!(parse_literal("'abc'"), Err(LiteralError::Str(_))));
         assert!(matches!(parse_literal("r'abc'"), Err(LiteralError::Str(_))));
+        assert!(matches!(parse_literal("'中文'"), Err(LiteralError::Str(_))));
+        // Not a whole str literal, so not a str: Python reads no value at all.
+        for text in ["'", "'abc", "'a'b", "u'''a''", "'a\nb'"] {
+            assert!(
+                matches!(parse_literal(text), Err(LiteralError::Invalid(_))),
+                "{text:?}"
+            );
+        }
         assert!(matches!(
             parse_literal("f'abc'"),
             Err(LiteralError::Invalid(_))

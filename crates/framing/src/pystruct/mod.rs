@@ -143,6 +143,24 @@ impl Struct {
     pub fn value_count(&self) -> usize {
         self.layout.len
     }
+
+    /// The format code of each value [`pack`](Struct::pack) takes, in order:
+    /// which field the first value goes to, the second, and so on.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use framing::pystruct::Struct;
+    ///
+    /// let codes: String = Struct::new("<3i2x10s?").unwrap().value_codes().collect();
+    /// assert_eq!(codes, "iiis?");
+    /// ```
+    pub fn value_codes(&self) -> impl Iterator<Item = char> + '_ {
+        self.layout
+            .items
+            .iter()
+            .flat_map(|item| std::iter::repeat(char::from(item.code)).take(item.repeat))
+    }
 }
 
 impl FromStr for Struct {

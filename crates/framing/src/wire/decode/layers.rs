@@ -200,10 +200,7 @@ impl<'a> Decoder<'a> {
         let header_len = packet.header_len();
         let total_len = usize::from(packet.total_len());
 
-        let checksum = match packet.check_checksum() {
-            Ok(()) => format!("{:#06x} (good)", packet.checksum()),
-            Err(err) => self.bad_checksum(packet.checksum(), err),
-        };
+        let checksum = self.checksum_value(packet.checksum(), packet.check_checksum());
         let flags = {
             let mut names = Vec::new();
             if packet.reserved_flag() {
@@ -327,23 +324,13 @@ impl<'a> Decoder<'a> {
         let checksum = if packet.checksum() == 0 {
             "0x0000 (none: the sender did not compute one)".to_string()
         } else {
-            match packet.check_checksum(src, dst) {
-                Ok(()) => format!("{:#06x} (good)", packet.checksum()),
-                Err(err) => self.bad_checksum(packet.checksum(), err),
-            }
+            self.checksum_value(packet.checksum(), packet.check_checksum(src, dst))
         };
         let len = usize::from(packet.len());
+        let [src_port, dst_port] = port_rows(base, repr.src_port, repr.dst_port, Layer::Udp);
         let mut rows = vec![
-            row(
-                at(0..2),
-                "source port",
-                describe_port(repr.src_port, Layer::Udp),
-            ),
-            row(
-                at(2..4),
-                "destination port",
-                describe_port(repr.dst_port, Layer::Udp),
-            ),
+            src_port,
+            dst_port,
             row(
                 at(4..6),
                 "length",
@@ -377,27 +364,17 @@ impl<'a> Decoder<'a> {
         let packet = TcpPacket::new_checked(bytes)?;
         let repr = TcpRepr::parse(&packet)?;
         let at = |range: Range<usize>| base + range.start..base + range.end;
-        let checksum = match packet.check_checksum(src, dst) {
-            Ok(()) => format!("{:#06x} (good)", packet.checksum()),
-            Err(err) => self.bad_checksum(packet.checksum(), err),
-        };
+        let checksum = self.checksum_value(packet.checksum(), packet.check_checksum(src, dst));
         let header_len = packet.header_len();
         let ack = if repr.flags.contains(TcpFlags::ACK) {
             repr.ack_number.to_string()
         } else {
             format!("{} (not used: no ACK flag)", repr.ack_number)
         };
+        let [src_port, dst_port] = port_rows(base, repr.src_port, repr.dst_port, Layer::Tcp);
         let mut rows = vec![
-            row(
-                at(0..2),
-                "source port",
-                describe_port(repr.src_port, Layer::Tcp),
-            ),
-            row(
-                at(2..4),
-                "destination port",
-                describe_port(repr.dst_port, Layer::Tcp),
-            ),
+            src_port,
+            dst_port,
             row(at(4..8), "sequence number", repr.seq_number.to_string()),
             row(at(8..12), "ack number", ack),
             row(
@@ -458,8 +435,12 @@ impl<'a> Decoder<'a> {
         Ok(())
     }
 
-    /// Notes a checksum mismatch and gives the value to show for it.
-    fn bad_checksum(&mut self, found: u16, err: WireError) -> String {
+    /// The value to show for a checksum field that holds `found`: `(good)`, or
+    /// `(bad, expected ...)` with the mismatch noted as a warning.
+    fn checksum_value(&mut self, found: u16, check: Result<(), WireError>) -> String {
+        let Err(err) = check else {
+            return format!("{found:#06x} (good)");
+        };
         let text = match &err {
             WireError::Checksum { computed, .. } => {
                 format!("{found:#06x} (bad, expected {computed:#06x})")
@@ -477,6 +458,22 @@ fn row(bytes: Range<usize>, field: &'static str, value: String) -> Row {
         field,
         value,
     }
+}
+
+/// The first two rows of a UDP or TCP header, which start alike: the ports.
+fn port_rows(base: usize, src_port: u16, dst_port: u16, layer: Layer) -> [Row; 2] {
+    [
+        row(
+            base..base + 2,
+            "source port",
+            describe_port(src_port, layer),
+        ),
+        row(
+            base + 2..base + 4,
+            "destination port",
+            describe_port(dst_port, layer),
+        ),
+    ]
 }
 
 fn padding_row(bytes: Range<usize>, where_: &str) -> Row {
