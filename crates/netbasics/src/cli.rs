@@ -59,10 +59,24 @@ pub fn exit_on_error(result: anyhow::Result<()>) {
 /// assert_eq!(plural(10_000, "byte"), "10000 bytes");
 /// ```
 pub fn plural(n: u64, noun: &str) -> String {
+    plural_with(n, noun, &format!("{noun}s"))
+}
+
+/// [`plural`] for a noun whose plural is not the noun and an `s`: `1 reply`, `2 replies`.
+///
+/// # Examples
+///
+/// ```
+/// use netbasics::cli::plural_with;
+///
+/// assert_eq!(plural_with(1, "reply", "replies"), "1 reply");
+/// assert_eq!(plural_with(3, "try", "tries"), "3 tries");
+/// ```
+pub fn plural_with(n: u64, one: &str, many: &str) -> String {
     if n == 1 {
-        format!("1 {noun}")
+        format!("1 {one}")
     } else {
-        format!("{n} {noun}s")
+        format!("{n} {many}")
     }
 }
 

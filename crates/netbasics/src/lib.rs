@@ -1,7 +1,14 @@
-//! # netbasics: the first two lessons of the course
+//! # netbasics: the first two lessons of the course, and the ground floor of the others
 //!
 //! Lesson 1 (IP 地址, 端口, 子网掩码, MAC 地址) and lesson 2 (编码 and 解码: text
 //! and bytes) as a small library and the `netbasics` command.
+//!
+//! Every later lesson stands on this crate, and it holds what two or more of them
+//! share, written once: `HOST:PORT` ([`server_addr`]), showing received bytes as text
+//! ([`text::TextView`]), a server's first three steps ([`listener`]), the one way a server's
+//! accept loop is stopped ([`stop`]), the Internet checksum ([`checksum`]), and how a
+//! program ends on an error and names a client in its log ([`cli`]). Lessons 5 (TCP) and 6
+//! (UDP) are siblings: each uses only this crate, never the other.
 //!
 //! All the address arithmetic is written out here by hand, because it *is* the lesson:
 //! an IPv4 address is a 32-bit number, a netmask is a run of 1 bits followed by 0 bits,

@@ -93,16 +93,30 @@ impl Stop {
         self.requested.load(Ordering::SeqCst)
     }
 
-    /// Sets the flag and wakes the loop from `accept`. Returns `true` the first time,
-    /// `false` if a stop was already requested (nothing is done again).
+    /// Sets the flag and wakes the loop from `accept`: [`raise`](Stop::raise), then
+    /// [`wake`](Stop::wake). Returns `true` the first time, `false` if a stop was already
+    /// requested (nothing is done again).
     pub fn request(&self) -> bool {
-        if self.requested.swap(true, Ordering::SeqCst) {
+        if !self.raise() {
             return false;
         }
+        self.wake();
+        true
+    }
+
+    /// Only sets the flag; `true` the first time. For a server that must do something
+    /// between the two halves of a stop, for instance set the flag under a lock of its own
+    /// and connect after releasing it (a connection can take up to a second when the
+    /// backlog is full, too long to hold a lock).
+    pub fn raise(&self) -> bool {
+        !self.requested.swap(true, Ordering::SeqCst)
+    }
+
+    /// Only wakes the loop from `accept`, with a connection to the listener's own address.
+    pub fn wake(&self) {
         // The connection only needs to be made; it is closed at once. An error means the
         // listener is already closed (the loop has ended): nobody to wake.
         let _ = TcpStream::connect_timeout(&self.wake_addr, WAKE_TIMEOUT);
-        true
     }
 }
 

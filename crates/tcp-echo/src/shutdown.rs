@@ -140,16 +140,18 @@ impl Shutdown {
     /// Stops the server: called from the Ctrl-C handler.
     ///
     /// Raises the flag and wakes the accept loop with a connection to the server's own
-    /// address ([`Stop::request`]), waits up to `grace` for the current client to finish,
-    /// then shuts its socket down. Returns once the server's thread has been woken; the
-    /// server then ends by itself.
+    /// address ([`Stop::raise`], [`Stop::wake`]), waits up to `grace` for the current
+    /// client to finish, then shuts its socket down. Returns once the server's thread has
+    /// been woken; the server then ends by itself.
     pub fn stop(&self, grace: Duration) -> Stopped {
         {
             // Under the lock `serving` takes: a client is registered before the stop, or
             // turned away after it.
             let _current = self.lock();
-            self.accept.request();
+            self.accept.raise();
         }
+        // Outside the lock: the connection may wait while the backlog is full.
+        self.accept.wake();
 
         let current = self.lock();
         if current.is_none() {

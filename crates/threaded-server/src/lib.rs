@@ -67,7 +67,9 @@
 //! - `connections` (private): the table of open connections: the limit, and the sockets
 //!   to cut when the grace period ends (shared with the threads serving them, so one file
 //!   descriptor per client).
-//! - [`shutdown`]: [`ShutdownHandle`], and why a self-connection is how `accept` is woken.
+//! - [`shutdown`]: [`ShutdownHandle`]: the stop every server of the workspace uses
+//!   ([`netbasics::stop`] explains why a self-connection wakes `accept`), plus waking a
+//!   server that waits for a free place.
 //! - [`stats`]: [`Stats`], the counters a running server keeps.
 //! - [`echo`]: [`Echo`], the handler of the `threaded-echo-server` program: lesson 5's
 //!   conversation ([`tcp_echo::server::converse`]), the same function on many threads.

@@ -33,7 +33,7 @@
 use crate::connections::{Connections, Slot};
 use crate::handler::{self, Handler, Outcome};
 use crate::pool::ThreadPool;
-use crate::shutdown::{ShutdownHandle, Stop};
+use crate::shutdown::{ShutdownHandle, StopRequest};
 use crate::stats::{Counters, Stats};
 use netbasics::cli::{plural, Peer};
 use std::io;
@@ -164,7 +164,7 @@ pub struct Server {
     quiet: bool,
     counters: Arc<Counters>,
     connections: Arc<Connections>,
-    stop: Arc<Stop>,
+    stop: Arc<StopRequest>,
 }
 
 /// What a connection's thread needs besides the connection: shared, read-only settings.
@@ -223,7 +223,7 @@ impl Server {
         let local_addr = listener.local_addr()?;
         let counters = Arc::new(Counters::default());
         let connections = Connections::new(DEFAULT_MAX_CONNECTIONS, Arc::clone(&counters));
-        let stop = Arc::new(Stop::new(local_addr, Arc::clone(&connections)));
+        let stop = Arc::new(StopRequest::new(local_addr, Arc::clone(&connections)));
         Ok(Server {
             listener: Mutex::new(Some(listener)),
             local_addr,

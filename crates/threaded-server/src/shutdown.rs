@@ -19,16 +19,16 @@ use std::sync::Arc;
 
 /// The stop request of one server, shared by the server and its handles.
 #[derive(Debug)]
-pub(crate) struct Stop {
+pub(crate) struct StopRequest {
     /// The flag, and the wake-up of a blocked `accept`.
     accept: netbasics::stop::Stop,
     /// To wake the serving thread if it is waiting for a free slot.
     connections: Arc<Connections>,
 }
 
-impl Stop {
-    pub(crate) fn new(listening_on: SocketAddr, connections: Arc<Connections>) -> Stop {
-        Stop {
+impl StopRequest {
+    pub(crate) fn new(listening_on: SocketAddr, connections: Arc<Connections>) -> StopRequest {
+        StopRequest {
             accept: netbasics::stop::Stop::new(listening_on),
             connections,
         }
@@ -41,8 +41,12 @@ impl Stop {
 
     /// Sets the flag and wakes the serving thread, wherever it waits. Idempotent.
     fn request(&self) {
-        if self.accept.request() {
+        if self.accept.raise() {
+            // First the thread that may be waiting for a free place (with every place
+            // taken, the backlog may be full and the wake-up connection slow), then the
+            // one blocked in `accept`.
             self.connections.close();
+            self.accept.wake();
         }
     }
 }
@@ -72,15 +76,16 @@ impl Stop {
 /// ```
 #[derive(Debug, Clone)]
 pub struct ShutdownHandle {
-    stop: Arc<Stop>,
+    stop: Arc<StopRequest>,
 }
 
 impl ShutdownHandle {
-    pub(crate) fn new(stop: Arc<Stop>) -> ShutdownHandle {
+    pub(crate) fn new(stop: Arc<StopRequest>) -> ShutdownHandle {
         ShutdownHandle { stop }
     }
 
-    /// Asks the server to stop, and returns without waiting. Calling it again, or before
+    /// Asks the server to stop, and returns without waiting for it to finish (only for
+    /// the wake-up connection, which takes microseconds). Calling it again, or before
     /// `serve`, is harmless (a server told to stop before it serves returns from `serve`
     /// at once).
     pub fn shutdown(&self) {
@@ -104,7 +109,7 @@ mod tests {
     fn shutdown_wakes_a_blocked_accept() {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let connections = Connections::new(1, Arc::new(Counters::default()));
-        let handle = ShutdownHandle::new(Arc::new(Stop::new(
+        let handle = ShutdownHandle::new(Arc::new(StopRequest::new(
             listener.local_addr().unwrap(),
             connections,
         )));
@@ -127,7 +132,7 @@ mod tests {
         let addr = listener.local_addr().unwrap();
         drop(listener);
         let connections = Connections::new(1, Arc::new(Counters::default()));
-        let handle = ShutdownHandle::new(Arc::new(Stop::new(addr, connections)));
+        let handle = ShutdownHandle::new(Arc::new(StopRequest::new(addr, connections)));
         handle.shutdown(); // the connection is refused; shutdown still returns
         assert!(handle.is_shutdown());
     }

@@ -10,7 +10,7 @@
 //!   "你好"  --encode utf-8-->  e4 bd a0 e5 a5 bd  --decode gbk---->  "浣犲ソ"
 //! ```
 //!
-//! # What is here, file by file
+//! # What is here
 //!
 //! - [`Encoding`] and [`lookup`]: the encodings the course meets, by Python's names.
 //! - [`encode`]: like Python's `text.encode(name)`; a character the encoding has no
@@ -46,7 +46,7 @@
 //!   UTF-8, UTF-16, ASCII and Latin-1 that is exactly Python's `errors="replace"`; for
 //!   the East Asian encodings Python sometimes splits a bad run in two, so it shows one
 //!   more �.
-
+//!
 //! # Files
 //!
 //! - `encoding.rs`: [`Encoding`], [`lookup`] and the names Python knows them by.

@@ -137,13 +137,15 @@ pub fn escape(runs: &[Run]) -> String {
 /// assert_eq!(preview("hello", 10), "hello");
 /// assert_eq!(preview("hello world", 5), "hello... (6 more characters)");
 /// assert_eq!(preview("你好世界", 2), "你好... (2 more characters)");
+/// assert_eq!(preview("你好世", 2), "你好... (1 more character)");
 /// ```
 pub fn preview(line: &str, max_chars: usize) -> String {
     match line.char_indices().nth(max_chars) {
         None => line.to_string(),
         Some((cut, _)) => {
-            let more = line[cut..].chars().count();
-            format!("{}... ({more} more characters)", &line[..cut])
+            let more = line[cut..].chars().count() as u64;
+            let more = crate::cli::plural(more, "more character");
+            format!("{}... ({more})", &line[..cut])
         }
     }
 }

@@ -120,11 +120,11 @@ fn run(args: &Args, data: &[u8]) -> Result<()> {
         }
     })
     .context("collecting replies")?;
-    let replies_word = if replies == 1 { "reply" } else { "replies" };
+    let replies_text = netbasics::cli::plural_with(replies as u64, "reply", "replies");
     if args.expect == Some(replies as u64) {
-        println!("{replies} {replies_word} (all expected)");
+        println!("{replies_text} (all expected)");
     } else {
-        println!("{replies} {replies_word} in {} s", args.wait.as_secs_f64());
+        println!("{replies_text} in {} s", args.wait.as_secs_f64());
     }
     // 4. close: dropping the socket closes it.
     Ok(())

@@ -175,8 +175,8 @@ fn wait_for_replies(udp: &UdpSocket, wait: Duration, args: &Args) -> Result<()> 
         }
     };
     println!(
-        "{replies} {} ({ended})",
-        if replies == 1 { "reply" } else { "replies" },
+        "{} ({ended})",
+        netbasics::cli::plural_with(replies, "reply", "replies")
     );
     Ok(())
 }

@@ -51,5 +51,4 @@ pub mod show;
 pub use command::{Command, Mode};
 pub use packet::{
     packet_encoding, BuildError, NotAsciiCompatible, Packet, PacketError, DEFAULT_PORT,
-    MAX_PACKET_LEN,
 };

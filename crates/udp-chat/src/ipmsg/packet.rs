@@ -32,7 +32,7 @@
 //! What the format cannot carry, and [`Packet::encode`] refuses: a `:` in the version,
 //! user or host (it would shift the fields), a NUL in any text field (it ends the
 //! extension's text), characters the encoding has no bytes for, and packets longer than
-//! [`MAX_PACKET_LEN`].
+//! [`MAX_IPV4_PAYLOAD`].
 //!
 //! Three parts have files of their own in `packet/`: `error.rs` ([`PacketError`],
 //! [`BuildError`], [`NotAsciiCompatible`] and the [`Field`] they name), `usual.rs` (the
@@ -43,6 +43,10 @@ use std::fmt::Write as _;
 
 use netbasics::text::{decode, encode, to_hex, EncodeError, Encoding};
 use netbasics::text::{Run, TextStream};
+
+// The longest packet `Packet::parse` accepts and `Packet::encode` writes: what one UDP
+// datagram over IPv4 can carry (65,507 bytes), the lesson's own limit.
+use crate::datagram::MAX_IPV4_PAYLOAD;
 
 use super::command::{opt, Command, Mode};
 
@@ -58,14 +62,6 @@ pub const VERSION: &str = "1";
 
 /// The UDP port IP Messenger and FeiQ (飞秋) listen on.
 pub const DEFAULT_PORT: u16 = 2425;
-
-/// The longest packet [`Packet::parse`] accepts and [`Packet::encode`] writes: the most
-/// one UDP datagram over IPv4 can carry,
-/// [`datagram::MAX_IPV4_PAYLOAD`](crate::datagram::MAX_IPV4_PAYLOAD) (65,507 bytes).
-///
-/// Real clients read into smaller buffers, and the course's `recvfrom(1024)` silently
-/// cuts a datagram after 1024 bytes, so long messages are best avoided anyway.
-pub const MAX_PACKET_LEN: usize = crate::datagram::MAX_IPV4_PAYLOAD;
 
 /// How many fields a packet has.
 const FIELDS: usize = 6;
@@ -322,7 +318,7 @@ impl Packet {
     ///
     /// A [`BuildError`] for what the format cannot carry: `:` in the version, user or
     /// host, a NUL in any of them or in the extension, a character the encoding has no
-    /// bytes for, or more than [`MAX_PACKET_LEN`] bytes in all.
+    /// bytes for, or more than [`MAX_IPV4_PAYLOAD`] bytes in all.
     ///
     /// # Examples
     ///
@@ -368,10 +364,10 @@ impl Packet {
             out.push(0);
             out.extend_from_slice(extra);
         }
-        if out.len() > MAX_PACKET_LEN {
+        if out.len() > MAX_IPV4_PAYLOAD {
             return Err(BuildError::TooLong {
                 len: out.len(),
-                max: MAX_PACKET_LEN,
+                max: MAX_IPV4_PAYLOAD,
             });
         }
         Ok(out)
@@ -440,10 +436,10 @@ impl<'a> RawPacket<'a> {
         if bytes.is_empty() {
             return Err(PacketError::Empty);
         }
-        if bytes.len() > MAX_PACKET_LEN {
+        if bytes.len() > MAX_IPV4_PAYLOAD {
             return Err(PacketError::TooLong {
                 len: bytes.len(),
-                max: MAX_PACKET_LEN,
+                max: MAX_IPV4_PAYLOAD,
             });
         }
         // Split at the first five ':' only, remembering where each field starts.

@@ -144,8 +144,7 @@ fn print_members(members: &[Member]) {
         println!("{}", line.join("  ").trim_end());
     }
     println!(
-        "{} member{} answered",
-        members.len(),
-        if members.len() == 1 { "" } else { "s" }
+        "{} answered",
+        netbasics::cli::plural(members.len() as u64, "member")
     );
 }

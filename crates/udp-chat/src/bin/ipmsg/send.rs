@@ -77,11 +77,7 @@ pub(super) fn send(args: &Args, send_args: &SendArgs, me: &Identity) -> Result<(
             return Ok(());
         }
     }
-    let tries_text = if tries == 1 {
-        "1 try".to_string()
-    } else {
-        format!("{tries} tries")
-    };
+    let tries_text = netbasics::cli::plural_with(u64::from(tries), "try", "tries");
     bail!(
         "no receipt after {tries_text} ({} s each): nothing at {target} confirmed message {} \
          (UDP reports no error when nobody listens: is an IP Messenger or FeiQ client \

@@ -41,7 +41,7 @@ pub enum PacketError {
     TooLong {
         /// The length received.
         len: usize,
-        /// [`MAX_PACKET_LEN`](super::MAX_PACKET_LEN).
+        /// [`MAX_IPV4_PAYLOAD`](crate::datagram::MAX_IPV4_PAYLOAD).
         max: usize,
     },
     /// Fewer than five `:`.
@@ -131,7 +131,7 @@ pub enum BuildError {
     TooLong {
         /// The length it would have.
         len: usize,
-        /// [`MAX_PACKET_LEN`](super::MAX_PACKET_LEN).
+        /// [`MAX_IPV4_PAYLOAD`](crate::datagram::MAX_IPV4_PAYLOAD).
         max: usize,
     },
 }

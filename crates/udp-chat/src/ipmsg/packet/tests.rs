@@ -99,12 +99,12 @@ fn structural_errors() {
         Packet::parse(b"1:2:u:h:32"),
         Err(PacketError::NotEnoughFields { found: 5 })
     );
-    let long = vec![b'a'; MAX_PACKET_LEN + 1];
+    let long = vec![b'a'; MAX_IPV4_PAYLOAD + 1];
     assert_eq!(
         Packet::parse(&long),
         Err(PacketError::TooLong {
-            len: MAX_PACKET_LEN + 1,
-            max: MAX_PACKET_LEN
+            len: MAX_IPV4_PAYLOAD + 1,
+            max: MAX_IPV4_PAYLOAD
         })
     );
 }
@@ -280,7 +280,7 @@ fn build_refuses_what_the_format_cannot_carry() {
         })
     );
     let mut p = base.clone();
-    p.extension = "x".repeat(MAX_PACKET_LEN);
+    p.extension = "x".repeat(MAX_IPV4_PAYLOAD);
     assert!(matches!(p.encode(), Err(BuildError::TooLong { .. })));
     // ':' in the extension is fine.
     let mut p = base;
