@@ -15,13 +15,16 @@
 //!   share: Ctrl-C for a child, a line with a deadline, a plain socket on loopback;
 //! - [`line_containing`], [`rest_of`], [`tcp_connect`] and [`tcp_round_trip`] are the TCP
 //!   tests' pieces: a log line awaited, the rest of a log, a connection with deadlines, one
-//!   message sent and its whole answer read.
+//!   message sent and its whole answer read;
+//! - [`flood`] and [`trickle`] are the TCP servers' two hard clients: one that sends and
+//!   never reads, one that keeps talking, a byte at a time, never idle for long;
+//!   [`seconds_in`] reads a duration back out of a log line.
 
 #![deny(missing_docs)]
 
 use anyhow::{bail, Context, Result};
 use std::ffi::OsStr;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -524,4 +527,83 @@ pub fn tcp_round_trip(addr: SocketAddr, bytes: &[u8], deadline: Duration) -> Vec
         .read_to_end(&mut got)
         .expect("reading until the server closes");
     got
+}
+
+/// How a client that sends and never reads ([`flood`]) was stopped.
+#[derive(Debug)]
+pub struct Flooded {
+    /// The bytes its writes handed to the system before one failed.
+    pub sent: usize,
+    /// From its first write to the one that failed.
+    pub after: Duration,
+    /// Why the write failed: the server's reset, when it gave up on the client.
+    pub error: io::Error,
+}
+
+/// Connects to `addr` and sends 1 MiB after 1 MiB without ever reading, until a write
+/// fails: the server, whose replies have nowhere to go, gives up and closes, and its reset
+/// ends the write. How much fits in the kernels' buffers (both sides' send and receive
+/// buffers, which Linux grows on its own) is not known in advance, hence the loop. Each
+/// write fails after `deadline` at the latest; panics when 1 GiB is taken without a stall
+/// (the server never stopped reading).
+pub fn flood(addr: SocketAddr, deadline: Duration) -> Flooded {
+    let stream = tcp_connect(addr, deadline);
+    let chunk = vec![b'x'; 1 << 20];
+    let start = Instant::now();
+    let mut sent = 0usize;
+    while sent < 1 << 30 {
+        if let Err(error) = (&stream).write_all(&chunk) {
+            return Flooded {
+                sent,
+                after: start.elapsed(),
+                error,
+            };
+        }
+        sent += chunk.len();
+    }
+    panic!("1 GiB went out without a stall: the server never stopped reading");
+}
+
+/// How a [`trickle`] ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trickled {
+    /// It trickled for the whole time asked, and the connection is still open.
+    StillOpen,
+    /// The server hung up (its FIN, or a reset) after this long.
+    HungUp(Duration),
+}
+
+/// A client that keeps talking, slowly: sends one byte on `stream`, reads its echo, waits
+/// `gap`, and again, for `total` in all or until the server hangs up (a read of 0 bytes, or
+/// a reset). The time is measured from the call. Each echo must arrive within the
+/// stream's own read timeout (see [`tcp_connect`]), or the test fails.
+pub fn trickle(stream: &TcpStream, gap: Duration, total: Duration) -> Trickled {
+    let start = Instant::now();
+    let mut stream = stream;
+    while start.elapsed() < total {
+        if stream.write_all(b".").is_err() {
+            return Trickled::HungUp(start.elapsed());
+        }
+        let mut echo = [0u8; 1];
+        match stream.read(&mut echo) {
+            Ok(1) => {}
+            Ok(_) => return Trickled::HungUp(start.elapsed()),
+            Err(e) if e.kind() == io::ErrorKind::ConnectionReset => {
+                return Trickled::HungUp(start.elapsed())
+            }
+            Err(e) => panic!("waiting for the echo of a trickled byte: {e}"),
+        }
+        std::thread::sleep(gap);
+    }
+    Trickled::StillOpen
+}
+
+/// The number of seconds written in `line` between `before` and ` s` (`a reply waited 2.0
+/// s for room`: `seconds_in(line, "waited ")` is 2.0). Panics, showing the line, when there
+/// is none.
+pub fn seconds_in(line: &str, before: &str) -> f64 {
+    line.split_once(before)
+        .and_then(|(_, rest)| rest.split_once(" s"))
+        .and_then(|(number, _)| number.parse().ok())
+        .unwrap_or_else(|| panic!("no number of seconds after {before:?} in {line:?}"))
 }

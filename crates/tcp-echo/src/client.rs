@@ -61,11 +61,13 @@ fn list(target: &str, attempts: &[(SocketAddr, io::Error)]) -> String {
 }
 
 fn hint(attempts: &[(SocketAddr, io::Error)]) -> &'static str {
-    let refused = attempts
-        .iter()
-        .any(|(_, e)| e.kind() == io::ErrorKind::ConnectionRefused);
-    if refused {
+    let any = |kind| attempts.iter().any(|(_, e)| e.kind() == kind);
+    if any(io::ErrorKind::ConnectionRefused) {
         " (nothing is listening there: is the server running, on this port?)"
+    } else if any(io::ErrorKind::TimedOut) {
+        // No answer to the SYN at all, where a closed port would have answered with a reset.
+        " (no answer: a firewall may be dropping the connection request, or the server's \
+         backlog is full)"
     } else {
         ""
     }
