@@ -18,7 +18,8 @@
 //!   message sent and its whole answer read;
 //! - [`flood`] and [`trickle`] are the TCP servers' two hard clients: one that sends and
 //!   never reads, one that keeps talking, a byte at a time, never idle for long;
-//!   [`seconds_in`] reads a duration back out of a log line.
+//!   [`assert_took`] checks how long a server took to give up on one, and [`seconds_in`]
+//!   reads a duration back out of a log line.
 
 #![deny(missing_docs)]
 
@@ -534,34 +535,57 @@ pub fn tcp_round_trip(addr: SocketAddr, bytes: &[u8], deadline: Duration) -> Vec
 pub struct Flooded {
     /// The bytes its writes handed to the system before one failed.
     pub sent: usize,
-    /// From its first write to the one that failed.
+    /// From its first write to the one the server's hang-up made fail.
     pub after: Duration,
-    /// Why the write failed: the server's reset, when it gave up on the client.
-    pub error: io::Error,
 }
 
-/// Connects to `addr` and sends 1 MiB after 1 MiB without ever reading, until a write
-/// fails: the server, whose replies have nowhere to go, gives up and closes, and its reset
-/// ends the write. How much fits in the kernels' buffers (both sides' send and receive
-/// buffers, which Linux grows on its own) is not known in advance, hence the loop. Each
-/// write fails after `deadline` at the latest; panics when 1 GiB is taken without a stall
-/// (the server never stopped reading).
+/// Connects to `addr` and sends 1 MiB after 1 MiB without ever reading, until the server,
+/// whose replies have nowhere to go, gives up and closes: its reset makes a write fail.
+/// How much fits in the kernels' buffers (both sides' send and receive buffers, which
+/// Linux grows on its own) is not known in advance, hence the loop.
+///
+/// # Panics
+/// When a write fails otherwise (each has `deadline`: the server never gave up), or when
+/// 1 GiB is taken without a stall (the server never stopped reading).
 pub fn flood(addr: SocketAddr, deadline: Duration) -> Flooded {
     let stream = tcp_connect(addr, deadline);
     let chunk = vec![b'x'; 1 << 20];
     let start = Instant::now();
     let mut sent = 0usize;
     while sent < 1 << 30 {
-        if let Err(error) = (&stream).write_all(&chunk) {
-            return Flooded {
-                sent,
-                after: start.elapsed(),
-                error,
-            };
+        match (&stream).write_all(&chunk) {
+            Ok(()) => sent += chunk.len(),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::ConnectionReset | io::ErrorKind::BrokenPipe
+                ) =>
+            {
+                return Flooded {
+                    sent,
+                    after: start.elapsed(),
+                }
+            }
+            Err(e) => panic!("flooding {addr}: {e} (the server did not hang up)"),
         }
-        sent += chunk.len();
     }
     panic!("1 GiB went out without a stall: the server never stopped reading");
+}
+
+/// Checks how long a server took to give up on a client: at least `limit` (it must not
+/// give up early), and well before twice `limit` (what a timeout given anew to each system
+/// call of one long wait comes to). Generous margins: a loaded machine adds delay, never
+/// removes any.
+///
+/// # Panics
+/// When `took` is out of those bounds, naming `what` took that long.
+pub fn assert_took(what: &str, took: Duration, limit: Duration) {
+    let (least, most) = (limit.as_secs_f64() - 0.1, limit.as_secs_f64() * 1.95);
+    let took = took.as_secs_f64();
+    assert!(
+        (least..most).contains(&took),
+        "{what} took {took:.2} s; expected {least:.1} s to {most:.1} s"
+    );
 }
 
 /// How a [`trickle`] ended.

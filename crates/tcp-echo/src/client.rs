@@ -210,14 +210,16 @@ pub fn read_for(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::io::Write;
     use std::net::TcpListener;
 
     const LONG: Duration = Duration::from_secs(30);
 
-    fn pair() -> (TcpStream, TcpStream) {
+    /// A connected pair on loopback: (the client's side, the server's side). The
+    /// trickle's tests use it too.
+    pub(crate) fn pair() -> (TcpStream, TcpStream) {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
         let (server_side, _) = listener.accept().unwrap();

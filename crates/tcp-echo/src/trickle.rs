@@ -86,15 +86,8 @@ pub fn trickle(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::client::tests::pair;
     use std::io::Read;
-    use std::net::TcpListener;
-
-    fn pair() -> (TcpStream, TcpStream) {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
-        let (server_side, _) = listener.accept().unwrap();
-        (client, server_side)
-    }
 
     #[test]
     fn each_byte_arrives_on_its_own_and_the_echo_is_collected() {
