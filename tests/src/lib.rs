@@ -15,13 +15,17 @@
 //!   share: Ctrl-C for a child, a line with a deadline, a plain socket on loopback;
 //! - [`line_containing`], [`rest_of`], [`tcp_connect`] and [`tcp_round_trip`] are the TCP
 //!   tests' pieces: a log line awaited, the rest of a log, a connection with deadlines, one
-//!   message sent and its whole answer read.
+//!   message sent and its whole answer read;
+//! - [`flood`] and [`trickle`] are the TCP servers' two hard clients: one that sends and
+//!   never reads, one that keeps talking, a byte at a time, never idle for long;
+//!   [`assert_took`] checks how long a server took to give up on one, and [`seconds_in`]
+//!   reads a duration back out of a log line.
 
 #![deny(missing_docs)]
 
 use anyhow::{bail, Context, Result};
 use std::ffi::OsStr;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -524,4 +528,106 @@ pub fn tcp_round_trip(addr: SocketAddr, bytes: &[u8], deadline: Duration) -> Vec
         .read_to_end(&mut got)
         .expect("reading until the server closes");
     got
+}
+
+/// How a client that sends and never reads ([`flood`]) was stopped.
+#[derive(Debug)]
+pub struct Flooded {
+    /// The bytes its writes handed to the system before one failed.
+    pub sent: usize,
+    /// From its first write to the one the server's hang-up made fail.
+    pub after: Duration,
+}
+
+/// Connects to `addr` and sends 1 MiB after 1 MiB without ever reading, until the server,
+/// whose replies have nowhere to go, gives up and closes: its reset makes a write fail.
+/// How much fits in the kernels' buffers (both sides' send and receive buffers, which
+/// Linux grows on its own) is not known in advance, hence the loop.
+///
+/// # Panics
+/// When a write fails otherwise (each has `deadline`: the server never gave up), or when
+/// 1 GiB is taken without a stall (the server never stopped reading).
+pub fn flood(addr: SocketAddr, deadline: Duration) -> Flooded {
+    let stream = tcp_connect(addr, deadline);
+    let chunk = vec![b'x'; 1 << 20];
+    let start = Instant::now();
+    let mut sent = 0usize;
+    while sent < 1 << 30 {
+        match (&stream).write_all(&chunk) {
+            Ok(()) => sent += chunk.len(),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::ConnectionReset | io::ErrorKind::BrokenPipe
+                ) =>
+            {
+                return Flooded {
+                    sent,
+                    after: start.elapsed(),
+                }
+            }
+            Err(e) => panic!("flooding {addr}: {e} (the server did not hang up)"),
+        }
+    }
+    panic!("1 GiB went out without a stall: the server never stopped reading");
+}
+
+/// Checks how long a server took to give up on a client: at least `limit` (it must not
+/// give up early), and well before twice `limit` (what a timeout given anew to each system
+/// call of one long wait comes to). Generous margins: a loaded machine adds delay, never
+/// removes any.
+///
+/// # Panics
+/// When `took` is out of those bounds, naming `what` took that long.
+pub fn assert_took(what: &str, took: Duration, limit: Duration) {
+    let (least, most) = (limit.as_secs_f64() - 0.1, limit.as_secs_f64() * 1.95);
+    let took = took.as_secs_f64();
+    assert!(
+        (least..most).contains(&took),
+        "{what} took {took:.2} s; expected {least:.1} s to {most:.1} s"
+    );
+}
+
+/// How a [`trickle`] ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trickled {
+    /// It trickled for the whole time asked, and the connection is still open.
+    StillOpen,
+    /// The server hung up (its FIN, or a reset) after this long.
+    HungUp(Duration),
+}
+
+/// A client that keeps talking, slowly: sends one byte on `stream`, reads its echo, waits
+/// `gap`, and again, for `total` in all or until the server hangs up (a read of 0 bytes, or
+/// a reset). The time is measured from the call. Each echo must arrive within the
+/// stream's own read timeout (see [`tcp_connect`]), or the test fails.
+pub fn trickle(stream: &TcpStream, gap: Duration, total: Duration) -> Trickled {
+    let start = Instant::now();
+    let mut stream = stream;
+    while start.elapsed() < total {
+        if stream.write_all(b".").is_err() {
+            return Trickled::HungUp(start.elapsed());
+        }
+        let mut echo = [0u8; 1];
+        match stream.read(&mut echo) {
+            Ok(1) => {}
+            Ok(_) => return Trickled::HungUp(start.elapsed()),
+            Err(e) if e.kind() == io::ErrorKind::ConnectionReset => {
+                return Trickled::HungUp(start.elapsed())
+            }
+            Err(e) => panic!("waiting for the echo of a trickled byte: {e}"),
+        }
+        std::thread::sleep(gap);
+    }
+    Trickled::StillOpen
+}
+
+/// The number of seconds written in `line` between `before` and ` s` (`a reply waited 2.0
+/// s for room`: `seconds_in(line, "waited ")` is 2.0). Panics, showing the line, when there
+/// is none.
+pub fn seconds_in(line: &str, before: &str) -> f64 {
+    line.split_once(before)
+        .and_then(|(_, rest)| rest.split_once(" s"))
+        .and_then(|(number, _)| number.parse().ok())
+        .unwrap_or_else(|| panic!("no number of seconds after {before:?} in {line:?}"))
 }

@@ -3,16 +3,16 @@
 //! them, and to `nc`. Everything runs on loopback; servers use `--port 0` and announce their
 //! address on their first line; every wait has a deadline, none is a sleep.
 
-use std::io::{Read, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener};
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::thread;
 use std::time::Duration;
 
 use e2e::{
-    interrupt, line_containing, lines_of, program, python3, run, run_command, skip, skip_because,
-    tcp_connect, tcp_round_trip, tool, Output, Server,
+    assert_took, flood, interrupt, line_containing, lines_of, program, python3, run, run_command,
+    seconds_in, skip, skip_because, tcp_connect, tcp_round_trip, tool, trickle, Output, Server,
+    Trickled,
 };
 
 const SERVER: &str = "tcp-echo-server";
@@ -67,6 +67,18 @@ fn assert_success(out: &Output) {
     assert!(
         out.success(),
         "exit {:?}\nstdout: {}\nstderr: {}",
+        out.code,
+        out.stdout,
+        out.stderr
+    );
+}
+
+/// Fails the test, showing what the program printed, unless it exited with status 1 and
+/// said `needle` on stderr.
+fn assert_error(out: &Output, needle: &str) {
+    assert!(
+        out.code == Some(1) && out.stderr.contains(needle),
+        "expected exit 1 and {needle:?}; exit {:?}\nstdout: {}\nstderr: {}",
         out.code,
         out.stdout,
         out.stderr
@@ -206,41 +218,145 @@ fn clients_that_leave_at_once_do_not_stop_the_server() {
 }
 
 #[test]
-fn a_client_that_never_reads_is_dropped_after_the_write_timeout() {
+fn a_client_that_never_reads_is_dropped_once_the_write_deadline_passes() {
     // An echo server writing to a client that does not read: the client's receive buffer
     // fills, then the server's send buffer, and then the server's send() blocks. A
-    // single-threaded server blocked there would never serve anyone again. The server's
-    // write timeout (1 s here) makes that send() fail instead: the server hangs up on this
-    // client and goes back to accept() for the next.
-    let server = server(&["--write-timeout", "1"]);
-    let flood = tcp_connect(server.addr, DEADLINE);
+    // single-threaded server blocked there would never serve anyone again. The write
+    // timeout is a deadline for the whole reply (2 s here): however many send() calls the
+    // reply takes, the server hangs up on this client by then and goes back to accept().
+    let server = server(&["--write-timeout", "2"]);
+    let flooded = flood(server.addr, DEADLINE);
+    assert!(
+        flooded.sent >= 1 << 20,
+        "only {} bytes went out",
+        flooded.sent
+    );
+    assert_took("hanging up", flooded.after, Duration::from_secs(2));
 
-    // Sends 1 MiB after 1 MiB and never reads. How much fits in the kernels' buffers
-    // (both sides' send and receive buffers, which Linux grows on its own) is not known
-    // in advance, so it goes on until the server gives up and its reset makes a write fail.
-    let flooder = thread::spawn(move || {
-        let chunk = vec![b'x'; 1 << 20];
-        let mut sent = 0usize;
-        while sent < (1 << 30) {
-            if let Err(e) = (&flood).write_all(&chunk) {
-                return Some((sent, e));
-            }
-            sent += chunk.len();
-        }
-        None // 1 GiB accepted without a stall: the server never stopped reading
-    });
-
-    expect_stderr(&server, "stopped reading");
-    let (sent, err) = flooder
-        .join()
-        .unwrap()
-        .expect("the server gave up on the flooding client");
-    assert!(sent >= 1 << 20, "only {sent} bytes went out before {err}");
+    // The log says how long the reply really waited.
+    let line = expect_stderr(&server, "stopped reading");
+    let waited = Duration::from_secs_f64(seconds_in(&line, "a reply waited "));
+    assert_took("the reply's wait", waited, Duration::from_secs(2));
+    assert!(
+        line.contains("for room in the send buffer: hung up"),
+        "{line}"
+    );
 
     // The server is free again.
     let out = client(server.addr, &["next"]);
     assert_success(&out);
     assert_eq!(out.stdout, "next\n");
+}
+
+#[test]
+fn a_trickling_client_is_not_cut_at_the_idle_timeout() {
+    // One byte every quarter of a second for 5 s, against an idle timeout of 2 s: every
+    // byte starts the idle timer again, so the client is never idle, however long it stays.
+    let server = server(&["--idle-timeout", "2"]);
+    let stream = tcp_connect(server.addr, DEADLINE);
+    let ended = trickle(&stream, Duration::from_millis(250), Duration::from_secs(5));
+    assert_eq!(ended, Trickled::StillOpen);
+    // Still connected, still answered.
+    (&stream).write_all(b"done").unwrap();
+    let mut echo = [0u8; 4];
+    (&stream).read_exact(&mut echo).unwrap();
+    assert_eq!(&echo, b"done");
+    stream.shutdown(std::net::Shutdown::Write).unwrap();
+    expect_stderr(&server, "disconnected: the client closed the connection");
+}
+
+#[test]
+fn a_trickling_client_is_cut_at_the_max_connection_time() {
+    let server = server(&["--idle-timeout", "30", "--max-connection-time", "2"]);
+    let stream = tcp_connect(server.addr, DEADLINE);
+    let ended = trickle(&stream, Duration::from_millis(250), DEADLINE);
+    let Trickled::HungUp(after) = ended else {
+        panic!("still connected after {DEADLINE:?}")
+    };
+    assert_took("hanging up", after, Duration::from_secs(2));
+    expect_stderr(
+        &server,
+        "dropped: the connection reached its time limit of 2 s: hung up",
+    );
+    // The one-client-at-a-time server is free for the next.
+    let out = client(server.addr, &["next"]);
+    assert_success(&out);
+    assert_eq!(out.stdout, "next\n");
+}
+
+#[test]
+fn the_client_trickles_one_byte_at_a_time() {
+    let server = server(&[]);
+    let out = client(server.addr, &["--trickle", "1", "abc"]);
+    assert_success(&out);
+    assert_eq!(out.stdout, "abc\n");
+    assert!(
+        out.stderr
+            .contains("sending message 1 one byte at a time, one every 1 second"),
+        "{}",
+        out.stderr
+    );
+    for byte in ["1 byte: a", "1 byte: b", "1 byte: c"] {
+        expect_stderr(&server, byte);
+    }
+    expect_stderr(&server, "(3 bytes received in 3 pieces, 3 bytes sent)");
+}
+
+#[test]
+fn a_trickling_client_hung_up_on_says_how_far_it_got() {
+    // Bytes at 0, 2 and 4 s; the server hangs up at 1 s, between the first two.
+    let server = server(&["--max-connection-time", "1"]);
+    let out = client(server.addr, &["--trickle", "2", "abc"]);
+    assert_error(
+        &out,
+        "error: the server closed the connection after 1 of the 3 bytes of message 1",
+    );
+    assert_eq!(out.stdout, "a\n", "the echo of the one byte sent");
+}
+
+#[test]
+fn the_client_gives_up_connecting_after_its_connect_timeout() {
+    // A listener with a backlog of 0 whose queue is full: the system drops further SYNs,
+    // as a firewall would, and a connect() gets no answer at all.
+    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    socket
+        .bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into())
+        .unwrap();
+    socket.listen(0).unwrap();
+    let addr = socket.local_addr().unwrap().as_socket().unwrap();
+    let mut queued = Vec::new();
+    loop {
+        match std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(200)) {
+            Ok(stream) => queued.push(stream),
+            Err(e) if e.kind() == ErrorKind::TimedOut => break,
+            Err(e) => panic!("filling the backlog: {e}"),
+        }
+        assert!(queued.len() < 64, "the backlog never filled");
+    }
+    // 1 s to connect, 60 s for replies: the client must give up within the test's
+    // deadline (30 s), so it is the connect timeout that ended the wait.
+    let out = client(
+        addr,
+        &["--connect-timeout", "1", "--timeout", "60", "hello"],
+    );
+    assert_error(
+        &out,
+        &format!("error: could not connect to {addr}: timed out"),
+    );
+    assert!(out.stderr.contains("(no answer: "), "{}", out.stderr);
+}
+
+#[test]
+fn the_client_gives_up_waiting_for_a_reply_after_its_timeout() {
+    // The system completes the handshake for a listener that never accepts: the client is
+    // connected, sends, and no reply ever comes.
+    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = silent.local_addr().unwrap();
+    let out = client(
+        addr,
+        &["--timeout", "1", "--connect-timeout", "60", "hello"],
+    );
+    assert_error(&out, "error: no reply to message 1 within 1 s");
 }
 
 #[test]
@@ -287,6 +403,7 @@ fn bad_usage_exits_2() {
         &["--reply", ""],
         &["--idle-timeout", "0"],
         &["--write-timeout", "-1"],
+        &["--max-connection-time", "0"],
         &["--no-such-option"],
     ] {
         let out = run(SERVER, args);
@@ -298,6 +415,9 @@ fn bad_usage_exits_2() {
         &["::1:8888"],
         &["127.0.0.1:0"],
         &["127.0.0.1:8888", "--timeout", "0"],
+        &["127.0.0.1:8888", "--connect-timeout", "0"],
+        &["127.0.0.1:8888", "--trickle", "0", "hi"],
+        &["127.0.0.1:8888", "--trickle", "1"], // trickles messages: needs some
         &["127.0.0.1:8888", "--encoding", "klingon"],
     ] {
         let out = run(CLIENT, args);

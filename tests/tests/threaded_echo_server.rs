@@ -2,12 +2,18 @@
 //! the listening line, echo in both modes, `--refuse`, Ctrl-C, and the exit codes.
 //! Loopback only; the server starts on `--port 0`; every wait has a deadline.
 
-use std::io::{Read, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::process::ExitStatus;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread;
 use std::time::Duration;
 
-use e2e::{interrupt, rest_of, run, skip_because, tcp_connect, tcp_round_trip, Server};
+use e2e::{
+    assert_took, flood, interrupt, line_containing, rest_of, run, seconds_in, skip_because,
+    tcp_connect, tcp_round_trip, trickle, Server, Trickled,
+};
 
 /// The longest any step may take before a test gives up. Healthy steps take milliseconds.
 const DEADLINE: Duration = Duration::from_secs(30);
@@ -255,6 +261,7 @@ fn bad_usage_exits_with_status_2() {
         &["--port", "65536"],
         &["--bind", "localhost"],
         &["--idle-timeout", "0"],
+        &["--max-connection-time", "0"],
         &["--no-such-flag"],
     ] {
         let out = run(PROGRAM, args);
@@ -296,4 +303,106 @@ fn help_names_the_modes() {
     ] {
         assert!(out.stdout.contains(word), "--help mentions {word}");
     }
+}
+
+#[test]
+fn a_client_that_never_reads_is_dropped_once_the_write_deadline_passes() {
+    // Lesson 5's loop on a thread: the write timeout is a deadline for each whole reply.
+    let server = start(&["--write-timeout", "2"]);
+    let flooded = flood(server.addr, DEADLINE);
+    assert_took("hanging up", flooded.after, Duration::from_secs(2));
+    let line = line_containing(server.stderr(), "stopped reading", DEADLINE);
+    assert!(
+        line.contains("] error: the client stopped reading"),
+        "{line}"
+    );
+    let waited = Duration::from_secs_f64(seconds_in(&line, "a reply waited "));
+    assert_took("the reply's wait", waited, Duration::from_secs(2));
+}
+
+#[test]
+fn a_trickling_client_is_cut_at_the_max_connection_time() {
+    for mode in [
+        &["--mode", "pool", "--workers", "1"][..],
+        &["--mode", "spawn"],
+    ] {
+        let mut args = vec!["--idle-timeout", "30", "--max-connection-time", "2"];
+        args.extend_from_slice(mode);
+        let server = start(&args);
+        let stream = connect(&server);
+        let Trickled::HungUp(after) = trickle(&stream, Duration::from_millis(250), DEADLINE) else {
+            panic!("{mode:?}: still connected after {DEADLINE:?}")
+        };
+        assert_took("hanging up", after, Duration::from_secs(2));
+        line_containing(
+            server.stderr(),
+            "error: the connection reached its time limit of 2 s: hung up",
+            DEADLINE,
+        );
+        // The worker is free for the next client.
+        assert_eq!(round_trip(&server, b"next"), b"next", "{mode:?}");
+    }
+}
+
+/// Starts `count` tricklers, each sending a byte every quarter of a second for `total`,
+/// and returns once every one of them is being served (its first byte echoed). Each
+/// thread returns how its trickle ended.
+fn tricklers(server: &Server, count: usize, total: Duration) -> Vec<thread::JoinHandle<Trickled>> {
+    (0..count)
+        .map(|_| {
+            let mut stream = connect(server);
+            // Served: the first byte comes back.
+            assert_eq!(exchange(&mut stream, b"."), b".");
+            thread::spawn(move || trickle(&stream, Duration::from_millis(250), total))
+        })
+        .collect()
+}
+
+#[test]
+fn a_pool_is_held_by_as_many_tricklers_as_it_has_workers() {
+    // Two workers, two clients that are never idle (idle timeout 2 s, a byte every 250
+    // ms): the pool has nobody left to serve a third client until one of them leaves.
+    let server = start(&["--mode", "pool", "--workers", "2", "--idle-timeout", "2"]);
+    let trickling = tricklers(&server, 2, Duration::from_secs(5));
+    let mut probe = connect(&server);
+    probe.write_all(b"probe").unwrap();
+    probe
+        .set_read_timeout(Some(Duration::from_secs(1)))
+        .unwrap();
+    let mut reply = [0u8; 5];
+    let early = probe.read(&mut reply).map_err(|e| e.kind());
+    assert!(
+        matches!(early, Err(ErrorKind::WouldBlock | ErrorKind::TimedOut)),
+        "no worker was free, yet: {early:?}"
+    );
+    for trickler in trickling {
+        assert_eq!(trickler.join().unwrap(), Trickled::StillOpen);
+    }
+    // The tricklers' threads have ended and closed their sockets: workers are free.
+    probe.set_read_timeout(Some(DEADLINE)).unwrap();
+    probe.read_exact(&mut reply).unwrap();
+    assert_eq!(&reply, b"probe");
+}
+
+#[test]
+fn a_thread_per_client_is_not_held_by_tricklers() {
+    let server = start(&["--mode", "spawn", "--idle-timeout", "2"]);
+    let done = Arc::new(AtomicBool::new(false));
+    let trickling = tricklers(&server, 2, Duration::from_secs(5));
+    let watcher = {
+        let done = Arc::clone(&done);
+        thread::spawn(move || {
+            for trickler in trickling {
+                assert_eq!(trickler.join().unwrap(), Trickled::StillOpen);
+            }
+            done.store(true, Ordering::SeqCst);
+        })
+    };
+    let mut probe = connect(&server);
+    assert_eq!(exchange(&mut probe, b"probe"), b"probe");
+    assert!(
+        !done.load(Ordering::SeqCst),
+        "answered while the tricklers were still connected"
+    );
+    watcher.join().unwrap();
 }

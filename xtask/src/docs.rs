@@ -28,18 +28,23 @@
 //! appearance), so that nothing depends on timing. Then the server is stopped as Ctrl-C
 //! would stop it. `run: COMMAND <<< 'TEXT'` types TEXT (`\n` ends a line) into the
 //! client's standard input; the server's standard input stays open and empty, as in a
-//! terminal nobody types into. `<!-- serve (this machine): ... -->` is regenerated but not
-//! compared.
+//! terminal nobody types into. `run: COMMAND &` starts a client in the background, as a
+//! shell would, and goes on at once (a `wait:` on the server's log says when it has got
+//! somewhere): that is how a page shows two clients at once. What a background client
+//! printed is shown once it has ended, before the server is stopped, under
+//! `$ wait %2` (the server is job 1). `<!-- serve (this machine): ... -->` is regenerated
+//! but not compared.
 //! The transcript shows the commands as written, each client's output, then the server's
 //! log. Ports are renumbered so the page is the same on every run: the server's port
 //! becomes the one written, the clients' ports (the OS chooses them) 50001, 50002, ...
 
-use crate::child;
+use crate::child::{self, Finished};
 use crate::ports::{renumber_ports, written_ports};
 use crate::run::{build_bins, root};
 use crate::server::Server;
 use anyhow::{bail, Context, Result};
 use std::path::PathBuf;
+use std::thread::JoinHandle;
 
 const MARKER: &str = "<!-- run: ";
 const MACHINE_MARKER: &str = "<!-- run (this machine): ";
@@ -229,6 +234,8 @@ fn session(spec: &str) -> Result<String> {
     // How many times each awaited text has been waited for: the second `wait: closed`
     // waits for the second "closed" in the log.
     let mut waited: Vec<(&str, usize)> = Vec::new();
+    // Clients started with `&`: each one's command line and the thread waiting for it.
+    let mut background: Vec<(String, JoinHandle<Result<Finished>>)> = Vec::new();
     for part in parts {
         if let Some(text) = part.strip_prefix("wait: ") {
             let count = match waited.iter_mut().find(|(t, _)| *t == text) {
@@ -247,6 +254,11 @@ fn session(spec: &str) -> Result<String> {
         let Some(client) = part.strip_prefix("run: ") else {
             bail!("`{part}` in a serve marker: expected `run: COMMAND` or `wait: TEXT`");
         };
+        // `CMD &`: in the background.
+        let (client, in_background) = match client.strip_suffix(" &") {
+            Some(command) => (command, true),
+            None => (client, false),
+        };
         // `CMD <<< 'TEXT'`: TEXT (with `\n` for a line end) is typed into the client.
         let (client, input) = match client.split_once(" <<< ") {
             Some((command, text)) => {
@@ -260,27 +272,26 @@ fn session(spec: &str) -> Result<String> {
             bail!("empty client command in a serve marker");
         };
         let args = point_at(args, shown, real);
-        let finished = child::run(program, &args, input.as_deref().unwrap_or(""), true)
-            .with_context(|| format!("running {client}"))?;
-        if finished.crashed() {
-            bail!(
-                "`{client}` crashed ({}):\n{}",
-                finished.status,
-                finished.out
-            );
+        // Shown as a reader would type it in a shell.
+        let typed = match &input {
+            Some(typed) => format!("printf '{}' | {client}", typed.replace('\n', "\\n")),
+            None => client.to_string(),
+        };
+        let (program, input) = (program.clone(), input.unwrap_or_default());
+        let running = std::thread::spawn(move || child::run(&program, &args, &input, true));
+        if in_background {
+            text.push_str(&format!("$ {typed} &\n"));
+            background.push((client.to_string(), running));
+            continue;
         }
-        let output = finished.out;
-        match &input {
-            // Shown as a reader would type it in a shell.
-            Some(typed) => text.push_str(&format!(
-                "$ printf '{}' | {client}\n{output}",
-                typed.replace('\n', "\\n")
-            )),
-            None => text.push_str(&format!("$ {client}\n{output}")),
-        }
-        if !text.ends_with('\n') {
-            text.push('\n');
-        }
+        text.push_str(&format!("$ {typed}\n{}", finished(client, running)?));
+    }
+    // What each background client printed, once it has ended (the server is job 1).
+    for (job, (client, running)) in (2..).zip(background) {
+        let output = finished(&client, running)?;
+        text.push_str(&format!(
+            "$ wait %{job}    # what it printed meanwhile:\n{output}"
+        ));
     }
     let log = server.stop();
     text.push_str("$ kill -INT %1    # Ctrl-C; what the server printed meanwhile:\n");
@@ -290,6 +301,27 @@ fn session(spec: &str) -> Result<String> {
     }
     // Ports written in the marker (a client's `--bind 127.0.0.2:8788`) are shown as written.
     Ok(renumber_ports(&text, real, shown, &written_ports(spec)))
+}
+
+/// The output of a session's client, run by `running`, ending with a line break; an error
+/// if it could not run or crashed.
+fn finished(client: &str, running: JoinHandle<Result<Finished>>) -> Result<String> {
+    let finished = running
+        .join()
+        .map_err(|_| anyhow::anyhow!("the thread running `{client}` panicked"))?
+        .with_context(|| format!("running {client}"))?;
+    if finished.crashed() {
+        bail!(
+            "`{client}` crashed ({}):\n{}",
+            finished.status,
+            finished.out
+        );
+    }
+    let mut output = finished.out;
+    if !output.is_empty() && !output.ends_with('\n') {
+        output.push('\n');
+    }
+    Ok(output)
 }
 
 /// A client's arguments pointed at the server's `real` port where they name the `shown`

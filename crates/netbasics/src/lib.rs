@@ -36,6 +36,9 @@
 //!   `listen`, one call each (lesson 5 teaches them; every TCP server uses them).
 //! - [`stop`]: [`Stop`](stop::Stop), how a Ctrl-C handler wakes a server blocked in
 //!   `accept`, the one way every server of the workspace stops.
+//! - [`deadline`]: a time limit for a whole reply or visit rather than for each system
+//!   call: [`write_all_by`](deadline::write_all_by), for servers whose replies must not
+//!   wait for ever (lesson 5 teaches it).
 //! - [`cli`]: plumbing shared by the workspace's command-line programs: the `error: ...`
 //!   ending, `1 byte`/`2 bytes`, and how a server's log names a client.
 
@@ -45,6 +48,7 @@ pub mod any_address;
 pub mod arp;
 pub mod checksum;
 pub mod cli;
+pub mod deadline;
 pub mod icmp;
 pub mod interfaces;
 pub mod ipv4;

@@ -61,11 +61,13 @@ fn list(target: &str, attempts: &[(SocketAddr, io::Error)]) -> String {
 }
 
 fn hint(attempts: &[(SocketAddr, io::Error)]) -> &'static str {
-    let refused = attempts
-        .iter()
-        .any(|(_, e)| e.kind() == io::ErrorKind::ConnectionRefused);
-    if refused {
+    let any = |kind| attempts.iter().any(|(_, e)| e.kind() == kind);
+    if any(io::ErrorKind::ConnectionRefused) {
         " (nothing is listening there: is the server running, on this port?)"
+    } else if any(io::ErrorKind::TimedOut) {
+        // No answer to the SYN at all, where a closed port would have answered with a reset.
+        " (no answer: a firewall may be dropping the connection request, or the server's \
+         backlog is full)"
     } else {
         ""
     }
@@ -208,14 +210,16 @@ pub fn read_for(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::io::Write;
     use std::net::TcpListener;
 
     const LONG: Duration = Duration::from_secs(30);
 
-    fn pair() -> (TcpStream, TcpStream) {
+    /// A connected pair on loopback: (the client's side, the server's side). The
+    /// trickle's tests use it too.
+    pub(crate) fn pair() -> (TcpStream, TcpStream) {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
         let (server_side, _) = listener.accept().unwrap();

@@ -12,15 +12,27 @@
 //! ```
 //!
 //! with what a server facing real clients also needs: a reply mode ([`Reply`]), a timeout
-//! for clients that say nothing ([`Timeouts::idle`]) and one for clients that stop reading
-//! ([`Timeouts::write`]), and a clear account of how the conversation ended
-//! ([`ClientError`]).
+//! for clients that say nothing ([`Timeouts::idle`]), a deadline for each reply, for
+//! clients that stop reading ([`Timeouts::write`]), a limit on the whole visit, for clients
+//! that keep talking, slowly, for ever ([`Timeouts::visit`]), and a clear account of how
+//! the conversation ended ([`ClientError`]).
+//!
+//! # What the timeouts bound, and what they do not
+//!
+//! The idle timeout is a read timeout: it restarts with every byte that arrives. A client
+//! that sends one byte a second (a "trickling" client) is never idle, so with the idle
+//! timeout alone it can hold this one-client-at-a-time server, and everyone waiting in the
+//! backlog, for as long as it likes. Only a limit on the whole visit bounds it: with
+//! [`Timeouts::visit`], every wait (for the next bytes, for room to send a reply) ends by
+//! the end of the visit at the latest. Both kinds of limit are deadlines
+//! ([`crate::deadline`]): moments, not lengths given to each system call anew.
 
 use std::borrow::Cow;
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::net::TcpStream;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use netbasics::deadline::{self, is_timeout, time_left, write_all_by};
 use netbasics::text::Encoding;
 
 use crate::upper::uppercase;
@@ -44,17 +56,23 @@ pub enum Reply {
     Fixed(Vec<u8>),
 }
 
-/// The two timeouts that keep one client from holding a single-threaded server forever.
+/// The limits that keep one client from holding a single-threaded server forever.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timeouts {
-    /// How long a client may send nothing before the server hangs up.
+    /// How long a client may send nothing before the server hangs up. Every byte that
+    /// arrives starts it again.
     pub idle: Duration,
-    /// How long one `send` may wait for room in the socket's send buffer.
+    /// How long one reply may take to leave: a deadline for the whole reply, however many
+    /// `send` calls it takes.
     ///
     /// An echo server writing to a client that does not read fills the client's receive
     /// buffer, then its own send buffer, and then `send` blocks: without a limit the
     /// server would wait forever, and every other client with it.
     pub write: Duration,
+    /// How long the whole visit may last, from the first `recv` to the last `send`
+    /// (`None`: as long as the client keeps talking). The one limit that bounds a client
+    /// that trickles bytes slowly enough never to be idle.
+    pub visit: Option<Duration>,
 }
 
 /// What happened during one client's visit.
@@ -77,17 +95,30 @@ pub enum ClientError {
     #[error("the client reset the connection ({0})")]
     Reset(#[source] io::Error),
     /// The client sent nothing for [`Timeouts::idle`].
-    #[error("the client sent nothing for {} s: hung up", .0.as_secs())]
+    #[error("the client sent nothing for {} s: hung up", seconds(.0))]
     Idle(Duration),
-    /// A reply could not be sent within [`Timeouts::write`]: the client is not reading.
+    /// A reply could not be sent by its deadline ([`Timeouts::write`]): the client is not
+    /// reading. The duration is how long the reply really waited.
     #[error(
-        "the client stopped reading: a reply waited {} s for room in the send buffer: hung up",
-        .0.as_secs()
+        "the client stopped reading: a reply waited {:.1} s for room in the send buffer: hung up",
+        .0.as_secs_f64()
     )]
     NotReading(Duration),
+    /// The visit lasted [`Timeouts::visit`], its limit, and the client was still there.
+    #[error("the connection reached its time limit of {} s: hung up", seconds(.0))]
+    TimeLimit(Duration),
     /// Any other failure of the connection.
     #[error("{0}")]
     Io(#[source] io::Error),
+}
+
+/// A limit in seconds as the options give it: `3`, or `0.5` for a limit set in code.
+fn seconds(limit: &Duration) -> String {
+    if limit.subsec_nanos() == 0 {
+        limit.as_secs().to_string()
+    } else {
+        format!("{:.1}", limit.as_secs_f64())
+    }
 }
 
 /// How one client's visit ended: what was exchanged, and whether it ended cleanly.
@@ -122,7 +153,8 @@ pub struct Outcome {
 /// client.shutdown(Shutdown::Write).unwrap(); // "that was all"
 ///
 /// let (stream, _) = listener.accept().unwrap();
-/// let timeouts = Timeouts { idle: Duration::from_secs(5), write: Duration::from_secs(5) };
+/// let five = Duration::from_secs(5);
+/// let timeouts = Timeouts { idle: five, write: five, visit: None };
 /// let outcome = serve(&stream, &Reply::Echo, timeouts, |_| {});
 /// assert!(outcome.result.is_ok());
 /// assert_eq!(outcome.summary.received, 5);
@@ -150,63 +182,132 @@ fn serve_loop(
     summary: &mut Summary,
     on_message: &mut dyn FnMut(&[u8]),
 ) -> Result<(), ClientError> {
-    // A read timeout ends a blocked recv with an error after `idle`; a write timeout ends
-    // a blocked send after `write`. Without them one silent or stuck client would hold
-    // this single-threaded server, and everyone waiting in the backlog, forever.
-    stream
-        .set_read_timeout(Some(timeouts.idle))
-        .map_err(ClientError::Io)?;
-    stream
-        .set_write_timeout(Some(timeouts.write))
-        .map_err(ClientError::Io)?;
-
+    // The end of the whole visit, if it has one: no wait below goes past it.
+    let visit = timeouts.visit.map(|limit| Visit {
+        ends: deadline::after(limit),
+        limit,
+    });
     let mut responder = Responder::new(reply);
     let mut buf = vec![0u8; RECV_BUFFER];
     loop {
         // 5. recv: wait until at least one byte is there, take up to RECV_BUFFER of them.
+        //    A read timeout ends the wait after `idle` (or at the end of the visit, if
+        //    that comes first): without one, a silent or vanished client would hold this
+        //    single-threaded server, and everyone waiting in the backlog, forever.
+        let wait = Wait::new(timeouts.idle, visit);
+        let Some(left) = time_left(wait.deadline) else {
+            return Err(wait.ran_out(ClientError::Idle(timeouts.idle)));
+        };
+        stream
+            .set_read_timeout(Some(left))
+            .map_err(ClientError::Io)?;
         let n = match stream.read(&mut buf) {
             Ok(0) => {
                 // 0 bytes: the client's FIN. Answer whatever was still held back (the
                 // start of a character that will now never be finished), then stop.
                 let rest = responder.finish();
-                send(stream, &rest, timeouts, summary)?;
+                send(stream, &rest, timeouts, visit, summary)?;
                 return Ok(());
             }
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(read_error(e, timeouts)),
+            Err(e) if is_timeout(&e) => {
+                // Nothing came in time: the client is idle, or its visit is over.
+                return Err(wait.ran_out(ClientError::Idle(timeouts.idle)));
+            }
+            Err(e) => return Err(connection_error(e)),
         };
         let piece = &buf[..n];
         summary.pieces += 1;
         summary.received += n as u64;
         on_message(piece);
 
-        // 6. send: write_all, not a single write. One send() may take only part of the
+        // 6. send: all of it, not a single write. One send() may take only part of the
         //    bytes (Python's send() returns how many it took; sendall() loops).
         let answer = responder.answer(piece);
-        send(stream, &answer, timeouts, summary)?;
+        send(stream, &answer, timeouts, visit, summary)?;
     }
 }
 
-/// Sends all of `bytes` (nothing if empty), counting them.
+/// Sends all of `bytes` (nothing if empty) by the reply's deadline, counting them.
 fn send(
-    mut stream: &TcpStream,
+    stream: &TcpStream,
     bytes: &[u8],
     timeouts: Timeouts,
+    visit: Option<Visit>,
     summary: &mut Summary,
 ) -> Result<(), ClientError> {
     if bytes.is_empty() {
         return Ok(());
     }
-    stream
-        .write_all(bytes)
-        .map_err(|e| write_error(e, timeouts))?;
+    // A deadline for the whole reply, not a timeout for each send() call: a reply the
+    // client makes room for a little at a time must still be gone by then.
+    let started = Instant::now();
+    let wait = Wait::new(timeouts.write, visit);
+    write_all_by(stream, bytes, wait.deadline).map_err(|e| {
+        if is_timeout(&e) {
+            wait.ran_out(ClientError::NotReading(started.elapsed()))
+        } else {
+            connection_error(e)
+        }
+    })?;
     summary.sent += bytes.len() as u64;
     Ok(())
 }
 
-/// Whether an error means the peer reset or abandoned the connection.
-fn is_reset(e: &io::Error) -> bool {
+/// The end of a visit with a time limit.
+#[derive(Debug, Clone, Copy)]
+struct Visit {
+    ends: Instant,
+    limit: Duration,
+}
+
+/// One wait of the loop (for the client's bytes, or for room to send): it ends after its
+/// own timeout, or at the end of the visit if that comes first.
+struct Wait {
+    deadline: Instant,
+    /// The visit's limit, when the end of the visit is what ends this wait.
+    visit_limit: Option<Duration>,
+}
+
+impl Wait {
+    fn new(own: Duration, visit: Option<Visit>) -> Wait {
+        let own_deadline = deadline::after(own);
+        match visit {
+            Some(visit) if visit.ends <= own_deadline => Wait {
+                deadline: visit.ends,
+                visit_limit: Some(visit.limit),
+            },
+            _ => Wait {
+                deadline: own_deadline,
+                visit_limit: None,
+            },
+        }
+    }
+
+    /// Why the server gives up when this wait runs out: the visit's time limit, or
+    /// `own`, the wait's own reason.
+    fn ran_out(&self, own: ClientError) -> ClientError {
+        match self.visit_limit {
+            Some(limit) => ClientError::TimeLimit(limit),
+            None => own,
+        }
+    }
+}
+
+/// Whether an error means the peer reset or abandoned the connection: a reset (RST)
+/// arrived, or a `send` came after the peer had gone.
+///
+/// # Examples
+///
+/// ```
+/// use std::io;
+/// use tcp_echo::echo::is_reset;
+///
+/// assert!(is_reset(&io::ErrorKind::ConnectionReset.into()));
+/// assert!(!is_reset(&io::ErrorKind::TimedOut.into()));
+/// ```
+pub fn is_reset(e: &io::Error) -> bool {
     matches!(
         e.kind(),
         io::ErrorKind::ConnectionReset
@@ -215,28 +316,9 @@ fn is_reset(e: &io::Error) -> bool {
     )
 }
 
-/// Whether an error is a socket timeout: `EAGAIN` on Unix, `WSAETIMEDOUT` on Windows.
-fn is_timeout(e: &io::Error) -> bool {
-    matches!(
-        e.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-    )
-}
-
-fn read_error(e: io::Error, timeouts: Timeouts) -> ClientError {
-    if is_timeout(&e) {
-        ClientError::Idle(timeouts.idle)
-    } else if is_reset(&e) {
-        ClientError::Reset(e)
-    } else {
-        ClientError::Io(e)
-    }
-}
-
-fn write_error(e: io::Error, timeouts: Timeouts) -> ClientError {
-    if is_timeout(&e) {
-        ClientError::NotReading(timeouts.write)
-    } else if is_reset(&e) {
+/// A failed `recv` or `send` that is not a timeout: a reset, or something else.
+fn connection_error(e: io::Error) -> ClientError {
+    if is_reset(&e) {
         ClientError::Reset(e)
     } else {
         ClientError::Io(e)
@@ -301,155 +383,4 @@ fn upper_runs(runs: &[Run], encoding: Encoding) -> Vec<u8> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use netbasics::text::encode;
-    use std::net::{Shutdown, TcpListener};
-    use std::thread;
-
-    const LONG: Duration = Duration::from_secs(30);
-    const TIMEOUTS: Timeouts = Timeouts {
-        idle: LONG,
-        write: LONG,
-    };
-
-    /// Runs `serve` on one connection while `client` talks to it; returns the outcome
-    /// and every byte the client received.
-    fn exchange(reply: Reply, pieces: &[&[u8]]) -> (Outcome, Vec<u8>) {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        let server = thread::spawn(move || {
-            let (stream, _) = listener.accept().unwrap();
-            serve(&stream, &reply, TIMEOUTS, |_| {})
-        });
-        let mut client = TcpStream::connect(addr).unwrap();
-        client.set_read_timeout(Some(LONG)).unwrap();
-        for piece in pieces {
-            client.write_all(piece).unwrap();
-        }
-        client.shutdown(Shutdown::Write).unwrap();
-        let mut got = Vec::new();
-        client.read_to_end(&mut got).unwrap();
-        (server.join().unwrap(), got)
-    }
-
-    #[test]
-    fn echo_returns_the_bytes_unchanged_even_when_not_text() {
-        let data: Vec<u8> = (0..=255).collect();
-        let (outcome, got) = exchange(Reply::Echo, &[&data]);
-        assert!(outcome.result.is_ok());
-        assert_eq!(got, data);
-        assert_eq!(outcome.summary.received, 256);
-        assert_eq!(outcome.summary.sent, 256);
-    }
-
-    #[test]
-    fn fixed_reply_answers_every_piece() {
-        let reply = encode("收到！", Encoding::Utf8).unwrap();
-        let (outcome, got) = exchange(Reply::Fixed(reply.clone()), &[b"hello"]);
-        assert!(outcome.result.is_ok());
-        // One piece or several: each got the same answer.
-        let pieces = usize::try_from(outcome.summary.pieces).unwrap();
-        assert!(pieces >= 1);
-        assert_eq!(got, reply.repeat(pieces));
-    }
-
-    #[test]
-    fn fixed_reply_in_gbk() {
-        let reply = encode("收到！", Encoding::Gbk).unwrap();
-        let (_, got) = exchange(Reply::Fixed(reply.clone()), &[b"x"]);
-        assert_eq!(got, reply);
-    }
-
-    #[test]
-    fn upper_on_gbk_text() {
-        let sent = encode("hello 你好 乤 α", Encoding::Gbk).unwrap();
-        let (outcome, got) = exchange(Reply::Upper(Encoding::Gbk), &[&sent]);
-        assert!(outcome.result.is_ok());
-        assert_eq!(got, encode("HELLO 你好 乤 Α", Encoding::Gbk).unwrap());
-    }
-
-    #[test]
-    fn upper_joins_a_character_cut_between_pieces() {
-        // 乤 is 81 61: sent as two pieces, the 61 must not become 41.
-        let sent = encode("a乤b", Encoding::Gbk).unwrap();
-        let mut responder = Responder::new(&Reply::Upper(Encoding::Gbk));
-        let mut got = responder.answer(&sent[..2]).into_owned();
-        got.extend(responder.answer(&sent[2..]).iter());
-        got.extend(responder.finish());
-        assert_eq!(got, encode("A乤B", Encoding::Gbk).unwrap());
-    }
-
-    #[test]
-    fn upper_sends_bad_bytes_back_as_they_came() {
-        let (_, got) = exchange(Reply::Upper(Encoding::Utf8), &[b"ab\xffcd"]);
-        assert_eq!(got, b"AB\xffCD");
-    }
-
-    #[test]
-    fn upper_returns_an_unfinished_character_when_the_client_closes() {
-        let (_, got) = exchange(Reply::Upper(Encoding::Utf8), &[b"ok\xe4\xbd"]);
-        assert_eq!(got, b"OK\xe4\xbd");
-    }
-
-    #[test]
-    fn a_client_that_closes_at_once_is_a_clean_end() {
-        let (outcome, got) = exchange(Reply::Echo, &[]);
-        assert!(outcome.result.is_ok());
-        assert_eq!(outcome.summary, Summary::default());
-        assert!(got.is_empty());
-    }
-
-    #[test]
-    fn every_piece_is_handed_to_the_logger() {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let mut client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
-        client.write_all(b"abc").unwrap();
-        client.shutdown(Shutdown::Write).unwrap();
-        let (stream, _) = listener.accept().unwrap();
-        let mut seen = Vec::new();
-        let outcome = serve(&stream, &Reply::Echo, TIMEOUTS, |piece| {
-            seen.extend_from_slice(piece)
-        });
-        assert!(outcome.result.is_ok());
-        assert_eq!(seen, b"abc");
-    }
-
-    #[test]
-    fn a_reset_is_reported_as_such() {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
-        // SO_LINGER with a zero timeout makes close() send RST instead of FIN.
-        socket2::SockRef::from(&client)
-            .set_linger(Some(Duration::ZERO))
-            .unwrap();
-        drop(client);
-        let (stream, _) = listener.accept().unwrap();
-        let outcome = serve(&stream, &Reply::Echo, TIMEOUTS, |_| {});
-        assert!(
-            matches!(outcome.result, Err(ClientError::Reset(_))),
-            "{:?}",
-            outcome.result
-        );
-    }
-
-    #[test]
-    fn error_kinds_are_named() {
-        let t = Timeouts {
-            idle: Duration::from_secs(300),
-            write: Duration::from_secs(1),
-        };
-        let idle = read_error(io::ErrorKind::WouldBlock.into(), t);
-        assert_eq!(
-            idle.to_string(),
-            "the client sent nothing for 300 s: hung up"
-        );
-        let stuck = write_error(io::ErrorKind::TimedOut.into(), t);
-        assert!(matches!(stuck, ClientError::NotReading(_)));
-        assert!(stuck.to_string().contains("stopped reading"));
-        let reset = write_error(io::ErrorKind::BrokenPipe.into(), t);
-        assert!(matches!(reset, ClientError::Reset(_)));
-        let other = read_error(io::ErrorKind::Other.into(), t);
-        assert!(matches!(other, ClientError::Io(_)));
-    }
-}
+mod tests;

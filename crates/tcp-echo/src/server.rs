@@ -35,7 +35,7 @@ pub struct Options {
     pub reply: Reply,
     /// The encoding messages are shown in (and upper-cased in, for [`Reply::Upper`]).
     pub encoding: Encoding,
-    /// The idle and write timeouts for each client.
+    /// The limits on each client: idle time, each reply's time to leave, the whole visit.
     pub timeouts: Timeouts,
     /// Log each client's send and receive buffer sizes.
     pub show_buffers: bool,
@@ -64,7 +64,11 @@ pub struct Options {
 /// let options = Options {
 ///     reply: Reply::Upper(Encoding::Utf8),
 ///     encoding: Encoding::Utf8,
-///     timeouts: Timeouts { idle: Duration::from_secs(5), write: Duration::from_secs(5) },
+///     timeouts: Timeouts {
+///         idle: Duration::from_secs(5),
+///         write: Duration::from_secs(5),
+///         visit: None, // as long as the client keeps talking
+///     },
 ///     show_buffers: false,
 ///     quiet: true,
 /// };

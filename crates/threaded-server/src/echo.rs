@@ -4,14 +4,15 @@
 //! self.request.send(data.upper())` with no way out: when the client closes, `recv`
 //! returns `b''` at once, for ever, and the thread spins at full speed sending nothing.
 //! Lesson 5 already wrote that loop right ([`tcp_echo::echo::serve`]: 0 bytes ends it,
-//! `write_all` sends the whole reply, upper case is done on characters in the chosen
-//! encoding, timeouts for silent clients and clients that stop reading), and logged
-//! each message ([`tcp_echo::server::converse`]). [`Echo`] is that same function, now
-//! called by many threads at once: this lesson changes only the loop around it.
+//! the whole reply is sent by its deadline, upper case is done on characters in the
+//! chosen encoding, limits for silent clients, clients that stop reading and clients that
+//! never stop), and logged each message ([`tcp_echo::server::converse`]). [`Echo`] is that
+//! same function, now called by many threads at once: this lesson changes only the loop
+//! around it.
 
 use crate::handler::Handler;
 use netbasics::text::Encoding;
-use std::io::{self, Write};
+use std::io;
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 use tcp_echo::echo::{ClientError, Reply, Timeouts};
@@ -28,7 +29,14 @@ pub const BUSY_MESSAGE: &[u8] =
 ///
 /// The timeouts are the server's ([`Server::read_timeout`](crate::Server::read_timeout),
 /// [`Server::write_timeout`](crate::Server::write_timeout)): lesson 5's loop is given
-/// the ones the server set on the socket.
+/// the ones the server set on the socket, and takes the write timeout as each reply's
+/// deadline. The time limit on a whole visit is the handler's own
+/// ([`Echo::max_connection_time`]), as it is lesson 5's.
+///
+/// A time limit is what keeps slow clients from holding a pool: a client that trickles a
+/// byte a second is never idle, and holds its worker for as long as it likes. A pool of
+/// 4 workers is held by 4 such clients; a thread per client is not held by any (each
+/// costs a thread, up to [`Server::max_connections`](crate::Server::max_connections)).
 ///
 /// # Examples
 ///
@@ -58,8 +66,9 @@ pub const BUSY_MESSAGE: &[u8] =
 /// ```
 #[derive(Debug, Clone)]
 pub struct Echo {
-    /// Lesson 5's options: the reply, the encoding, the log. (Their `timeouts` are
-    /// replaced, connection by connection, by the server's.)
+    /// Lesson 5's options: the reply, the encoding, the log, the visit's time limit.
+    /// (Their idle and write timeouts are replaced, connection by connection, by the
+    /// server's.)
     pub options: Options,
 }
 
@@ -73,6 +82,7 @@ impl Echo {
                 timeouts: Timeouts {
                     idle: NO_LIMIT,
                     write: NO_LIMIT,
+                    visit: None,
                 },
                 show_buffers: false,
                 quiet: false,
@@ -85,6 +95,13 @@ impl Echo {
         self.options.quiet = quiet;
         self
     }
+
+    /// How long one client may stay connected in all (`None`, the default: as long as it
+    /// keeps talking); then lesson 5's loop hangs up on it, however busy it is.
+    pub fn max_connection_time(mut self, limit: Option<Duration>) -> Echo {
+        self.options.timeouts.visit = limit;
+        self
+    }
 }
 
 impl Handler for Echo {
@@ -94,6 +111,7 @@ impl Handler for Echo {
             timeouts: Timeouts {
                 idle: stream.read_timeout()?.unwrap_or(NO_LIMIT),
                 write: stream.write_timeout()?.unwrap_or(NO_LIMIT),
+                visit: self.options.timeouts.visit,
             },
             ..self.options.clone()
         };
@@ -106,8 +124,8 @@ impl Handler for Echo {
         })
     }
 
-    fn busy(&self, stream: &mut TcpStream, _peer: SocketAddr) -> io::Result<()> {
-        stream.write_all(BUSY_MESSAGE)
+    fn busy(&self, _peer: SocketAddr) -> Vec<u8> {
+        BUSY_MESSAGE.to_vec()
     }
 }
 
@@ -115,7 +133,7 @@ impl Handler for Echo {
 #[allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 mod tests {
     use super::*;
-    use std::io::Read;
+    use std::io::{Read, Write};
     use std::net::{Shutdown, TcpListener};
 
     /// Runs `Echo` on one loopback connection, sending `input`, returning the reply.
@@ -167,16 +185,26 @@ mod tests {
     }
 
     #[test]
-    fn the_busy_message_is_written() {
+    fn the_busy_message_says_why() {
+        let echo = Echo::new(Reply::Echo, Encoding::Utf8);
+        let said = echo.busy("127.0.0.1:50000".parse().unwrap());
+        assert_eq!(said, BUSY_MESSAGE);
+        assert!(said.starts_with(b"busy: "));
+    }
+
+    #[test]
+    fn the_time_limit_is_kept_and_the_timeouts_are_the_servers() {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let mut client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
-        let (mut server_side, peer) = listener.accept().unwrap();
-        Echo::new(Reply::Echo, Encoding::Utf8)
-            .busy(&mut server_side, peer)
+        let _client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (server_side, peer) = listener.accept().unwrap();
+        // The server's timeouts are long; the handler's own limit on the visit ends it.
+        server_side
+            .set_read_timeout(Some(Duration::from_secs(60)))
             .unwrap();
-        drop(server_side);
-        let mut got = Vec::new();
-        client.read_to_end(&mut got).unwrap();
-        assert_eq!(got, BUSY_MESSAGE);
+        let echo = Echo::new(Reply::Echo, Encoding::Utf8)
+            .quiet(true)
+            .max_connection_time(Some(Duration::from_millis(200)));
+        let err = echo.handle(&server_side, peer).unwrap_err();
+        assert!(err.to_string().contains("time limit of 0.2 s"), "{err}");
     }
 }

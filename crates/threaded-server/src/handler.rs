@@ -27,7 +27,8 @@
 //! (stream, stream);`.
 //!
 //! Any closure `Fn(&TcpStream, SocketAddr) -> io::Result<()>` is a handler; a struct is one
-//! when it also wants to say something to the clients it turns away ([`Handler::busy`]).
+//! when it also has something to say to the clients the server turns away
+//! ([`Handler::busy`]).
 //!
 //! A handler that fails or panics hurts only its own client: `call` catches the panic and
 //! the server logs and counts it (see [`Stats`](crate::Stats)).
@@ -74,8 +75,8 @@ use std::panic::{self, AssertUnwindSafe};
 ///         writeln!(stream, "hello, {peer}")
 ///     }
 ///
-///     fn busy(&self, stream: &mut TcpStream, _peer: SocketAddr) -> io::Result<()> {
-///         stream.write_all(b"busy, try again later\n")
+///     fn busy(&self, _peer: SocketAddr) -> Vec<u8> {
+///         b"busy, try again later\n".to_vec()
 ///     }
 /// }
 /// ```
@@ -87,17 +88,17 @@ pub trait Handler: Send + Sync + 'static {
     /// in [`Stats::errors`](crate::Stats::errors)); the server goes on either way.
     fn handle(&self, stream: &TcpStream, peer: SocketAddr) -> io::Result<()>;
 
-    /// Says goodbye to a client turned away because the server already has its maximum
+    /// What to tell a client turned away because the server already has its maximum
     /// number of connections ([`Overload::Refuse`](crate::Overload::Refuse)). The default
     /// says nothing.
     ///
-    /// Keep it to one short write: it runs on the accepting thread, which accepts nobody
-    /// else meanwhile (the server gives the stream a one-second write timeout to be safe).
-    /// The server closes the connection afterwards. The stream is not shared here: a
-    /// refused connection never enters the connection table.
-    fn busy(&self, stream: &mut TcpStream, peer: SocketAddr) -> io::Result<()> {
-        let _ = (stream, peer);
-        Ok(())
+    /// The server sends it and closes the connection. Keep it short: it is sent by the
+    /// accepting thread, which accepts nobody else meanwhile, so the whole message has one
+    /// second to leave (a deadline, see [`tcp_echo::deadline`]), and a client that does not
+    /// read gets less.
+    fn busy(&self, peer: SocketAddr) -> Vec<u8> {
+        let _ = peer;
+        Vec::new()
     }
 }
 
@@ -176,11 +177,8 @@ mod tests {
 
     #[test]
     fn the_default_busy_message_is_silence() {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let _client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
-        let (mut stream, peer) = listener.accept().unwrap();
         let handler = |_: &TcpStream, _: SocketAddr| Ok(());
-        assert!(handler.busy(&mut stream, peer).is_ok());
+        assert!(handler.busy("127.0.0.1:50000".parse().unwrap()).is_empty());
     }
 
     #[test]

@@ -39,7 +39,9 @@
 //!   worker) goes on to the next client.
 //! - **Timeouts.** A client that goes silent, or stops reading, is dropped after a while
 //!   ([`Server::read_timeout`], [`Server::write_timeout`]) instead of holding a thread for
-//!   ever.
+//!   ever. One that keeps talking, slowly, is never idle: a pool is held by as many of
+//!   them as it has workers, unless each visit has a time limit
+//!   ([`Echo::max_connection_time`]).
 //! - **A clean stop.** [`ShutdownHandle::shutdown`] stops accepting, gives open connections
 //!   a grace period, cuts the rest, joins every thread and makes `serve` return. The
 //!   course's version marks its threads as daemons instead, which makes Python kill them

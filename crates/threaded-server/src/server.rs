@@ -41,6 +41,7 @@ use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
+use tcp_echo::deadline::{self, write_all_by};
 
 /// How many finished handshakes the kernel may queue before we `accept` them. The course
 /// writes `listen(5)` or `listen(128)` and calls it the "maximum number of connections";
@@ -57,8 +58,9 @@ pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(300);
 pub const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 /// The default for [`Server::shutdown_grace`].
 pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
-/// The write timeout for the [`Handler::busy`] message, which is written by the accepting
-/// thread: a client that does not read must not stop the server from accepting.
+/// How long the [`Handler::busy`] message may take to leave, all of it: the accepting
+/// thread writes it, and a client that does not read must not stop the server from
+/// accepting.
 const BUSY_WRITE_TIMEOUT: Duration = Duration::from_secs(1);
 /// The pause after a failed `accept` that may repeat at once (out of file descriptors:
 /// every retry would fail again, and the loop would spin and flood the log).
@@ -275,6 +277,12 @@ impl Server {
 
     /// How long a write on a connection may wait for the client to make room (default
     /// [`DEFAULT_WRITE_TIMEOUT`]; `None`: for ever).
+    ///
+    /// The server sets it on the socket (`SO_SNDTIMEO`), where it limits each `send` call:
+    /// a handler's `write_all` of a large reply may wait it more than once. A handler that
+    /// wants a deadline for the whole reply sends it with
+    /// [`tcp_echo::deadline::write_all_by`], as [`Echo`](crate::Echo) does (lesson 5's
+    /// loop takes this timeout as each reply's deadline).
     pub fn write_timeout(mut self, timeout: Option<Duration>) -> Server {
         self.write_timeout = timeout;
         self
@@ -482,24 +490,24 @@ impl Server {
     }
 
     /// Turns a client away: count, log, the handler's busy message, close.
-    fn refuse<H: Handler>(&self, handler: &H, mut stream: TcpStream, peer: SocketAddr) {
+    fn refuse<H: Handler>(&self, handler: &H, stream: TcpStream, peer: SocketAddr) {
         // Counted first, so a client that sees the close can already see the count.
         Counters::bump(&self.counters.refused);
         if !self.quiet {
             let limit = plural(self.max_connections as u64, "connection");
             eprintln!("{} refused: already {limit} (the maximum)", Peer(peer));
         }
-        let said = stream
-            .set_write_timeout(Some(BUSY_WRITE_TIMEOUT))
-            .and_then(
-                |()| match handler::call(|| handler.busy(&mut stream, peer)) {
-                    Outcome::Done => Ok(()),
-                    Outcome::Failed(err) => Err(err),
-                    Outcome::Panicked(message) => Err(io::Error::other(format!(
-                        "the busy message panicked: {message}"
-                    ))),
-                },
-            );
+        let said = match handler::call(|| {
+            let message = handler.busy(peer);
+            // One deadline for the whole message, not a timeout for each send() call.
+            write_all_by(&stream, &message, deadline::after(BUSY_WRITE_TIMEOUT))
+        }) {
+            Outcome::Done => Ok(()),
+            Outcome::Failed(err) => Err(err),
+            Outcome::Panicked(message) => Err(io::Error::other(format!(
+                "the busy message panicked: {message}"
+            ))),
+        };
         if let Err(err) = said {
             eprintln!("{} could not say busy: {err}", Peer(peer));
         }

@@ -483,7 +483,7 @@ fn a_busy_message_that_panics_is_contained() {
         fn handle(&self, stream: &TcpStream, peer: SocketAddr) -> io::Result<()> {
             echo().handle(stream, peer)
         }
-        fn busy(&self, _: &mut TcpStream, _: SocketAddr) -> io::Result<()> {
+        fn busy(&self, _: SocketAddr) -> Vec<u8> {
             panic!("busy message bug on purpose")
         }
     }

@@ -5,6 +5,7 @@
 //! tcp-echo-client [::1]:8888 --hex hello        # IPv6; the reply's bytes in hex too
 //! tcp-echo-client 127.0.0.1:8888 --encoding gbk 你好
 //! tcp-echo-client localhost:8888                # interactive: one line, one message
+//! tcp-echo-client 127.0.0.1:8888 --trickle 2 slow   # one byte every 2 s: a slow client
 //! ```
 //!
 //! With messages on the command line, each is sent and its reply read before the next.
@@ -24,10 +25,12 @@ use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{value_parser, Parser};
+use netbasics::cli::plural;
 use netbasics::server_addr::ServerAddr;
 use netbasics::text::TextView;
 use netbasics::text::{encode, Encoding};
 use tcp_echo::client::{self, read_for, ReadEnd};
+use tcp_echo::trickle::{trickle, Trickled};
 
 /// Echo client: the TCP client in 5 steps.
 #[derive(Parser)]
@@ -45,11 +48,19 @@ struct Args {
     /// Show each reply's bytes in hex beside the text.
     #[arg(long)]
     hex: bool,
-    /// How many seconds to wait for a connection, for each reply, and for the server to
-    /// close at the end.
+    /// How many seconds to wait for the connection to be made (the three-way handshake).
+    #[arg(long, value_name = "SECS", default_value_t = 5,
+          value_parser = value_parser!(u64).range(1..))]
+    connect_timeout: u64,
+    /// How many seconds to wait for each reply, and for the server to close at the end.
     #[arg(long, value_name = "SECS", default_value_t = 5,
           value_parser = value_parser!(u64).range(1..))]
     timeout: u64,
+    /// Send each message one byte at a time, this many seconds apart: a slow client, to
+    /// see what it does to a server.
+    #[arg(long, value_name = "SECS", requires = "messages",
+          value_parser = value_parser!(u64).range(1..))]
+    trickle: Option<u64>,
     /// Print only the replies (no notes on standard error).
     #[arg(short, long)]
     quiet: bool,
@@ -64,7 +75,7 @@ fn run(args: Args) -> Result<()> {
     let timeout = Duration::from_secs(args.timeout);
 
     // 1. socket and 2. connect: see client.rs.
-    let stream = client::connect(&args.server, timeout)?;
+    let stream = client::connect(&args.server, Duration::from_secs(args.connect_timeout))?;
     if !args.quiet {
         let local = stream.local_addr().context("reading our own address")?;
         let peer = stream.peer_addr().context("reading the server's address")?;
@@ -101,17 +112,45 @@ fn send_messages(
             continue;
         }
 
-        // 3. send: all the bytes (write_all loops where one send() might take only part).
-        (&*stream)
-            .write_all(&bytes)
+        // 3. send: all the bytes (write_all loops where one send() might take only part),
+        //    or, with --trickle, one byte at a time, reading what comes back meanwhile.
+        let mut reply = Vec::new();
+        let mut pieces = Vec::new();
+        if let Some(secs) = args.trickle {
+            if !args.quiet {
+                eprintln!(
+                    "sending message {number} one byte at a time, one every {}",
+                    plural(secs, "second")
+                );
+            }
+            let pause = Duration::from_secs(secs);
+            let sent = trickle(stream, &bytes, pause, |piece| {
+                pieces.push(piece.len());
+                reply.extend_from_slice(piece);
+            })
             .with_context(|| format!("sending message {number}"))?;
+            if let Trickled::Closed { sent } = sent {
+                if !reply.is_empty() {
+                    println!("{}", view.show(&reply));
+                }
+                show_rest(&mut view);
+                bail!(
+                    "the server closed the connection after {} of the {} of message {number}",
+                    sent,
+                    plural(bytes.len() as u64, "byte")
+                );
+            }
+        } else {
+            (&*stream)
+                .write_all(&bytes)
+                .with_context(|| format!("sending message {number}"))?;
+        }
 
         // 4. recv: TCP keeps no message boundaries, so one recv() may return only part of
         //    the reply (or, with a server that answers differently, more). Read until as
         //    many bytes as were sent have come back, the server closes, or the timeout.
-        let mut reply = Vec::new();
-        let mut pieces = Vec::new();
-        let end = read_for(stream, bytes.len(), timeout, |piece| {
+        let want = bytes.len().saturating_sub(reply.len());
+        let end = read_for(stream, want, timeout, |piece| {
             pieces.push(piece.len());
             reply.extend_from_slice(piece);
         })
@@ -119,7 +158,8 @@ fn send_messages(
         if !reply.is_empty() {
             println!("{}", view.show(&reply));
         }
-        if pieces.len() > 1 && !args.quiet {
+        // (Trickled, it comes back a byte at a time, of course.)
+        if pieces.len() > 1 && args.trickle.is_none() && !args.quiet {
             let sizes: Vec<String> = pieces.iter().map(usize::to_string).collect();
             eprintln!(
                 "note: the reply to message {number} arrived in {} pieces ({} bytes): \

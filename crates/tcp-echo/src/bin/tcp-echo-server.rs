@@ -8,6 +8,7 @@
 //! tcp-echo-server --reply 收到！        # answer every message with a fixed text
 //! tcp-echo-server --encoding gbk        # show (and upper-case) messages as GBK text
 //! tcp-echo-server --bind ::1            # IPv6
+//! tcp-echo-server --max-connection-time 60   # no client stays longer than a minute
 //! ```
 //!
 //! The first line on standard output is `listening on IP:PORT`; everything else (who
@@ -64,6 +65,10 @@ struct Args {
     #[arg(long, value_name = "SECS", default_value_t = 10,
           value_parser = value_parser!(u64).range(1..))]
     write_timeout: u64,
+    /// Hang up on a client still connected after this many seconds, however busy (a client
+    /// that trickles bytes is never idle). Default: no limit.
+    #[arg(long, value_name = "SECS", value_parser = value_parser!(u64).range(1..))]
+    max_connection_time: Option<u64>,
     /// Log only errors (not connections and messages).
     #[arg(short, long)]
     quiet: bool,
@@ -105,6 +110,7 @@ fn run(args: Args, reply: Reply) -> Result<()> {
         timeouts: Timeouts {
             idle: Duration::from_secs(args.idle_timeout),
             write: Duration::from_secs(args.write_timeout),
+            visit: args.max_connection_time.map(Duration::from_secs),
         },
         show_buffers: args.show_buffers,
         quiet: args.quiet,
@@ -123,8 +129,12 @@ fn run(args: Args, reply: Reply) -> Result<()> {
     println!("listening on {local}");
     io::stdout().flush().context("writing to standard output")?;
     if !options.quiet {
+        let each = match args.max_connection_time {
+            Some(secs) => format!(", each for at most {secs} s"),
+            None => String::new(),
+        };
         eprintln!(
-            "tcp-echo-server: {mode}; text shown as {}; one client at a time; Ctrl-C stops",
+            "tcp-echo-server: {mode}; text shown as {}; one client at a time{each}; Ctrl-C stops",
             options.encoding
         );
     }

@@ -67,6 +67,10 @@ struct Args {
     /// dropped.
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
     write_timeout: u64,
+    /// Hang up on a client still connected after this many seconds, however busy (a client
+    /// that trickles bytes is never idle, and would hold a pool worker). Default: no limit.
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    max_connection_time: Option<u64>,
     /// How many seconds Ctrl-C waits for open conversations before cutting them.
     #[arg(long, default_value_t = DEFAULT_SHUTDOWN_GRACE.as_secs())]
     grace: u64,
@@ -132,8 +136,12 @@ fn run(args: Args) -> Result<()> {
             Overload::Wait => "wait",
             Overload::Refuse => "refuse",
         };
+        let each = match args.max_connection_time {
+            Some(secs) => format!(", each for at most {secs} s"),
+            None => String::new(),
+        };
         eprintln!(
-            "threaded-echo-server: {mode}, at most {} (then {overload}), {}",
+            "threaded-echo-server: {mode}, at most {} (then {overload}){each}, {}",
             plural(u64::from(args.max_connections), "client"),
             if args.upper { "uppercasing" } else { "echoing" }
         );
@@ -145,7 +153,9 @@ fn run(args: Args) -> Result<()> {
         Reply::Echo
     };
     // Lesson 5's conversation, on every thread (with the server's timeouts).
-    let echo = Echo::new(reply, args.encoding).quiet(args.quiet);
+    let echo = Echo::new(reply, args.encoding)
+        .quiet(args.quiet)
+        .max_connection_time(args.max_connection_time.map(Duration::from_secs));
     // 4-7. accept and serve, until Ctrl-C. The stats reporter borrows the server, so both
     // live in a scope, which also guarantees the reporter has ended when the scope does.
     let served = std::thread::scope(|scope| {
