@@ -13,11 +13,12 @@
 //! `listen` prints `listening on IP:PORT` first, then one line per message and per member
 //! who comes or goes; problems (malformed packets, text that is not valid in its
 //! encoding) and notes go to standard error. Everything a packet says is printed with
-//! its control characters escaped ([`udp_chat::ipmsg::show`]): the sender chose those
-//! bytes, and must not be able to print a line of its own or send the terminal commands. `send` and
-//! `entry` send from a port the system chooses (the course's sender does not `bind`
-//! either), so they work beside a listener on 2425; answers come back to that port,
-//! because a client always answers the address a packet came from.
+//! its control and invisible characters escaped ([`udp_chat::ipmsg::show`]): the sender
+//! chose those bytes, and must not be able to print a line of its own, make a line look
+//! other than it is, or send the terminal commands. `send` and `entry` send from a port
+//! the system chooses (the course's sender does not `bind` either), so they work beside
+//! a listener on 2425; answers come back to that port, because a client always answers
+//! the address a packet came from.
 //!
 //! The course's four steps are marked in the code: 1. socket, 2. bind (optional),
 //! 3. sendto the FeiQ string / recvfrom, 4. close.
@@ -38,7 +39,7 @@ use anyhow::{Context, Result};
 use clap::error::ErrorKind;
 use clap::{value_parser, Args as ClapArgs, CommandFactory, Parser, Subcommand};
 use netbasics::server_addr::{AddrError, ServerAddr};
-use netbasics::text::{python_bytes_repr, Encoding};
+use netbasics::text::{needs_escape, python_bytes_repr, Encoding};
 use udp_chat::broadcast;
 use udp_chat::cli::seconds;
 use udp_chat::datagram::RecvError;
@@ -213,7 +214,7 @@ fn identity(args: &Args) -> Identity {
 fn clean_name(name: &str, fallback: &str) -> String {
     let cleaned: String = name
         .chars()
-        .map(|c| if c == ':' || c.is_control() { '-' } else { c })
+        .map(|c| if c == ':' || needs_escape(c) { '-' } else { c })
         .collect();
     if cleaned.is_empty() {
         fallback.to_string()
