@@ -1,14 +1,27 @@
 use super::*;
+use std::sync::Arc;
 use std::time::Duration;
 
-fn start(stop_after: u64) -> (SocketAddr, std::thread::JoinHandle<Result<Tally, Broken>>) {
+/// Who a test server bound to `server` is.
+fn local(server: &UdpSocket) -> Local {
+    Local::new(server.local_addr().unwrap())
+}
+
+fn start(stop_after: u64) -> (SocketAddr, std::thread::JoinHandle<Result<Totals, Broken>>) {
     let server = UdpSocket::bind("127.0.0.1:0").unwrap();
     let addr = server.local_addr().unwrap();
     let handle = std::thread::spawn(move || {
-        serve(&server, &SharedTally::default(), |event| match event {
-            Event::Echoed { tally, .. } if tally.datagrams == stop_after => ControlFlow::Break(()),
-            _ => ControlFlow::Continue(()),
-        })
+        serve(
+            &server,
+            &local(&server),
+            &Counters::default(),
+            |event| match event {
+                Event::Echoed { tally, .. } if tally.datagrams == stop_after => {
+                    ControlFlow::Break(())
+                }
+                _ => ControlFlow::Continue(()),
+            },
+        )
     });
     (addr, handle)
 }
@@ -34,9 +47,13 @@ fn echoes_every_kind_of_datagram_to_its_sender() {
         assert_eq!(&buf[..n], message);
         assert_eq!(from, addr);
     }
-    let tally = handle.join().unwrap().unwrap();
-    assert_eq!(tally.datagrams, 4);
-    assert_eq!(tally.bytes, messages.iter().map(|m| m.len() as u64).sum());
+    let totals = handle.join().unwrap().unwrap();
+    assert_eq!(totals.echoed.datagrams, 4);
+    assert_eq!(
+        totals.echoed.bytes,
+        messages.iter().map(|m| m.len() as u64).sum()
+    );
+    assert_eq!(totals.refused, 0);
 }
 
 #[test]
@@ -65,7 +82,7 @@ fn a_vanished_client_does_not_stop_the_server() {
     let mut buf = [0; 64];
     let (n, _) = c.recv_from(&mut buf).unwrap();
     assert_eq!(&buf[..n], b"still there?");
-    assert_eq!(handle.join().unwrap().unwrap().datagrams, 2);
+    assert_eq!(handle.join().unwrap().unwrap().echoed.datagrams, 2);
 }
 
 #[test]
@@ -76,7 +93,7 @@ fn a_socket_that_always_fails_ends_the_loop() {
         .set_read_timeout(Some(Duration::from_millis(1)))
         .unwrap();
     let mut seen = 0;
-    let err = serve(&server, &SharedTally::default(), |event| {
+    let err = serve(&server, &local(&server), &Counters::default(), |event| {
         assert!(matches!(event, Event::RecvFailed(RecvError::Timeout)));
         seen += 1;
         ControlFlow::Continue(())
@@ -104,9 +121,8 @@ fn failed_sends_never_stop_the_server() {
     for _ in 0..total {
         client.send_to(b"x", addr).unwrap();
     }
-    let tally = SharedTally::default();
     let mut failed = 0;
-    let totals = serve(&server, &tally, |event| {
+    let totals = serve(&server, &local(&server), &Counters::default(), |event| {
         assert!(matches!(event, Event::SendFailed(_)), "{event:?}");
         failed += 1;
         if failed == total {
@@ -117,17 +133,17 @@ fn failed_sends_never_stop_the_server() {
     })
     .unwrap();
     assert_eq!(failed, total);
-    assert_eq!(totals, Tally::default());
+    assert_eq!(totals, Totals::default());
 }
 
 #[test]
 fn an_echo_is_counted_before_the_client_has_it() {
     let server = UdpSocket::bind("127.0.0.1:0").unwrap();
     let addr = server.local_addr().unwrap();
-    let tally = std::sync::Arc::new(SharedTally::default());
-    let counted = std::sync::Arc::clone(&tally);
+    let counters = Arc::new(Counters::default());
+    let counted = Arc::clone(&counters);
     let handle = std::thread::spawn(move || {
-        serve(&server, &counted, |event| match event {
+        serve(&server, &local(&server), &counted, |event| match event {
             Event::Echoed { tally, .. } if tally.datagrams == 3 => ControlFlow::Break(()),
             _ => ControlFlow::Continue(()),
         })
@@ -140,7 +156,7 @@ fn an_echo_is_counted_before_the_client_has_it() {
         // Read at once, as a Ctrl-C handler would: the echo already arrived, so it
         // must already be counted.
         assert_eq!(
-            tally.get(),
+            counters.get().echoed,
             Tally {
                 datagrams: n,
                 bytes: 3 * n
@@ -148,4 +164,91 @@ fn an_echo_is_counted_before_the_client_has_it() {
         );
     }
     handle.join().unwrap().unwrap();
+}
+
+/// What `serve` reported, one line per datagram, until the first echo.
+fn events_until_an_echo(server: &UdpSocket) -> (Vec<String>, Totals) {
+    let mut seen = Vec::new();
+    let totals = serve(server, &local(server), &Counters::default(), |event| {
+        let echoed = matches!(event, Event::Echoed { .. });
+        seen.push(match event {
+            Event::Refused { from, why, .. } => format!("refused {from}: {why}"),
+            Event::Echoed { from, data, .. } => {
+                format!("echoed {from}: {}", String::from_utf8_lossy(data))
+            }
+            other => format!("{other:?}"),
+        });
+        if echoed {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    })
+    .unwrap();
+    (seen, totals)
+}
+
+/// The loop of the course's echo server: a datagram whose source is the server itself.
+/// Echoed, it would come back to the server, be echoed again, for ever. No forging is
+/// needed here: the server's own socket sends it to itself.
+#[test]
+fn a_datagram_from_the_server_itself_is_refused() {
+    let server = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let addr = server.local_addr().unwrap();
+    server.send_to(b"loop?", addr).unwrap();
+    let c = client();
+    c.send_to(b"after", addr).unwrap();
+    let (seen, totals) = events_until_an_echo(&server);
+    assert_eq!(
+        seen,
+        [
+            format!("refused {addr}: {}", Refusal::Ourselves),
+            format!("echoed {}: after", c.local_addr().unwrap()),
+        ]
+    );
+    assert_eq!(totals.refused, 1);
+    assert_eq!(totals.echoed.datagrams, 1);
+    // The client got its echo; the refused datagram went nowhere.
+    let mut buf = [0; 16];
+    let (n, _) = c.recv_from(&mut buf).unwrap();
+    assert_eq!(&buf[..n], b"after");
+}
+
+/// Two echo servers on the same port (on two loopback addresses): a datagram from one
+/// to the other would be echoed back and forth for ever. The first one refuses it, and
+/// the second never hears from the first.
+#[test]
+fn two_servers_on_one_port_do_not_echo_each_other() {
+    let a = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let a_addr = a.local_addr().unwrap();
+    let Ok(b) = UdpSocket::bind(("127.0.0.2", a_addr.port())) else {
+        e2e::skip_because(
+            "two_servers_on_one_port_do_not_echo_each_other",
+            &format!("cannot bind 127.0.0.2:{}", a_addr.port()),
+        );
+        return;
+    };
+    let b_addr = b.local_addr().unwrap();
+    b.send_to(b"ping-pong?", a_addr).unwrap();
+    let c = client();
+    c.send_to(b"after", a_addr).unwrap();
+    let (seen, totals) = events_until_an_echo(&a);
+    assert_eq!(
+        seen,
+        [
+            format!(
+                "refused {b_addr}: {}",
+                Refusal::OurPort {
+                    port: a_addr.port()
+                }
+            ),
+            format!("echoed {}: after", c.local_addr().unwrap()),
+        ]
+    );
+    assert_eq!(totals.refused, 1);
+    // Loopback delivers at once: had A echoed to B, it would be in B's queue already.
+    b.set_nonblocking(true).unwrap();
+    let mut buf = [0; 16];
+    let nothing = b.recv_from(&mut buf).unwrap_err();
+    assert_eq!(nothing.kind(), io::ErrorKind::WouldBlock);
 }
