@@ -93,21 +93,41 @@ fn v4(addr: SocketAddr) -> SocketAddrV4 {
 }
 
 /// An echo server on 127.0.0.1 with its log (standard error) kept.
-fn echo_server(extra: &[&str]) -> Server {
-    let mut args = vec!["--port", "0"];
-    args.extend_from_slice(extra);
-    Server::start_logged("udp-echo-server", args).expect("udp-echo-server starts")
+fn echo_server() -> Server {
+    Server::start_logged("udp-echo-server", ["--port", "0"]).expect("udp-echo-server starts")
 }
 
-/// Sends `message` from a fresh client and checks it comes back; returns the client's
-/// address.
-fn echo_once(server: &Server, message: &[u8]) -> SocketAddr {
+/// Waits for the server's next refusal in its log, and checks it is `from`'s for `reason`.
+fn logs_refusal(server: &Server, from: impl std::fmt::Display, reason: &str) {
+    assert_eq!(
+        line_containing(server.stderr(), " refused: ", DEADLINE),
+        format!("{from} refused: {reason}")
+    );
+}
+
+/// The reason for refusing a datagram from our own `port` at another address.
+fn another_server_on(port: &dyn std::fmt::Display) -> String {
+    format!(
+        "source port {port} is this server's own port, so it comes from another server like \
+         this one: answering could start a loop"
+    )
+}
+
+/// Sends `message` (two bytes or more) from a fresh client and checks that it comes back
+/// and that the server logs it as its first echo, `#1`: nothing before it was echoed.
+fn first_echo_is(server: &Server, message: &str) {
     let client = loopback_udp(DEADLINE);
-    client.send_to(message, server.addr).expect("sending");
+    client
+        .send_to(message.as_bytes(), server.addr)
+        .expect("sending");
     let mut buf = [0; 256];
     let (n, from) = client.recv_from(&mut buf).expect("the echo");
-    assert_eq!((&buf[..n], from), (message, server.addr));
-    client.local_addr().expect("the client's address")
+    assert_eq!((&buf[..n], from), (message.as_bytes(), server.addr));
+    let client = client.local_addr().expect("the client's address");
+    assert_eq!(
+        line_containing(server.stderr(), "#", DEADLINE),
+        format!("#1 {client} {} bytes: {message}", message.len())
+    );
 }
 
 /// Stops the server as Ctrl-C does and returns its last line: the totals.
@@ -126,22 +146,16 @@ fn a_datagram_forged_from_the_echo_server_itself_is_refused() {
     let Some(forger) = Forger::open(test) else {
         return;
     };
-    let server = echo_server(&[]);
+    let server = echo_server();
     let addr = v4(server.addr);
     forger.send(addr, addr, b"loop?");
-    assert_eq!(
-        line_containing(server.stderr(), " refused: ", DEADLINE),
-        format!(
-            "{addr} refused: the source is this socket's own address: the answer would come \
-             back to us, and be answered again, for ever"
-        )
+    logs_refusal(
+        &server,
+        addr,
+        "the source is this socket's own address: the answer would come back to us, and \
+         be answered again, for ever",
     );
-    // Still serving, and the client's datagram is the first one echoed.
-    let client = echo_once(&server, b"after");
-    assert_eq!(
-        line_containing(server.stderr(), "#", DEADLINE),
-        format!("#1 {client} 5 bytes: after")
-    );
+    first_echo_is(&server, "after");
     assert_eq!(
         totals(server),
         "echoed 1 datagram, 5 bytes; refused 1 datagram"
@@ -156,44 +170,34 @@ fn forged_sources_on_port_0_and_system_ports_are_refused() {
     let Some(forger) = Forger::open(test) else {
         return;
     };
-    let server = echo_server(&[]);
+    let server = echo_server();
     let to = v4(server.addr);
+    let service = |port: u16, name: &str| {
+        format!(
+            "source port {port} is a service that answers ({name}): answering could start a loop"
+        )
+    };
     let reasons = [
         (
             0,
-            "source port 0 is no program's port: the datagram is forged",
+            "source port 0 is no program's port: the datagram is forged".to_string(),
         ),
-        (
-            7,
-            "source port 7 is a service that answers (echo): answering could start a loop",
-        ),
-        (
-            19,
-            "source port 19 is a service that answers (chargen): answering could start a loop",
-        ),
-        (
-            53,
-            "source port 53 is a service that answers (dns): answering could start a loop",
-        ),
+        (7, service(7, "echo")),
+        (19, service(19, "chargen")),
+        (53, service(53, "dns")),
         (
             1023,
             "source port 1023 is a system port (below 1024), where services live and from \
-             which no client sends: answering could start a loop",
+             which no client sends: answering could start a loop"
+                .to_string(),
         ),
     ];
     for (port, reason) in reasons {
         let from = SocketAddrV4::new(Ipv4Addr::LOCALHOST, port);
         forger.send(from, to, b"answer me");
-        assert_eq!(
-            line_containing(server.stderr(), " refused: ", DEADLINE),
-            format!("{from} refused: {reason}")
-        );
+        logs_refusal(&server, from, &reason);
     }
-    let client = echo_once(&server, b"a client");
-    assert_eq!(
-        line_containing(server.stderr(), "#", DEADLINE),
-        format!("#1 {client} 8 bytes: a client")
-    );
+    first_echo_is(&server, "a client");
     assert_eq!(
         totals(server),
         "echoed 1 datagram, 8 bytes; refused 5 datagrams"
@@ -209,7 +213,7 @@ fn two_echo_servers_never_bounce_a_forged_datagram() {
     let Some(forger) = Forger::open(test) else {
         return;
     };
-    let a = echo_server(&[]);
+    let a = echo_server();
     let port = a.addr.port().to_string();
     let Ok(b) = Server::start_logged("udp-echo-server", ["--bind", "127.0.0.2", "--port", &port])
     else {
@@ -220,25 +224,10 @@ fn two_echo_servers_never_bounce_a_forged_datagram() {
         return;
     };
     forger.send(v4(b.addr), v4(a.addr), b"ping-pong?");
-    assert_eq!(
-        line_containing(a.stderr(), " refused: ", DEADLINE),
-        format!(
-            "{} refused: source port {port} is this server's own port, so it comes from \
-             another server like this one: answering could start a loop",
-            b.addr
-        )
-    );
-    let client = echo_once(&a, b"to a");
-    assert_eq!(
-        line_containing(a.stderr(), "#", DEADLINE),
-        format!("#1 {client} 4 bytes: to a")
-    );
+    logs_refusal(&a, b.addr, &another_server_on(&port));
+    first_echo_is(&a, "to a");
     // Had A echoed to B, that echo would be in B's queue before this client's datagram.
-    let client = echo_once(&b, b"to b");
-    assert_eq!(
-        line_containing(b.stderr(), "#", DEADLINE),
-        format!("#1 {client} 4 bytes: to b")
-    );
+    first_echo_is(&b, "to b");
     assert_eq!(totals(a), "echoed 1 datagram, 4 bytes; refused 1 datagram");
     assert_eq!(totals(b), "echoed 1 datagram, 4 bytes");
 }
@@ -249,24 +238,20 @@ fn two_echo_servers_never_bounce_a_forged_datagram() {
 #[test]
 fn a_sender_on_the_echo_server_s_own_port_gets_no_echo() {
     let test = "a_sender_on_the_echo_server_s_own_port_gets_no_echo";
-    let server = echo_server(&[]);
-    let Ok(twin) = UdpSocket::bind(("127.0.0.2", server.addr.port())) else {
-        skip_because(
-            test,
-            &format!("cannot bind 127.0.0.2:{}", server.addr.port()),
-        );
+    let server = echo_server();
+    let port = server.addr.port();
+    let Ok(twin) = UdpSocket::bind(("127.0.0.2", port)) else {
+        skip_because(test, &format!("cannot bind 127.0.0.2:{port}"));
         return;
     };
     twin.send_to(b"echo?", server.addr).expect("sending");
-    let refused = line_containing(server.stderr(), " refused: ", DEADLINE);
-    assert!(
-        refused.starts_with(&format!(
-            "127.0.0.2:{} refused: source port",
-            server.addr.port()
-        )),
-        "{refused}"
+    logs_refusal(
+        &server,
+        format!("127.0.0.2:{port}"),
+        &another_server_on(&port),
     );
-    echo_once(&server, b"next");
+    first_echo_is(&server, "next");
+    // Loopback delivers at once: an echo to the twin would be waiting by now.
     twin.set_nonblocking(true).expect("non-blocking");
     let nothing = twin
         .recv_from(&mut [0; 16])

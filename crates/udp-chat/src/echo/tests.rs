@@ -188,6 +188,26 @@ fn events_until_an_echo(server: &UdpSocket) -> (Vec<String>, Totals) {
     (seen, totals)
 }
 
+/// Once `server` has a datagram from `from` waiting, sends `after` from a new client,
+/// serves until the first echo, and checks that the waiting datagram was refused for
+/// `why` while the client's was echoed (and came back): one of each, in that order.
+fn refused_then_echoed(server: &UdpSocket, from: SocketAddr, why: Refusal) {
+    let c = client();
+    c.send_to(b"after", server.local_addr().unwrap()).unwrap();
+    let (seen, totals) = events_until_an_echo(server);
+    assert_eq!(
+        seen,
+        [
+            format!("refused {from}: {why}"),
+            format!("echoed {}: after", c.local_addr().unwrap()),
+        ]
+    );
+    assert_eq!((totals.refused, totals.echoed.datagrams), (1, 1));
+    let mut buf = [0; 16];
+    let (n, _) = c.recv_from(&mut buf).unwrap();
+    assert_eq!(&buf[..n], b"after");
+}
+
 /// The loop of the course's echo server: a datagram whose source is the server itself.
 /// Echoed, it would come back to the server, be echoed again, for ever. No forging is
 /// needed here: the server's own socket sends it to itself.
@@ -196,22 +216,7 @@ fn a_datagram_from_the_server_itself_is_refused() {
     let server = UdpSocket::bind("127.0.0.1:0").unwrap();
     let addr = server.local_addr().unwrap();
     server.send_to(b"loop?", addr).unwrap();
-    let c = client();
-    c.send_to(b"after", addr).unwrap();
-    let (seen, totals) = events_until_an_echo(&server);
-    assert_eq!(
-        seen,
-        [
-            format!("refused {addr}: {}", Refusal::Ourselves),
-            format!("echoed {}: after", c.local_addr().unwrap()),
-        ]
-    );
-    assert_eq!(totals.refused, 1);
-    assert_eq!(totals.echoed.datagrams, 1);
-    // The client got its echo; the refused datagram went nowhere.
-    let mut buf = [0; 16];
-    let (n, _) = c.recv_from(&mut buf).unwrap();
-    assert_eq!(&buf[..n], b"after");
+    refused_then_echoed(&server, addr, Refusal::Ourselves);
 }
 
 /// Two echo servers on the same port (on two loopback addresses): a datagram from one
@@ -220,32 +225,16 @@ fn a_datagram_from_the_server_itself_is_refused() {
 #[test]
 fn two_servers_on_one_port_do_not_echo_each_other() {
     let a = UdpSocket::bind("127.0.0.1:0").unwrap();
-    let a_addr = a.local_addr().unwrap();
-    let Ok(b) = UdpSocket::bind(("127.0.0.2", a_addr.port())) else {
+    let port = a.local_addr().unwrap().port();
+    let Ok(b) = UdpSocket::bind(("127.0.0.2", port)) else {
         e2e::skip_because(
             "two_servers_on_one_port_do_not_echo_each_other",
-            &format!("cannot bind 127.0.0.2:{}", a_addr.port()),
+            &format!("cannot bind 127.0.0.2:{port}"),
         );
         return;
     };
-    let b_addr = b.local_addr().unwrap();
-    b.send_to(b"ping-pong?", a_addr).unwrap();
-    let c = client();
-    c.send_to(b"after", a_addr).unwrap();
-    let (seen, totals) = events_until_an_echo(&a);
-    assert_eq!(
-        seen,
-        [
-            format!(
-                "refused {b_addr}: {}",
-                Refusal::OurPort {
-                    port: a_addr.port()
-                }
-            ),
-            format!("echoed {}: after", c.local_addr().unwrap()),
-        ]
-    );
-    assert_eq!(totals.refused, 1);
+    b.send_to(b"ping-pong?", a.local_addr().unwrap()).unwrap();
+    refused_then_echoed(&a, b.local_addr().unwrap(), Refusal::OurPort { port });
     // Loopback delivers at once: had A echoed to B, it would be in B's queue already.
     b.set_nonblocking(true).unwrap();
     let mut buf = [0; 16];
