@@ -421,6 +421,27 @@ fn listener_escapes_what_the_sender_wrote() {
     assert!(next_line(&server).ends_with("): next"));
 }
 
+/// The invisible format characters, U+202E (right-to-left override) first, are escaped
+/// in every field: a message cannot print back to front or hide a zero-width space.
+#[test]
+fn listener_escapes_invisible_format_characters() {
+    let server = listener(&[]);
+    let sock = raw_socket();
+    // 8388640 = SENDMSG|UTF8OPT: the text is UTF-8.
+    sock.send_to(
+        "1:5:u\u{200b}:pc:8388640:boss\u{202e}txt.exe\u{2029}".as_bytes(),
+        server.addr,
+    )
+    .expect("send the packet");
+    let line = next_line(&server);
+    assert!(line.contains(r"u\u{200b}@pc ("), "{line}");
+    assert!(line.ends_with(r"): boss\u{202e}txt.exe\u{2029}"), "{line}");
+    assert!(
+        !line.contains(['\u{200b}', '\u{202e}', '\u{2029}']),
+        "{line:?}"
+    );
+}
+
 /// A member's answer is escaped in `entry`'s table too.
 #[test]
 fn entry_escapes_what_members_wrote() {

@@ -88,6 +88,30 @@ fn gbk_bytes_read_as_utf8_are_shown_not_crashed_on() {
     assert!(line.ends_with("[c4 e3 ba c3]"), "{line}");
 }
 
+/// "Trojan Source": U+202E (right-to-left override) would print the rest of the line
+/// back to front, and the other invisible format characters hide in it. They are shown
+/// as escapes, as control characters are, by the receiver and in the echo server's log.
+#[test]
+fn invisible_format_characters_are_shown_escaped() {
+    let sneaky = "hi \u{202e}olleh \u{200b}\u{2028}\u{feff}\u{2066}!";
+    let escaped = r"hi \u{202e}olleh \u{200b}\u{2028}\u{feff}\u{2066}!";
+    let raw = ['\u{202e}', '\u{200b}', '\u{2028}', '\u{feff}', '\u{2066}'];
+
+    let recv = Server::start("udp-recv", ["--port", "0", "--count", "1"]).unwrap();
+    client().send_to(sneaky.as_bytes(), recv.addr).unwrap();
+    let line = next_line(&recv, "the datagram");
+    assert!(line.ends_with(&format!(" {escaped}")), "{line}");
+    assert!(!line.contains(raw), "{line:?}");
+
+    let echo = Server::start_logged("udp-echo-server", ["--port", "0"]).unwrap();
+    let c = client();
+    c.send_to(sneaky.as_bytes(), echo.addr).unwrap();
+    c.recv_from(&mut [0; 64]).expect("the echo");
+    let logged = e2e::line_containing(echo.stderr(), "#1 ", DEADLINE);
+    assert!(logged.ends_with(&format!(": {escaped}")), "{logged}");
+    assert!(!logged.contains(raw), "{logged:?}");
+}
+
 #[test]
 fn the_sender_port_is_the_systems_choice_unless_bound() {
     let recv = Server::start("udp-recv", ["--port", "0", "--count", "3"]).unwrap();

@@ -422,8 +422,9 @@ impl SharedTally {
 }
 
 /// A datagram's bytes as one line of text: decoded with `encoding`, control characters
-/// escaped (`\n`), bytes that are not text as `\xNN`, and with `hex` every byte in hex
-/// after the text. An empty datagram is shown as `(empty datagram)`.
+/// and invisible format characters escaped (`\n`, `\u{202e}`: see
+/// [`netbasics::text::escape_text`]), bytes that are not text as `\xNN`, and with `hex`
+/// every byte in hex after the text. An empty datagram is shown as `(empty datagram)`.
 ///
 /// Every program of the lesson shows datagrams with this function, so nothing that
 /// arrives can break the display (or the program: the course's `decode('utf-8')` raises
@@ -442,6 +443,8 @@ impl SharedTally {
 /// assert_eq!(show("你好\n".as_bytes(), Encoding::Utf8, false), r"你好\n");
 /// assert_eq!(show(b"\xc4\xe3\xba\xc3", Encoding::Gbk, true), "你好  [c4 e3 ba c3]");
 /// assert_eq!(show(b"ok\xe4\xbd", Encoding::Utf8, false), r"ok\xe4\xbd");
+/// // U+202E (right-to-left override) would print the rest of the line back to front.
+/// assert_eq!(show("hi \u{202e}olleh".as_bytes(), Encoding::Utf8, false), r"hi \u{202e}olleh");
 /// assert_eq!(show(b"", Encoding::Utf8, false), "(empty datagram)");
 /// ```
 pub fn show(bytes: &[u8], encoding: Encoding, hex: bool) -> String {

@@ -15,15 +15,23 @@
 //! because each datagram carries its sender's address, and `sendto` that address is the
 //! reply. [`serve`] is that loop, with what the Python one lacks:
 //!
+//! - not every datagram is answered. The sender's address is only what the datagram
+//!   says, and anyone can forge it: one datagram "from" the server's own address would
+//!   make the course's loop echo to itself for ever, and one "from" another echo server
+//!   would set the two echoing to each other for ever. [`crate::answer::should_answer`]
+//!   refuses such sources (ourselves, port 0, our own port elsewhere, the system ports
+//!   below 1024); a refused datagram is reported and counted ([`Counters::refused`]),
+//!   and gets no answer;
 //! - the buffer holds any datagram ([`DEFAULT_BUFFER`]), so no echo comes back cut;
 //! - a zero-length datagram is valid UDP and is echoed as a zero-length datagram;
 //! - an error on one datagram is reported and the loop goes on with the next datagram.
 //!   A `sendto` the system refuses says nothing about our socket: a datagram can carry a
-//!   forged sender (port 0 gives `EINVAL`, a broadcast address `EACCES`), and anyone can
-//!   send a hundred of those. So failed sends never stop the server; only receive errors
+//!   forged sender that the rule above lets through and the system does not (a network's
+//!   broadcast address such as 192.168.1.255 gives `EACCES`), and anyone can send a
+//!   hundred of those. So failed sends never stop the server; only receive errors
 //!   that come again and again ([`MAX_ERRORS_IN_A_ROW`]) mean the socket is broken;
-//! - the count ([`SharedTally`]) is updated *before* the echo leaves, so a client that
-//!   got its echo and then stops the server (Ctrl-C) sees it counted.
+//! - the count ([`Counters`]) is updated *before* the echo leaves, so a client that got
+//!   its echo and then stops the server (Ctrl-C) sees it counted.
 //!
 //! A client that has gone away is no problem: the echo to it is sent, nobody receives it,
 //! and its machine answers with ICMP "port unreachable". On Linux an unconnected socket
@@ -31,10 +39,13 @@
 //! other systems may report it on the next `recvfrom` (Windows does, as `WSAECONNRESET`),
 //! which is one more reason to treat receive errors as passing.
 
+use std::fmt;
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
 use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::answer::{self, Local, Refusal};
 use crate::datagram::{self, RecvError, SendError, SharedTally, Tally, DEFAULT_BUFFER};
 
 /// How many receive errors in a row end [`serve`]: a socket that fails this often is
@@ -98,6 +109,70 @@ impl ErrorStreak {
     }
 }
 
+/// The echo server's counts, kept by [`serve`] and read at any moment by another thread
+/// (the Ctrl-C handler), with no lock (see [`SharedTally`]).
+#[derive(Debug, Default)]
+pub struct Counters {
+    /// The datagrams sent back, and their bytes.
+    pub echoed: SharedTally,
+    /// The datagrams left unanswered because an answer could start a loop
+    /// ([`answer::should_answer`]).
+    pub refused: AtomicU64,
+}
+
+impl Counters {
+    /// The totals now.
+    pub fn get(&self) -> Totals {
+        Totals {
+            echoed: self.echoed.get(),
+            refused: self.refused.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// What the echo server did, in all. Its `Display` is the line printed on Ctrl-C; the
+/// refused datagrams are mentioned once there are some.
+///
+/// # Examples
+///
+/// ```
+/// use udp_chat::datagram::Tally;
+/// use udp_chat::echo::Totals;
+///
+/// let echoed = Tally { datagrams: 4, bytes: 16 };
+/// assert_eq!(Totals { echoed, refused: 0 }.to_string(), "echoed 4 datagrams, 16 bytes");
+/// assert_eq!(
+///     Totals { echoed: Tally::default(), refused: 1 }.to_string(),
+///     "echoed 0 datagrams, 0 bytes; refused 1 datagram"
+/// );
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// The datagrams sent back, and their bytes.
+    pub echoed: Tally,
+    /// How many datagrams were refused.
+    pub refused: u64,
+}
+
+impl fmt::Display for Totals {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "echoed {}, {}",
+            netbasics::cli::plural(self.echoed.datagrams, "datagram"),
+            crate::cli::bytes(self.echoed.bytes as usize)
+        )?;
+        if self.refused > 0 {
+            write!(
+                f,
+                "; refused {}",
+                netbasics::cli::plural(self.refused, "datagram")
+            )?;
+        }
+        Ok(())
+    }
+}
+
 /// What happened to one datagram, for the caller to log and count.
 #[derive(Debug)]
 pub enum Event<'a> {
@@ -107,8 +182,18 @@ pub enum Event<'a> {
         from: SocketAddr,
         /// Its bytes.
         data: &'a [u8],
-        /// The totals so far, this datagram included.
+        /// The echoes so far, this datagram included.
         tally: Tally,
+    },
+    /// A datagram was received and not answered: its source is one an answer could
+    /// start a loop with.
+    Refused {
+        /// The source it claims.
+        from: SocketAddr,
+        /// Its bytes.
+        data: &'a [u8],
+        /// Why it got no answer.
+        why: Refusal,
     },
     /// `recvfrom` failed; the server goes on.
     RecvFailed(RecvError),
@@ -128,12 +213,16 @@ pub struct Broken {
 }
 
 /// Step 3, in a loop: receives each datagram on `socket` and sends it back to its sender,
-/// counting it in `tally`, and calling `on_event` for each datagram or error, until
+/// counting it in `counters`, and calling `on_event` for each datagram or error, until
 /// `on_event` returns `ControlFlow::Break`.
 ///
+/// `local` is who the socket is ([`Local::new`] of its address): a datagram whose sender
+/// [`answer::should_answer`] refuses (ourselves, port 0, another server on our port, a
+/// system port) is counted as refused and gets no answer.
+///
 /// A datagram is counted before its echo is sent (and taken back if the send fails), so
-/// whoever reads `tally` from another thread (a Ctrl-C handler) never misses an echo that
-/// a client has already received.
+/// whoever reads `counters` from another thread (a Ctrl-C handler) never misses an echo
+/// that a client has already received.
 ///
 /// Returns the totals.
 ///
@@ -147,15 +236,15 @@ pub struct Broken {
 /// use std::net::UdpSocket;
 /// use std::ops::ControlFlow;
 /// use std::sync::Arc;
-/// use udp_chat::datagram::SharedTally;
-/// use udp_chat::echo::{serve, Event};
+/// use udp_chat::answer::Local;
+/// use udp_chat::echo::{serve, Counters, Event};
 ///
 /// let server = UdpSocket::bind("127.0.0.1:0").unwrap();
 /// let addr = server.local_addr().unwrap();
-/// let tally = Arc::new(SharedTally::default());
-/// let counted = Arc::clone(&tally);
+/// let counters = Arc::new(Counters::default());
+/// let counted = Arc::clone(&counters);
 /// let handle = std::thread::spawn(move || {
-///     serve(&server, &counted, |event| match event {
+///     serve(&server, &Local::new(addr), &counted, |event| match event {
 ///         Event::Echoed { tally, .. } if tally.datagrams == 2 => ControlFlow::Break(()),
 ///         _ => ControlFlow::Continue(()),
 ///     })
@@ -166,18 +255,19 @@ pub struct Broken {
 /// client.send_to(b"hello", addr).unwrap();
 /// let (n, from) = client.recv_from(&mut buf).unwrap();
 /// assert_eq!((&buf[..n], from), (&b"hello"[..], addr));
-/// assert_eq!(tally.get().datagrams, 1); // counted before it was echoed
+/// assert_eq!(counters.get().echoed.datagrams, 1); // counted before it was echoed
 /// client.send_to(b"", addr).unwrap(); // empty is valid UDP, and comes back empty
 /// assert_eq!(client.recv_from(&mut buf).unwrap().0, 0);
 ///
 /// let totals = handle.join().unwrap().unwrap();
-/// assert_eq!((totals.datagrams, totals.bytes), (2, 5));
+/// assert_eq!(totals.to_string(), "echoed 2 datagrams, 5 bytes");
 /// ```
 pub fn serve(
     socket: &UdpSocket,
-    tally: &SharedTally,
+    local: &Local,
+    counters: &Counters,
     mut on_event: impl FnMut(Event<'_>) -> ControlFlow<()>,
-) -> Result<Tally, Broken> {
+) -> Result<Totals, Broken> {
     let mut buf = vec![0; DEFAULT_BUFFER];
     let mut receive_errors = ErrorStreak::default();
     loop {
@@ -186,18 +276,29 @@ pub fn serve(
             Ok(got) => {
                 receive_errors.succeeded();
                 let data = &buf[..got.kept];
-                // Counted first: the client may stop us as soon as it has its echo.
-                tally.add(data.len());
-                // 3b. sendto: the same bytes, back to the address they came from.
-                match datagram::send_to(socket, data, got.from) {
-                    Ok(()) => Event::Echoed {
+                // The sender is only what the datagram says: never answer a source that
+                // could answer back for ever (ourselves, another server, a system port).
+                if let Err(why) = answer::should_answer(got.from, local) {
+                    counters.refused.fetch_add(1, Ordering::Relaxed);
+                    Event::Refused {
                         from: got.from,
                         data,
-                        tally: tally.get(),
-                    },
-                    Err(err) => {
-                        tally.remove(data.len());
-                        Event::SendFailed(err)
+                        why,
+                    }
+                } else {
+                    // Counted first: the client may stop us as soon as it has its echo.
+                    counters.echoed.add(data.len());
+                    // 3b. sendto: the same bytes, back to the address they came from.
+                    match datagram::send_to(socket, data, got.from) {
+                        Ok(()) => Event::Echoed {
+                            from: got.from,
+                            data,
+                            tally: counters.echoed.get(),
+                        },
+                        Err(err) => {
+                            counters.echoed.remove(data.len());
+                            Event::SendFailed(err)
+                        }
                     }
                 }
             }
@@ -212,7 +313,7 @@ pub fn serve(
             }
         };
         if on_event(event).is_break() {
-            return Ok(tally.get());
+            return Ok(counters.get());
         }
     }
 }
@@ -226,158 +327,4 @@ fn recv_io_error(err: &RecvError) -> io::Error {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::time::Duration;
-
-    fn start(stop_after: u64) -> (SocketAddr, std::thread::JoinHandle<Result<Tally, Broken>>) {
-        let server = UdpSocket::bind("127.0.0.1:0").unwrap();
-        let addr = server.local_addr().unwrap();
-        let handle = std::thread::spawn(move || {
-            serve(&server, &SharedTally::default(), |event| match event {
-                Event::Echoed { tally, .. } if tally.datagrams == stop_after => {
-                    ControlFlow::Break(())
-                }
-                _ => ControlFlow::Continue(()),
-            })
-        });
-        (addr, handle)
-    }
-
-    fn client() -> UdpSocket {
-        let client = UdpSocket::bind("127.0.0.1:0").unwrap();
-        // Only keeps a broken test from hanging; loopback answers at once.
-        client
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .unwrap();
-        client
-    }
-
-    #[test]
-    fn echoes_every_kind_of_datagram_to_its_sender() {
-        let messages: [&[u8]; 4] = [b"hi", b"", b"\xff\xfe garbage \x00", &[b'x'; 60_000]];
-        let (addr, handle) = start(messages.len() as u64);
-        let client = client();
-        let mut buf = vec![0; DEFAULT_BUFFER];
-        for message in messages {
-            client.send_to(message, addr).unwrap();
-            let (n, from) = client.recv_from(&mut buf).unwrap();
-            assert_eq!(&buf[..n], message);
-            assert_eq!(from, addr);
-        }
-        let tally = handle.join().unwrap().unwrap();
-        assert_eq!(tally.datagrams, 4);
-        assert_eq!(tally.bytes, messages.iter().map(|m| m.len() as u64).sum());
-    }
-
-    #[test]
-    fn serves_several_clients_on_one_socket() {
-        let (addr, handle) = start(2);
-        let (a, b) = (client(), client());
-        a.send_to(b"from a", addr).unwrap();
-        b.send_to(b"from b", addr).unwrap();
-        let mut buf = [0; 64];
-        let (n, _) = a.recv_from(&mut buf).unwrap();
-        assert_eq!(&buf[..n], b"from a");
-        let (n, _) = b.recv_from(&mut buf).unwrap();
-        assert_eq!(&buf[..n], b"from b");
-        handle.join().unwrap().unwrap();
-    }
-
-    #[test]
-    fn a_vanished_client_does_not_stop_the_server() {
-        let (addr, handle) = start(2);
-        {
-            let gone = client();
-            gone.send_to(b"bye", addr).unwrap();
-        } // closed before the echo arrives (or after: either way nobody reads it)
-        let c = client();
-        c.send_to(b"still there?", addr).unwrap();
-        let mut buf = [0; 64];
-        let (n, _) = c.recv_from(&mut buf).unwrap();
-        assert_eq!(&buf[..n], b"still there?");
-        assert_eq!(handle.join().unwrap().unwrap().datagrams, 2);
-    }
-
-    #[test]
-    fn a_socket_that_always_fails_ends_the_loop() {
-        // A read timeout makes every recvfrom fail at once: a stand-in for a broken socket.
-        let server = UdpSocket::bind("127.0.0.1:0").unwrap();
-        server
-            .set_read_timeout(Some(Duration::from_millis(1)))
-            .unwrap();
-        let mut seen = 0;
-        let err = serve(&server, &SharedTally::default(), |event| {
-            assert!(matches!(event, Event::RecvFailed(RecvError::Timeout)));
-            seen += 1;
-            ControlFlow::Continue(())
-        })
-        .unwrap_err();
-        assert_eq!(seen, MAX_ERRORS_IN_A_ROW);
-        assert!(err.to_string().contains("100 times in a row"), "{err}");
-    }
-
-    /// Echoes that cannot be sent (here: the socket is shut for sending, so every
-    /// `sendto` fails with `EPIPE`, as forged senders make it fail with `EINVAL` or
-    /// `EACCES`) are reported, not counted, and never stop the server.
-    #[cfg(target_os = "linux")]
-    #[test]
-    fn failed_sends_never_stop_the_server() {
-        let server = UdpSocket::bind("127.0.0.1:0").unwrap();
-        let addr = server.local_addr().unwrap();
-        let client = client();
-        // shutdown needs a connected socket; a connected one still sendto()s anywhere.
-        server.connect(client.local_addr().unwrap()).unwrap();
-        socket2::SockRef::from(&server)
-            .shutdown(std::net::Shutdown::Write)
-            .unwrap();
-        let total = MAX_ERRORS_IN_A_ROW * 2;
-        for _ in 0..total {
-            client.send_to(b"x", addr).unwrap();
-        }
-        let tally = SharedTally::default();
-        let mut failed = 0;
-        let totals = serve(&server, &tally, |event| {
-            assert!(matches!(event, Event::SendFailed(_)), "{event:?}");
-            failed += 1;
-            if failed == total {
-                ControlFlow::Break(())
-            } else {
-                ControlFlow::Continue(())
-            }
-        })
-        .unwrap();
-        assert_eq!(failed, total);
-        assert_eq!(totals, Tally::default());
-    }
-
-    #[test]
-    fn an_echo_is_counted_before_the_client_has_it() {
-        let server = UdpSocket::bind("127.0.0.1:0").unwrap();
-        let addr = server.local_addr().unwrap();
-        let tally = std::sync::Arc::new(SharedTally::default());
-        let counted = std::sync::Arc::clone(&tally);
-        let handle = std::thread::spawn(move || {
-            serve(&server, &counted, |event| match event {
-                Event::Echoed { tally, .. } if tally.datagrams == 3 => ControlFlow::Break(()),
-                _ => ControlFlow::Continue(()),
-            })
-        });
-        let client = client();
-        let mut buf = [0; 16];
-        for n in 1..=3 {
-            client.send_to(b"abc", addr).unwrap();
-            client.recv_from(&mut buf).unwrap();
-            // Read at once, as a Ctrl-C handler would: the echo already arrived, so it
-            // must already be counted.
-            assert_eq!(
-                tally.get(),
-                Tally {
-                    datagrams: n,
-                    bytes: 3 * n
-                }
-            );
-        }
-        handle.join().unwrap().unwrap();
-    }
-}
+mod tests;

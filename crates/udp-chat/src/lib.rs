@@ -13,7 +13,7 @@
 //! | program | what it shows | module |
 //! |---|---|---|
 //! | `udp-send`, `udp-recv` | steps 1-4 (socket, optional bind, sendto/recvfrom, close); the sender's port is chosen by the system unless bound; a datagram bigger than the buffer is cut; a datagram has a maximum size | [`socket`], [`datagram`] |
-//! | `udp-echo-server` | the course's echo exercise: every datagram back to its sender, counted | [`echo`] |
+//! | `udp-echo-server` | the course's echo exercise: every datagram back to its sender, counted, except where an answer could start a loop | [`echo`], [`answer`] |
 //! | `udp-chat` | full duplex (全双工) with two threads, and how `bye` ends both without leaving a thread blocked in `recvfrom` | [`chat`] |
 //! | `udp-broadcast` | `SO_BROADCAST`, the limited and the directed broadcast address, collecting the replies | [`broadcast`] |
 //! | `ipmsg` | IP Messenger / FeiQ (飞秋) on port 2425: a real application protocol written as text in datagrams | [`ipmsg`] |
@@ -27,7 +27,11 @@
 //!   for; the peer's `HOST:PORT` turned into an address ([`socket::resolve_peer`]).
 //! - [`datagram`]: step 3, `sendto` and `recvfrom` of one whole datagram, the maximum size,
 //!   a datagram cut by a small buffer, and how a received one is shown.
-//! - [`echo`]: the echo server's loop, its counts, and what it refuses to answer.
+//! - [`echo`]: the echo server's loop and its counts.
+//! - [`answer`]: whom a program may answer on its own ([`answer::should_answer`]): never
+//!   itself, never port 0, never another server like it or a system port, so that one
+//!   forged datagram cannot set two programs answering each other for ever. The echo
+//!   server and `ipmsg` both follow it.
 //! - [`chat`]: the full-duplex chat: the receiving loop and its stop signal, typed
 //!   commands, the `/who` table, and one chat session from start to `bye`.
 //! - [`broadcast`]: `SO_BROADCAST` and the broadcast addresses; collecting replies.
@@ -44,6 +48,7 @@
 
 #![deny(missing_docs)]
 
+pub mod answer;
 pub mod broadcast;
 pub mod chat;
 pub mod cli;

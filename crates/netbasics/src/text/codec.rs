@@ -2,12 +2,12 @@
 
 use encoding_rs::EncoderResult;
 
-use super::{to_hex, Encoding, StreamDecoder};
+use super::{needs_escape, to_hex, Encoding, StreamDecoder};
 
 /// Shows a character in an error message: `'€' (U+20AC)`, or just `U+0085` for an
-/// invisible one.
+/// invisible one (one that [`needs_escape`], or a space other than ' ').
 fn describe_char(ch: char) -> String {
-    if ch.is_control() || ch.is_whitespace() && ch != ' ' {
+    if needs_escape(ch) || ch.is_whitespace() && ch != ' ' {
         format!("U+{:04X}", u32::from(ch))
     } else {
         format!("'{ch}' (U+{:04X})", u32::from(ch))

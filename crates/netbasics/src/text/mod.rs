@@ -25,7 +25,9 @@
 //!   including exactly what Python's `print(b)` shows.
 //! - [`TextStream`] and [`TextView`]: what a program shows of the bytes it received,
 //!   piece by piece: text as text, a character cut between two reads joined, bytes that
-//!   are not text as `\xNN`, never a panic.
+//!   are not text as `\xNN`, never a panic; [`escape_text`] and [`needs_escape`]: the one
+//!   rule for which characters are shown as escapes (control characters, and the
+//!   [`invisible`] ones that make a line look other than it is).
 //!
 //! # Where this differs from Python
 //!
@@ -53,12 +55,15 @@
 //! - `codec.rs`: [`encode`], [`decode`], [`mojibake`]: whole texts.
 //! - `stream.rs`: [`StreamDecoder`]: a stream that arrives in pieces.
 //! - [`runs`]: [`TextStream`]: the text and the non-text bytes of each piece.
-//! - [`show`]: [`TextView`] and [`preview`]: one printable line per piece.
+//! - [`show`]: [`TextView`] and [`preview`]: one printable line per piece; [`escape_text`].
+//! - [`invisible`]: the format characters (Unicode Cf) and the line and paragraph
+//!   separators, as a table.
 //! - `hex.rs`: bytes written as hex, `\xNN` escapes and Python bytes literals.
 
 mod codec;
 mod encoding;
 mod hex;
+pub mod invisible;
 pub mod runs;
 pub mod show;
 mod stream;
@@ -70,7 +75,7 @@ pub use codec::{
 pub use encoding::{lookup, Encoding, TextError};
 pub use hex::{parse_hex, python_bytes_repr, to_hex};
 pub use runs::{Run, TextStream};
-pub use show::{preview, TextView};
+pub use show::{escape_text, needs_escape, preview, TextView};
 pub use stream::StreamDecoder;
 
 #[cfg(test)]

@@ -10,10 +10,16 @@
 //!
 //! The first line on standard output is `listening on IP:PORT`; each datagram is logged
 //! on standard error with a running count; Ctrl-C prints `echoed N datagrams, B bytes` on
-//! standard output and exits.
+//! standard output (followed by `; refused R datagrams` when some were refused) and exits.
 //!
 //! One socket serves every client, with no connection and no thread per client: each
-//! datagram says who sent it, and the reply goes there.
+//! datagram says who sent it, and the reply goes there. A datagram whose sender an answer
+//! could start a loop with (this server itself, port 0, another server on this port, a
+//! system port below 1024: see `udp_chat::answer`) is not answered; the log says why:
+//!
+//! ```text
+//! 127.0.0.1:7 refused: source port 7 is a service that answers (echo): answering could start a loop
+//! ```
 
 use std::io::{self, Write};
 use std::net::{IpAddr, SocketAddr};
@@ -24,9 +30,10 @@ use anyhow::{Context, Result};
 use clap::Parser;
 use netbasics::text::preview;
 use netbasics::text::Encoding;
+use udp_chat::answer::Local;
 use udp_chat::cli::{self, print_and_exit_on_ctrl_c};
-use udp_chat::datagram::{self, SharedTally};
-use udp_chat::echo::{self, Event};
+use udp_chat::datagram;
+use udp_chat::echo::{self, Counters, Event};
 use udp_chat::socket::{self, Options};
 
 /// How many characters of each datagram the log shows.
@@ -65,21 +72,17 @@ fn run(args: Args) -> Result<()> {
     let local = udp
         .local_addr()
         .context("reading the address the socket is bound to")?;
+    // Who we are, so as never to answer ourselves (bound to 0.0.0.0, every address of
+    // this machine is ours).
+    let us = Local::new(local);
 
     // Ready for Ctrl-C before anyone is told the server is up.
     // echo::serve counts each datagram before its echo leaves; the handler only reads
     // the atomic counters, so it never waits.
-    let totals = Arc::new(SharedTally::default());
-    let counted = Arc::clone(&totals);
-    print_and_exit_on_ctrl_c(move || {
-        let tally = counted.get();
-        format!(
-            "echoed {}, {}",
-            netbasics::cli::plural(tally.datagrams, "datagram"),
-            cli::bytes(tally.bytes as usize)
-        )
-    })
-    .context("setting up Ctrl-C handling")?;
+    let counters = Arc::new(Counters::default());
+    let counted = Arc::clone(&counters);
+    print_and_exit_on_ctrl_c(move || counted.get().to_string())
+        .context("setting up Ctrl-C handling")?;
 
     println!("listening on {local}");
     io::stdout().flush().context("writing to standard output")?;
@@ -90,9 +93,9 @@ fn run(args: Args) -> Result<()> {
         );
     }
 
-    // 3. recvfrom, then sendto the sender, for ever (see echo.rs). A bad datagram or a
-    //    failed send is logged and the loop goes on.
-    let result = echo::serve(&udp, &totals, |event| {
+    // 3. recvfrom, then sendto the sender, for ever (see echo.rs), unless an answer could
+    //    start a loop. A bad datagram or a failed send is logged and the loop goes on.
+    let result = echo::serve(&udp, &us, &counters, |event| {
         match event {
             Event::Echoed { from, data, tally } => {
                 if !args.quiet {
@@ -103,6 +106,11 @@ fn run(args: Args) -> Result<()> {
                         cli::bytes(data.len()),
                         preview(&text, LOG_PREVIEW)
                     );
+                }
+            }
+            Event::Refused { from, why, .. } => {
+                if !args.quiet {
+                    eprintln!("{from} refused: {why}");
                 }
             }
             Event::RecvFailed(err) => {

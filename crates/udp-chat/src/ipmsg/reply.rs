@@ -18,6 +18,15 @@
 //! `IPMSG_NO_REPLY_OPTS`. A message broadcast to the whole network would otherwise bring
 //! one receipt from every member at the same moment, and an automatic answer (an away
 //! message) that asked for a receipt could set two away-clients answering each other.
+//!
+//! # Why two clients can never answer each other for ever
+//!
+//! Every answer in the table (ANSENTRY, RECVMSG, SENDINFO) is itself in the last row:
+//! it gets no answer. So a datagram, forged or not, draws at most one answer, and the
+//! conversation ends there, even between two clients that both send from port 2425 (the
+//! tests check every mode and option). The program adds the workspace's rule against
+//! loops on top ([`crate::answer::should_answer`]): no answer to itself, to port 0 or to
+//! a system port, where a service such as echo would answer the answer.
 
 use super::command::{opt, Command, Mode};
 use super::packet::Packet;
@@ -97,6 +106,7 @@ pub fn answer(received: &Packet, me: &Identity, packet_no: u64) -> Option<Packet
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn me(utf8: bool) -> Identity {
         Identity {
@@ -157,6 +167,47 @@ mod tests {
         let reply = answer(&ask, &me(false), 3).unwrap();
         assert_eq!(reply.command.mode(), Mode::SendInfo);
         assert_eq!(reply.extension, CLIENT_INFO);
+    }
+
+    /// Every mode, with the options that change answers: the answer, if any, is never
+    /// answered.
+    #[test]
+    fn an_answer_is_never_answered() {
+        let options = [
+            0,
+            opt::SENDCHECKOPT,
+            opt::UTF8OPT | opt::CAPUTF8OPT,
+            opt::SENDCHECKOPT | opt::BROADCASTOPT,
+            opt::SENDCHECKOPT | opt::AUTORETOPT,
+            !0xff, // every option bit
+        ];
+        for mode in 0..=0xffu32 {
+            for options in options {
+                let received = Packet::new(1, "u", "h", Command::from_bits(mode | options), "x");
+                for utf8 in [false, true] {
+                    if let Some(reply) = answer(&received, &me(utf8), 2) {
+                        assert_eq!(
+                            answer(&reply, &me(utf8), 3),
+                            None,
+                            "{} answered with {}, which is answered",
+                            received.command,
+                            reply.command
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    proptest! {
+        /// The same for any command at all.
+        #[test]
+        fn no_command_starts_a_conversation_of_more_than_one_answer(bits in any::<u32>()) {
+            let received = Packet::new(1, "u", "h", Command::from_bits(bits), "x");
+            if let Some(reply) = answer(&received, &me(false), 2) {
+                prop_assert_eq!(answer(&reply, &me(false), 3), None);
+            }
+        }
     }
 
     #[test]

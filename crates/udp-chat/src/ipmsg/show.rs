@@ -4,16 +4,17 @@
 //! whoever sent the datagram. Printed as it is, a message holding a line break and a
 //! made-up timestamp prints a forged line (`...: hi\n[00:00:00 UTC] boss@pc (1.2.3.4:2425):
 //! transfer money`), and one holding ANSI escape sequences (`ESC [ ...`) can recolour,
-//! move the cursor or clear the screen. So each field is shown the way the other programs
-//! of this lesson show received text ([`netbasics::text::TextView`]): line breaks and
-//! other control characters as escapes (`\n`, `\t`, `\u{1b}`), and bytes that were not
-//! text (already marked `\xNN` by [`super::packet::Packet::parse_lossy`]) as they are.
+//! move the cursor or clear the screen; one holding U+202E (RIGHT-TO-LEFT OVERRIDE)
+//! prints its text back to front. So each field is shown with the rule every program of
+//! the workspace uses for received text ([`netbasics::text::escape_text`]): line breaks,
+//! other control characters and the invisible format characters as escapes (`\n`, `\t`,
+//! `\u{1b}`, `\u{202e}`), and bytes that were not text (already marked `\xNN` by
+//! [`super::packet::Packet::parse_lossy`]) as they are.
 
-use netbasics::text::Encoding;
-use netbasics::text::TextView;
+use netbasics::text::escape_text;
 
-/// `text` with control characters escaped, so it stays on one line and sends the
-/// terminal no commands.
+/// `text` with control and invisible characters escaped, so it stays on one line, shows
+/// what it holds, and sends the terminal no commands.
 ///
 /// # Examples
 ///
@@ -23,11 +24,10 @@ use netbasics::text::TextView;
 /// assert_eq!(printable("你好, FeiQ"), "你好, FeiQ");
 /// assert_eq!(printable("hi\n[00:00:00 UTC] boss@pc"), r"hi\n[00:00:00 UTC] boss@pc");
 /// assert_eq!(printable("\x1b[2Jcleared"), r"\u{1b}[2Jcleared");
+/// assert_eq!(printable("\u{202e}olleh"), r"\u{202e}olleh");
 /// ```
 pub fn printable(text: &str) -> String {
-    // The text is already decoded, so it is valid UTF-8: viewing its UTF-8 bytes only
-    // escapes the control characters, with exactly the other programs' escapes.
-    TextView::new(Encoding::Utf8, false).show(text.as_bytes())
+    escape_text(text)
 }
 
 #[cfg(test)]
@@ -45,6 +45,19 @@ mod tests {
     }
 
     #[test]
+    fn invisible_format_characters_are_escaped() {
+        assert_eq!(printable("boss\u{202e}txt.exe"), r"boss\u{202e}txt.exe");
+        assert_eq!(
+            printable("a\u{200b}b\u{2028}c\u{2029}"),
+            r"a\u{200b}b\u{2028}c\u{2029}"
+        );
+        assert_eq!(
+            printable("\u{feff}\u{2066}x\u{2069}"),
+            r"\u{feff}\u{2066}x\u{2069}"
+        );
+    }
+
+    #[test]
     fn bad_byte_marks_and_backslashes_stay_as_they_are() {
         assert_eq!(printable(r"濂\xbd"), r"濂\xbd");
         assert_eq!(printable(r"C:\path"), r"C:\path");
@@ -52,9 +65,9 @@ mod tests {
 
     proptest! {
         #[test]
-        fn nothing_printed_is_a_control_character(text in any::<String>()) {
+        fn nothing_printed_is_a_control_or_invisible_character(text in any::<String>()) {
             let shown = printable(&text);
-            prop_assert!(!shown.chars().any(char::is_control), "{:?}", shown);
+            prop_assert!(!shown.chars().any(netbasics::text::needs_escape), "{:?}", shown);
         }
     }
 }

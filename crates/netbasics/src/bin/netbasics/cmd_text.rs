@@ -6,8 +6,8 @@
 
 use anyhow::Context;
 use netbasics::text::{
-    decode, decode_strict, encode, encode_chars, mojibake, parse_hex, python_bytes_repr, to_hex,
-    unmojibake, BadBytes, Decoded, Encoding,
+    decode, decode_strict, encode, encode_chars, escape_text, mojibake, needs_escape, parse_hex,
+    python_bytes_repr, to_hex, unmojibake, BadBytes, Decoded, Encoding,
 };
 
 /// Arguments of `netbasics encode`.
@@ -213,46 +213,22 @@ fn print_bad_bytes(errors: &[BadBytes]) {
     }
 }
 
-/// A character for the table: quoted, with invisible ones escaped.
+/// A character for the table: quoted, escaped when it is invisible or would break the
+/// line (the workspace's one rule: [`escape_text`]).
 fn show_char(ch: char) -> String {
-    format!("'{}'", escape_char(ch))
+    format!("'{}'", escape_text(ch.encode_utf8(&mut [0; 4])))
 }
 
 /// Text for a report line: as it is, or quoted with escapes if it holds characters
-/// that are invisible or would break the line.
+/// that are invisible or would break the line ([`needs_escape`]).
 fn show_text(text: &str) -> String {
     if text.chars().any(needs_escape) {
-        let escaped: String = text
-            .chars()
-            .map(|ch| match ch {
-                '"' => "\\\"".to_string(),
-                '\\' => "\\\\".to_string(),
-                c => escape_char(c),
-            })
-            .collect();
-        format!("\"{escaped}\" (escaped)")
+        // Inside quotes, a quote or a backslash of the text itself is escaped too, so the
+        // quoted text reads back unambiguously.
+        let quoted = text.replace('\\', "\\\\").replace('"', "\\\"");
+        format!("\"{}\" (escaped)", escape_text(&quoted))
     } else {
         text.to_string()
-    }
-}
-
-/// Whether a character would be invisible or move the cursor if printed as it is.
-fn needs_escape(ch: char) -> bool {
-    ch.is_control()
-        || matches!(
-            ch,
-            '\u{feff}' | '\u{200b}'..='\u{200f}' | '\u{2028}' | '\u{2029}'
-        )
-}
-
-/// `\n`, `\t`, `\r`, `\u{feff}` for invisible characters; others as they are.
-fn escape_char(ch: char) -> String {
-    match ch {
-        '\n' => "\\n".to_string(),
-        '\t' => "\\t".to_string(),
-        '\r' => "\\r".to_string(),
-        c if needs_escape(c) => c.escape_unicode().to_string(),
-        c => c.to_string(),
     }
 }
 

@@ -5,15 +5,17 @@ use std::net::{SocketAddr, UdpSocket};
 use std::ops::ControlFlow;
 
 use anyhow::{Context, Result};
+use udp_chat::answer::Local;
 use udp_chat::broadcast;
 use udp_chat::ipmsg::command::{opt, Mode};
 use udp_chat::ipmsg::packet::{Packet, PacketNumbers};
-use udp_chat::ipmsg::reply::{answer, Identity};
+use udp_chat::ipmsg::reply::Identity;
 use udp_chat::ipmsg::show::printable;
 use udp_chat::socket::Options;
 
 use super::{
-    client_socket, describe, encode_or_exit, parse_or_report, receive_for, resolve, Args, EntryArgs,
+    answer_packet, client_socket, describe, encode_or_exit, parse_or_report, receive_for, resolve,
+    Args, EntryArgs,
 };
 
 /// A member who answered `entry`.
@@ -79,16 +81,17 @@ fn collect_answers(
     args: &Args,
 ) -> Result<Vec<Member>> {
     let mut members: Vec<Member> = Vec::new();
+    // Bound by the first sendto, to a port the system picked.
+    let local = socket
+        .local_addr()
+        .context("reading the address the socket is bound to")?;
+    let us = Local::new(local).sharing_port();
     receive_for(socket, entry_args.wait, |from, bytes| {
         let Some(packet) = parse_or_report(bytes, from, args) else {
             return ControlFlow::Continue(());
         };
-        if let Some(reply) = answer(&packet, me, numbers.next_number()) {
-            if let Ok(bytes) = reply.encode_in(args.encoding) {
-                // Best effort: the list is what `entry` is for.
-                let _ = socket.send_to(&bytes, from);
-            }
-        }
+        // Polite, as every client is (the list is what `entry` is for).
+        answer_packet(socket, &us, &packet, from, me, numbers, args);
         if packet.command.mode() == Mode::AnsEntry && !members.iter().any(|m| m.addr == from) {
             members.push(Member {
                 addr: from,

@@ -6,14 +6,15 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr, UdpSocket};
 use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
+use udp_chat::answer::Local;
 use udp_chat::chat::StopSignal;
 use udp_chat::echo::ErrorStreak;
 use udp_chat::ipmsg::command::Mode;
 use udp_chat::ipmsg::packet::{PacketNumbers, DEFAULT_PORT};
-use udp_chat::ipmsg::reply::{answer, Identity};
+use udp_chat::ipmsg::reply::Identity;
 use udp_chat::socket::{self, Options};
 
-use super::{describe, parse_or_report, Args, ListenArgs, RECV_BUFFER};
+use super::{answer_packet, describe, parse_or_report, Args, ListenArgs, RECV_BUFFER};
 
 /// How many recent messages `listen` remembers to recognise a resend.
 const REMEMBERED: usize = 256;
@@ -29,6 +30,8 @@ pub(super) fn listen(args: &Args, listen_args: &ListenArgs, me: &Identity) -> Re
     let local = socket
         .local_addr()
         .context("reading the address the socket is bound to")?;
+    // Who we are, never to be answered; every member sends from 2425, as we do.
+    let us = Local::new(local).sharing_port();
 
     let stop = Arc::new(StopSignal::new());
     install_ctrl_c(&socket, Arc::clone(&stop))?;
@@ -78,19 +81,7 @@ pub(super) fn listen(args: &Args, listen_args: &ListenArgs, me: &Identity) -> Re
             continue;
         };
         // Answer first: the sender is waiting for it.
-        if let Some(reply) = answer(&packet, me, numbers.next_number()) {
-            match reply.encode_in(args.encoding) {
-                Ok(bytes) => {
-                    if let Err(e) = socket.send_to(&bytes, peer) {
-                        eprintln!(
-                            "ipmsg: {peer}: could not answer with {}: {e}",
-                            reply.command
-                        );
-                    }
-                }
-                Err(e) => eprintln!("ipmsg: {peer}: could not build the answer: {e}"),
-            }
-        }
+        answer_packet(&socket, &us, &packet, peer, me, &mut numbers, args);
         if packet.command.mode() == Mode::SendMsg {
             let key = (peer, packet.packet_no);
             if recent.contains(&key) {

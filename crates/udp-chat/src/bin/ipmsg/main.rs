@@ -13,11 +13,13 @@
 //! `listen` prints `listening on IP:PORT` first, then one line per message and per member
 //! who comes or goes; problems (malformed packets, text that is not valid in its
 //! encoding) and notes go to standard error. Everything a packet says is printed with
-//! its control characters escaped ([`udp_chat::ipmsg::show`]): the sender chose those
-//! bytes, and must not be able to print a line of its own or send the terminal commands. `send` and
-//! `entry` send from a port the system chooses (the course's sender does not `bind`
-//! either), so they work beside a listener on 2425; answers come back to that port,
-//! because a client always answers the address a packet came from.
+//! its control and invisible characters escaped ([`udp_chat::ipmsg::show`]): the sender
+//! chose those bytes, and must not be able to print a line of its own, make a line look
+//! other than it is, or send the terminal commands. `send` and `entry` send from a port
+//! the system chooses (the course's sender does not `bind` either), so they work beside
+//! a listener on 2425; answers come back to that port, because a client always answers
+//! the address a packet came from (unless an answer there could start a loop:
+//! `udp_chat::answer`).
 //!
 //! The course's four steps are marked in the code: 1. socket, 2. bind (optional),
 //! 3. sendto the FeiQ string / recvfrom, 4. close.
@@ -38,13 +40,14 @@ use anyhow::{Context, Result};
 use clap::error::ErrorKind;
 use clap::{value_parser, Args as ClapArgs, CommandFactory, Parser, Subcommand};
 use netbasics::server_addr::{AddrError, ServerAddr};
-use netbasics::text::{python_bytes_repr, Encoding};
+use netbasics::text::{needs_escape, python_bytes_repr, Encoding};
+use udp_chat::answer::{should_answer, Local};
 use udp_chat::broadcast;
 use udp_chat::cli::seconds;
 use udp_chat::datagram::RecvError;
 use udp_chat::ipmsg::command::{opt, Mode};
-use udp_chat::ipmsg::packet::{packet_encoding, Packet, PacketError, DEFAULT_PORT};
-use udp_chat::ipmsg::reply::Identity;
+use udp_chat::ipmsg::packet::{packet_encoding, Packet, PacketError, PacketNumbers, DEFAULT_PORT};
+use udp_chat::ipmsg::reply::{answer, Identity};
 use udp_chat::ipmsg::show::printable;
 use udp_chat::socket::{self, Options};
 
@@ -213,7 +216,7 @@ fn identity(args: &Args) -> Identity {
 fn clean_name(name: &str, fallback: &str) -> String {
     let cleaned: String = name
         .chars()
-        .map(|c| if c == ':' || c.is_control() { '-' } else { c })
+        .map(|c| if c == ':' || needs_escape(c) { '-' } else { c })
         .collect();
     if cleaned.is_empty() {
         fallback.to_string()
@@ -301,6 +304,44 @@ fn parse_or_report(bytes: &[u8], from: SocketAddr, args: &Args) -> Option<Packet
             );
             None
         }
+    }
+}
+
+/// Step 3, sendto: the answer a client owes `packet` ([`answer`]: ANSENTRY, a receipt,
+/// SENDINFO), if one is due, back to `peer`; failures are reported, not fatal.
+///
+/// Not to a source an automatic answer could loop with ([`should_answer`]: ourselves,
+/// port 0, a system port such as echo's 7, which would answer our answer). Between two
+/// IP Messenger clients no loop can start anyway: an answer is never answered (see
+/// `udp_chat::ipmsg::reply`), which is why `us` shares its port with every member.
+fn answer_packet(
+    socket: &UdpSocket,
+    us: &Local,
+    packet: &Packet,
+    peer: SocketAddr,
+    me: &Identity,
+    numbers: &mut PacketNumbers,
+    args: &Args,
+) {
+    let Some(reply) = answer(packet, me, numbers.next_number()) else {
+        return;
+    };
+    if let Err(why) = should_answer(peer, us) {
+        if !args.quiet {
+            eprintln!("ipmsg: {peer}: {} not sent: {why}", reply.command);
+        }
+        return;
+    }
+    match reply.encode_in(args.encoding) {
+        Ok(bytes) => {
+            if let Err(e) = socket.send_to(&bytes, peer) {
+                eprintln!(
+                    "ipmsg: {peer}: could not answer with {}: {e}",
+                    reply.command
+                );
+            }
+        }
+        Err(e) => eprintln!("ipmsg: {peer}: could not build the answer: {e}"),
     }
 }
 
