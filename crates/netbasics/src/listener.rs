@@ -170,6 +170,32 @@ pub fn listen_with_backlog(addr: SocketAddr, backlog: i32) -> Result<TcpListener
     Ok(TcpListener::from(socket))
 }
 
+/// How long a server waits after an `accept` that failed for want of resources.
+pub const ACCEPT_ERROR_PAUSE: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// What every accept loop of the workspace does when `accept` fails: logs it (with the
+/// server's name in front) and, when the failure is about the server rather than one
+/// client, pauses for [`ACCEPT_ERROR_PAUSE`].
+///
+/// A client that gave up between its handshake and the `accept` (`ECONNABORTED`), or a
+/// signal (`EINTR`), concerns only that connection: the next `accept` goes on at once.
+/// Out of file descriptors (`EMFILE`) or memory, by contrast, the next `accept` would fail
+/// the same way at once, and a loop that retried immediately would spin at full CPU and
+/// fill the log; the pause gives open connections time to end and free what is missing.
+pub fn after_accept_error(server: &str, err: &io::Error) {
+    eprintln!("{server}: accept failed: {err}");
+    let per_connection = matches!(
+        err.kind(),
+        io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::ConnectionReset
+            | io::ErrorKind::Interrupted
+            | io::ErrorKind::WouldBlock
+    );
+    if !per_connection {
+        std::thread::sleep(ACCEPT_ERROR_PAUSE);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

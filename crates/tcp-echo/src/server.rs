@@ -12,9 +12,7 @@
 //!     new_client_socket.close()                                 # 7. close
 //! ```
 
-use std::io;
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::time::Duration;
 
 use netbasics::cli::{plural, Peer};
 use netbasics::text::{preview, Encoding, TextView};
@@ -23,8 +21,6 @@ use crate::buffers::buffer_sizes;
 use crate::echo::{self, Outcome, Reply, Timeouts};
 use crate::shutdown::Shutdown;
 
-/// How long Ctrl-C lets the client being served go on before hanging up on it.
-pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 /// How many characters of each message the log shows.
 pub const LOG_PREVIEW: usize = 200;
 
@@ -98,11 +94,8 @@ pub fn run(listener: &TcpListener, shutdown: &Shutdown, options: &Options) {
                 if shutdown.is_stopping() {
                     break;
                 }
-                eprintln!("tcp-echo-server: accept failed: {e}");
-                if !is_per_connection(&e) {
-                    // Out of file descriptors or memory: retrying at once would only spin.
-                    std::thread::sleep(Duration::from_millis(100));
-                }
+                // Logged; a pause if retrying at once would only fail the same way.
+                netbasics::listener::after_accept_error("tcp-echo-server", &e);
                 continue;
             }
         };
@@ -113,18 +106,6 @@ pub fn run(listener: &TcpListener, shutdown: &Shutdown, options: &Options) {
         }
         serve_client(stream, peer, options, shutdown);
     }
-}
-
-/// Whether an accept error concerns only the connection being accepted (the client
-/// gave up before we got to it), so the next accept can go ahead at once.
-fn is_per_connection(e: &io::Error) -> bool {
-    matches!(
-        e.kind(),
-        io::ErrorKind::ConnectionAborted
-            | io::ErrorKind::ConnectionReset
-            | io::ErrorKind::Interrupted
-            | io::ErrorKind::WouldBlock
-    )
 }
 
 /// Steps 5-7 for one client: recv and send until it leaves, then close its socket.
@@ -191,14 +172,17 @@ fn log_end(peer: Peer, outcome: &Outcome, shutdown: &Shutdown, quiet: bool) {
         plural(s.pieces, "piece"),
         plural(s.sent, "byte")
     );
+    // The stop's hang-up ends a blocked recv with 0 bytes, or a blocked send with an
+    // error: either way the reason is the stop, not the client. Said even with --quiet:
+    // the client did not choose to leave.
+    if let Some(grace) = shutdown.hung_up() {
+        eprintln!(
+            "{peer} hung up: still connected {} s after the server began to stop ({counts})",
+            grace.as_secs_f64()
+        );
+        return;
+    }
     match &outcome.result {
-        // Ctrl-C's hang-up ends a blocked recv with 0 bytes, or a blocked send with an
-        // error: either way the reason is the stop, not the client. Said even with
-        // --quiet: the client did not choose to leave.
-        _ if shutdown.hung_up() => eprintln!(
-            "{peer} hung up: still connected {} s after Ctrl-C ({counts})",
-            SHUTDOWN_GRACE.as_secs()
-        ),
         _ if shutdown.is_stopping() => {
             if !quiet {
                 eprintln!("{peer} disconnected, the server is stopping ({counts})");

@@ -15,8 +15,7 @@
 
 use std::io;
 use std::net::{Shutdown as Direction, SocketAddr, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::Duration;
 
 use netbasics::stop::Stop;
@@ -63,8 +62,9 @@ pub struct Shutdown {
     current: Mutex<Option<TcpStream>>,
     /// Signalled when the current client's visit ends.
     finished: Condvar,
-    /// Set by [`Shutdown::stop`] just before it hangs up on a client.
-    hung_up: AtomicBool,
+    /// Set by [`Shutdown::stop`] just before it hangs up on a client: the grace period
+    /// the client had.
+    hung_up: OnceLock<Duration>,
 }
 
 /// What [`Shutdown::stop`] found and did.
@@ -99,7 +99,7 @@ impl Shutdown {
             accept: Stop::new(listening),
             current: Mutex::new(None),
             finished: Condvar::new(),
-            hung_up: AtomicBool::new(false),
+            hung_up: OnceLock::new(),
         }
     }
 
@@ -110,10 +110,10 @@ impl Shutdown {
     }
 
     /// Whether [`stop`](Self::stop) hung up on a client that was still connected at the
-    /// end of the grace period (the server's thread reports it: the program may end
-    /// before the Ctrl-C handler's thread could say so).
-    pub fn hung_up(&self) -> bool {
-        self.hung_up.load(Ordering::SeqCst)
+    /// end of the grace period, and after how long (the server's thread reports it: the
+    /// program may end before the Ctrl-C handler's thread could say so).
+    pub fn hung_up(&self) -> Option<Duration> {
+        self.hung_up.get().copied()
     }
 
     /// Records that `stream`'s client is about to be served, so that a stop can hang up
@@ -166,7 +166,7 @@ impl Shutdown {
             Some(client) => {
                 // Said before it is done, so that the server's thread, which wakes up and
                 // may end the program at once, can tell why its client went away.
-                self.hung_up.store(true, Ordering::SeqCst);
+                let _ = self.hung_up.set(grace);
                 // Both directions: a recv() returns 0, a send() fails at once.
                 let _ = client.shutdown(Direction::Both);
                 Stopped::HungUp
@@ -247,9 +247,9 @@ mod tests {
         client.read_exact(&mut buf).unwrap(); // the server is now serving us
 
         // A grace period of zero: hang up at once.
-        assert!(!shutdown.hung_up());
+        assert_eq!(shutdown.hung_up(), None);
         assert_eq!(shutdown.stop(Duration::ZERO), Stopped::HungUp);
-        assert!(shutdown.hung_up());
+        assert_eq!(shutdown.hung_up(), Some(Duration::ZERO));
         assert_eq!(client.read(&mut buf).unwrap(), 0, "the server closed");
         assert_eq!(server.join().unwrap(), 1);
     }

@@ -62,9 +62,6 @@ pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// thread writes it, and a client that does not read must not stop the server from
 /// accepting.
 const BUSY_WRITE_TIMEOUT: Duration = Duration::from_secs(1);
-/// The pause after a failed `accept` that may repeat at once (out of file descriptors:
-/// every retry would fail again, and the loop would spin and flood the log).
-const ACCEPT_ERROR_PAUSE: Duration = Duration::from_millis(100);
 
 /// Which thread serves a connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -419,7 +416,8 @@ impl Server {
                 Ok(accepted) => accepted,
                 Err(err) => {
                     if !self.stop.requested() {
-                        accept_failed(&err);
+                        // Logged; a pause when retrying at once would fail the same way.
+                        netbasics::listener::after_accept_error("threaded-server", &err);
                     }
                     continue;
                 }
@@ -520,19 +518,6 @@ impl Server {
 /// listen), with a longer backlog for many clients arriving at once.
 fn listen_on(addr: SocketAddr) -> io::Result<TcpListener> {
     Ok(tcp_echo::listener::listen_with_backlog(addr, BACKLOG)?)
-}
-
-/// Logs a failed `accept`, and pauses when retrying at once would fail the same way.
-fn accept_failed(err: &io::Error) {
-    eprintln!("accept failed: {err}");
-    match err.kind() {
-        // The client gave up between its handshake and our accept: go on at once.
-        io::ErrorKind::ConnectionAborted
-        | io::ErrorKind::ConnectionReset
-        | io::ErrorKind::Interrupted => {}
-        // Out of file descriptors or memory: give the open connections time to end.
-        _ => thread::sleep(ACCEPT_ERROR_PAUSE),
-    }
 }
 
 /// The threads serving connections, by mode.

@@ -30,7 +30,7 @@ use clap::{value_parser, CommandFactory, Parser};
 use netbasics::listener;
 use netbasics::text::{encode, Encoding};
 use tcp_echo::echo::{Reply, Timeouts};
-use tcp_echo::server::{self, Options, SHUTDOWN_GRACE};
+use tcp_echo::server::{self, Options};
 use tcp_echo::shutdown::Shutdown;
 
 /// Echo server: the TCP server in 7 steps, one client after another.
@@ -73,6 +73,9 @@ struct Args {
     #[arg(short, long)]
     quiet: bool,
 }
+
+/// How long Ctrl-C lets the client being served go on before hanging up on it.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 
 fn main() {
     netbasics::cli::exit_quietly_on_broken_pipe();
