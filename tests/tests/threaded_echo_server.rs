@@ -244,10 +244,10 @@ fn logs_connections_and_messages_on_stderr_unless_quiet() {
         interrupt(server.child());
         let (status, stderr) = wait(&mut server);
         assert_eq!(status.code(), Some(0));
-        assert!(stderr.contains("] connected"), "{stderr}");
+        assert!(stderr.contains(" connected\n"), "{stderr}");
         // Lesson 5's log of a message: the text, shown in --encoding.
-        assert!(stderr.contains("] 6 bytes: log me\n"), "{stderr}");
-        assert!(stderr.contains("] closed"), "{stderr}");
+        assert!(stderr.contains(" 6 bytes: log me\n"), "{stderr}");
+        assert!(stderr.contains(" closed\n"), "{stderr}");
     }
 }
 
@@ -313,7 +313,7 @@ fn a_client_that_never_reads_is_dropped_once_the_write_deadline_passes() {
     assert_took("hanging up", flooded.after, Duration::from_secs(2));
     let line = line_containing(server.stderr(), "stopped reading", DEADLINE);
     assert!(
-        line.contains("] error: the client stopped reading"),
+        line.contains(" error: the client stopped reading"),
         "{line}"
     );
     let waited = Duration::from_secs_f64(seconds_in(&line, "a reply waited "));

@@ -80,20 +80,21 @@ pub fn plural_with(n: u64, one: &str, many: &str) -> String {
     }
 }
 
-/// A client as a server's log names it at the start of a line: `[127.0.0.1:50000]`,
-/// and `[::1]:50000` for IPv6.
+/// A client as a server's log names it at the start of a line: its address and port as
+/// the course writes them, `127.0.0.1:50000`, and `[::1]:50000` for IPv6.
 ///
-/// An IPv6 address and port already come in brackets (as a URL writes them, so that the
-/// port's colon is not taken for one of the address's); wrapping that in brackets again
-/// would show `[[::1]:50000]`, so it is shown as it is. Every server of the workspace
-/// logs its clients with this, so every log reads the same.
+/// An IPv6 address and port come in brackets (as a URL writes them, so that the port's
+/// colon is not taken for one of the address's); that is the only bracket a log line
+/// shows: wrapping the whole in brackets again, as `[{peer}]`, would print
+/// `[[::1]:50000]`. Every server of the workspace, TCP and UDP, names its clients this
+/// way, so every log reads the same.
 ///
 /// # Examples
 ///
 /// ```
 /// use netbasics::cli::Peer;
 ///
-/// assert_eq!(Peer("127.0.0.1:50000".parse().unwrap()).to_string(), "[127.0.0.1:50000]");
+/// assert_eq!(Peer("127.0.0.1:50000".parse().unwrap()).to_string(), "127.0.0.1:50000");
 /// assert_eq!(Peer("[::1]:50000".parse().unwrap()).to_string(), "[::1]:50000");
 /// assert_eq!(format!("{} connected", Peer("[fe80::1%2]:7".parse().unwrap())), "[fe80::1%2]:7 connected");
 /// ```
@@ -102,9 +103,8 @@ pub struct Peer(pub std::net::SocketAddr);
 
 impl std::fmt::Display for Peer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.0 {
-            std::net::SocketAddr::V4(addr) => write!(f, "[{addr}]"),
-            std::net::SocketAddr::V6(addr) => write!(f, "{addr}"),
-        }
+        // std's own form is the one wanted: no brackets for IPv4, the URL brackets for
+        // IPv6. Written out here so that the choice is made in one place.
+        std::fmt::Display::fmt(&self.0, f)
     }
 }

@@ -135,7 +135,7 @@ fn serve_client(stream: TcpStream, peer: SocketAddr, options: &Options, shutdown
 /// Steps 5 and 6 with one client, logging what arrives: the whole conversation, from
 /// the first `recv` to the client's FIN (or the error that ended it).
 ///
-/// Each message is logged as `[127.0.0.1:50000] 6 bytes: hello\n`: the text in
+/// Each message is logged as `127.0.0.1:50000 6 bytes: hello\n`: the text in
 /// `options.encoding`, control characters and bytes that are not text escaped, at most
 /// [`LOG_PREVIEW`] characters of it.
 pub fn converse(stream: &TcpStream, peer: SocketAddr, options: &Options) -> Outcome {
