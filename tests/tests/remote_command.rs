@@ -1,10 +1,13 @@
 //! End-to-end tests of what a hostile peer cannot do to the remote-command programs:
-//! reach outside `cmd-server --dir` through the allow-list.
+//! reach outside `cmd-server --dir` through the allow-list, or keep `cmd-client` waiting
+//! for ever.
 //!
 //! Every deadline here only fails a hung test: each is many times what a healthy
 //! program needs.
 
 use e2e::{program, run_command, Output, Server};
+use std::io::{ErrorKind, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -104,4 +107,100 @@ fn ls_cannot_leave_the_directory_through_names_that_start_with_a_dash() {
         assert!(out.stderr.contains("refused"), "{bad}: {}", out.stderr);
         assert!(out.stdout.is_empty(), "{bad}: {}", out.stdout);
     }
+}
+
+// ---- C. cmd-client does not wait for ever --------------------------------------------
+
+/// A fake server on loopback: accepts one client, reads what it sends, answers with
+/// `answer` (maybe nothing) and then says nothing more until the client hangs up.
+fn fake_server(answer: &'static [u8]) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("binding a fake server");
+    let addr = listener.local_addr().expect("the fake server's address");
+    std::thread::spawn(move || {
+        let Ok((mut stream, _)) = listener.accept() else {
+            return;
+        };
+        let _ = stream.set_read_timeout(Some(LONG));
+        let mut request = [0u8; 64];
+        let _ = stream.read(&mut request);
+        let _ = stream.write_all(answer);
+        // Hold the connection open, silent, until the client goes.
+        let _ = stream.read_to_end(&mut Vec::new());
+    });
+    addr
+}
+
+#[test]
+fn cmd_client_gives_up_on_a_server_that_never_answers() {
+    let addr = fake_server(b"").to_string();
+    let out = client(&["--timeout", "2", &addr, "echo hi"]);
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    assert!(out.stderr.starts_with("error: "), "{}", out.stderr);
+    assert!(out.stderr.contains("within 2 s"), "{}", out.stderr);
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+}
+
+#[test]
+fn cmd_client_gives_up_on_a_reply_that_stops_after_its_header() {
+    // A header announcing 64 MiB (the most cmd-client accepts), then nothing.
+    let addr = fake_server(&[0x04, 0x00, 0x00, 0x00]).to_string();
+    let out = client(&["--timeout", "2", &addr, "echo hi"]);
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    assert!(out.stderr.contains("within 2 s"), "{}", out.stderr);
+    assert!(out.stderr.contains("67108864"), "{}", out.stderr);
+}
+
+#[test]
+fn cmd_client_refuses_a_reply_longer_than_it_accepts_before_waiting_for_it() {
+    // 64 MiB + 1: refused on reading the header, whatever the timeout.
+    let addr = fake_server(&[0x04, 0x00, 0x00, 0x01]).to_string();
+    let out = client(&["--timeout", "20", &addr, "echo hi"]);
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    assert!(out.stderr.contains("exceeds the limit"), "{}", out.stderr);
+}
+
+#[test]
+fn cmd_client_timeout_options_are_validated() {
+    for args in [
+        ["--timeout", "0", "127.0.0.1:1", "echo hi"],
+        ["--connect-timeout", "0", "127.0.0.1:1", "echo hi"],
+        ["--timeout", "x", "127.0.0.1:1", "echo hi"],
+    ] {
+        let out = client(&args);
+        assert_eq!(out.code, Some(2), "{args:?}: {}", out.stderr);
+    }
+}
+
+/// Fills a listener's accept queue (the test never accepts) until a connection attempt
+/// goes unanswered: Linux then drops further SYNs, so a connect waits until its timeout.
+/// `None` when the queue did not fill (another system's behaviour).
+#[cfg(target_os = "linux")]
+fn unanswered_address() -> Option<(TcpListener, Vec<TcpStream>, SocketAddr)> {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("binding");
+    let addr = listener.local_addr().expect("its address");
+    let mut queued = Vec::new();
+    for _ in 0..1000 {
+        match TcpStream::connect_timeout(&addr, Duration::from_millis(500)) {
+            Ok(stream) => queued.push(stream),
+            Err(e) if e.kind() == ErrorKind::TimedOut => return Some((listener, queued, addr)),
+            Err(_) => return None,
+        }
+    }
+    None
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn cmd_client_gives_up_on_a_connection_that_is_never_answered() {
+    let Some((_listener, _queued, addr)) = unanswered_address() else {
+        e2e::skip_because(
+            "cmd_client_gives_up_on_a_connection_that_is_never_answered",
+            "a full accept queue did not leave a connection unanswered here",
+        );
+        return;
+    };
+    let out = client(&["--connect-timeout", "1", &addr.to_string(), "echo hi"]);
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    assert!(out.stderr.contains("connecting to"), "{}", out.stderr);
+    assert!(out.stderr.contains("within 1 s"), "{}", out.stderr);
 }
