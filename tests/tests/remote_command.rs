@@ -1,11 +1,11 @@
 //! End-to-end tests of what a hostile peer cannot do to the remote-command programs:
-//! reach outside `cmd-server --dir` through the allow-list, or keep `cmd-client` waiting
-//! for ever.
+//! reach outside `cmd-server --dir` through the allow-list, keep `cmd-client` waiting
+//! for ever, or hide its own address from the server's log.
 //!
 //! Every deadline here only fails a hung test: each is many times what a healthy
 //! program needs.
 
-use e2e::{program, run_command, Output, Server};
+use e2e::{line_containing, program, run_command, Output, Server};
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -203,4 +203,48 @@ fn cmd_client_gives_up_on_a_connection_that_is_never_answered() {
     assert_eq!(out.code, Some(1), "{}", out.stderr);
     assert!(out.stderr.contains("connecting to"), "{}", out.stderr);
     assert!(out.stderr.contains("within 1 s"), "{}", out.stderr);
+}
+
+// ---- D. the log names every client ---------------------------------------------------
+
+/// Sends `signal` (STOP, CONT) to a process with the `kill` command.
+#[cfg(unix)]
+fn signal(pid: u32, signal: &str) -> bool {
+    Command::new("kill")
+        .args([format!("-{signal}"), pid.to_string()])
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[cfg(unix)]
+#[test]
+fn a_client_that_resets_before_it_is_accepted_is_logged_with_its_address() {
+    let mut server =
+        Server::start_logged("cmd-server", ["--port", "0"]).expect("cmd-server starts");
+    // Stopped, the server cannot accept; the kernel still completes the handshake, so the
+    // connection waits in the queue, where the reset (SO_LINGER 0, then close) reaches it.
+    let pid = server.child().id();
+    if !signal(pid, "STOP") {
+        e2e::skip_because(
+            "a_client_that_resets_before_it_is_accepted_is_logged_with_its_address",
+            "kill -STOP failed",
+        );
+        return;
+    }
+    let socket =
+        socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).expect("a socket");
+    let connected = socket.connect(&server.addr.into());
+    let local = socket
+        .local_addr()
+        .ok()
+        .and_then(|a| a.as_socket())
+        .expect("our own address");
+    let _ = socket.set_linger(Some(Duration::ZERO));
+    drop(socket); // RST
+    assert!(signal(pid, "CONT"), "kill -CONT");
+    connected.expect("the kernel completes the handshake for a stopped server");
+
+    let line = line_containing(server.stderr(), "connected", LONG);
+    assert!(!line.contains("0.0.0.0:0"), "{line}");
+    assert!(line.contains(&format!("[{local}]")), "{local}: {line}");
 }

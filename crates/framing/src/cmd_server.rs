@@ -151,22 +151,21 @@ pub fn run(listener: TcpListener, stop: Arc<Stop>, settings: Settings) -> usize 
         ended: Condvar::new(),
         stop,
     });
-    // 4. accept, one thread per client.
-    for conn in listener.incoming() {
+    loop {
+        // 4. accept, one thread per client. The client's address comes with the
+        // connection: asked for later, it is gone if the client has already reset.
+        let accepted = listener.accept();
         if shared.stop.is_requested() {
             break; // the wake-up connection of Ctrl-C, or a client arriving as we stop
         }
-        let stream = match conn {
-            Ok(stream) => stream,
+        let (stream, peer) = match accepted {
+            Ok(accepted) => accepted,
             Err(e) => {
                 // A client that vanished between SYN and accept: not the server's problem.
                 eprintln!("accept failed: {e}");
                 continue;
             }
         };
-        let peer = stream
-            .peer_addr()
-            .unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)));
         {
             let mut active = shared.active();
             if *active >= shared.settings.max_clients {
