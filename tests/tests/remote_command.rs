@@ -1,6 +1,7 @@
 //! End-to-end tests of what a hostile peer cannot do to the remote-command programs:
-//! reach outside `cmd-server --dir` through the allow-list, keep `cmd-client` waiting
-//! for ever, or hide its own address from the server's log.
+//! reach outside `cmd-server --dir` through the allow-list, lock other clients out with
+//! silent or trickling connections, keep `cmd-client` waiting for ever, or hide its own
+//! address from the server's log.
 //!
 //! Every deadline here only fails a hung test: each is many times what a healthy
 //! program needs.
@@ -9,7 +10,9 @@ use e2e::{line_containing, program, run_command, Output, Server};
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// How long anything may take before the test calls it hung.
@@ -106,6 +109,213 @@ fn ls_cannot_leave_the_directory_through_names_that_start_with_a_dash() {
         assert_eq!(out.code, Some(1), "{bad}: {}", out.stdout);
         assert!(out.stderr.contains("refused"), "{bad}: {}", out.stderr);
         assert!(out.stdout.is_empty(), "{bad}: {}", out.stdout);
+    }
+}
+
+// ---- B. deadlines and making room ----------------------------------------------------
+
+/// One framed request (`!I` header), as cmd-client sends it.
+fn frame(payload: &[u8]) -> Vec<u8> {
+    let mut bytes = u32::try_from(payload.len())
+        .expect("a test request is short")
+        .to_be_bytes()
+        .to_vec();
+    bytes.extend_from_slice(payload);
+    bytes
+}
+
+/// Waits until the server has logged `count` new connections.
+fn connected(server: &Server, count: usize) {
+    for _ in 0..count {
+        line_containing(server.stderr(), "] connected", LONG);
+    }
+}
+
+#[test]
+fn silent_connections_cannot_lock_a_new_client_out() {
+    // (A first-request deadline far away: the silent ones must still be there.)
+    let server = Server::start_logged(
+        "cmd-server",
+        [
+            "--port",
+            "0",
+            "--max-clients",
+            "2",
+            "--first-request-timeout",
+            "3600",
+        ],
+    )
+    .expect("cmd-server starts");
+    let silent: Vec<TcpStream> = (0..2)
+        .map(|_| e2e::tcp_connect(server.addr, LONG))
+        .collect();
+    connected(&server, 2);
+
+    // Every slot is taken by a client that says nothing: the newcomer is served anyway.
+    let out = client(&[&server.addr.to_string(), "echo served"]);
+    assert!(out.success(), "{}", out.stderr);
+    assert_eq!(out.stdout, "served\n");
+
+    // The one idle the longest (the first) made room, and the log says so.
+    let first = silent[0].local_addr().expect("the first client's address");
+    let line = line_containing(server.stderr(), "to make room for", LONG);
+    assert!(line.contains(&first.to_string()), "{line}");
+    let mut rest = Vec::new();
+    let mut evicted = &silent[0];
+    assert_eq!(evicted.read_to_end(&mut rest).ok(), Some(0), "hung up on");
+}
+
+/// Sends `bytes` one a second from a thread until the server hangs up (a write fails),
+/// `stop` is set, or all are sent. Returns the reading half.
+fn trickle(addr: SocketAddr, bytes: Vec<u8>, stop: Arc<AtomicBool>) -> TcpStream {
+    let stream = e2e::tcp_connect(addr, LONG);
+    let mut writer = stream.try_clone().expect("cloning the socket");
+    std::thread::spawn(move || {
+        for byte in bytes {
+            if stop.load(Ordering::Relaxed) || writer.write_all(&[byte]).is_err() {
+                break;
+            }
+            std::thread::sleep(Duration::from_secs(1));
+        }
+    });
+    stream
+}
+
+/// Reads until the server closes; a read that times out fails the test.
+fn until_closed(mut stream: &TcpStream, what: &str) -> Vec<u8> {
+    let mut got = Vec::new();
+    match stream.read_to_end(&mut got) {
+        Ok(_) => {}
+        // A reset is a close too: the trickler wrote after the server had gone.
+        Err(e) if e.kind() == ErrorKind::ConnectionReset => {}
+        Err(e) => panic!("{what}: the server did not hang up ({e})"),
+    }
+    got
+}
+
+#[test]
+fn a_request_trickled_byte_by_byte_is_dropped_at_its_deadline() {
+    let server = Server::start_logged("cmd-server", ["--port", "0", "--request-timeout", "2"])
+        .expect("cmd-server starts");
+    // A request of 100 bytes at one byte a second would take 104 s: the server gives up
+    // 2 s after the first byte, long before the test's own 30 s deadline.
+    let stop = Arc::new(AtomicBool::new(false));
+    let request = frame(&[b'x'; 100]);
+    let stream = trickle(server.addr, request, Arc::clone(&stop));
+    until_closed(&stream, "trickling a request");
+    stop.store(true, Ordering::Relaxed);
+    let line = line_containing(server.stderr(), "--request-timeout", LONG);
+    assert!(line.contains("hanging up"), "{line}");
+}
+
+#[test]
+fn a_silent_client_is_dropped_at_the_first_request_deadline() {
+    let server = Server::start_logged(
+        "cmd-server",
+        ["--port", "0", "--first-request-timeout", "1"],
+    )
+    .expect("cmd-server starts");
+    let stream = e2e::tcp_connect(server.addr, LONG);
+    assert!(until_closed(&stream, "saying nothing").is_empty());
+    let line = line_containing(server.stderr(), "--first-request-timeout", LONG);
+    assert!(line.contains("hanging up"), "{line}");
+}
+
+#[test]
+fn an_idle_client_is_dropped_at_the_idle_deadline() {
+    let server = Server::start_logged("cmd-server", ["--port", "0", "--idle-timeout", "1"])
+        .expect("cmd-server starts");
+    let mut stream = e2e::tcp_connect(server.addr, LONG);
+    stream
+        .write_all(&frame(b"echo once"))
+        .expect("sending a request");
+    let reply = until_closed(&stream, "idle after one command");
+    assert!(
+        reply.ends_with(b"once\n"),
+        "the command ran first: {reply:?}"
+    );
+    let line = line_containing(server.stderr(), "--idle-timeout", LONG);
+    assert!(line.contains("hanging up"), "{line}");
+}
+
+#[test]
+fn cmd_client_reading_stdin_reconnects_after_the_server_hung_up_on_it() {
+    let server = Server::start_logged("cmd-server", ["--port", "0", "--idle-timeout", "1"])
+        .expect("cmd-server starts");
+    let mut child = Command::new(program("cmd-client"))
+        .arg(server.addr.to_string())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starting cmd-client");
+    let mut typing = child.stdin.take().expect("cmd-client's stdin");
+    writeln!(typing, "echo one").expect("typing a command");
+    // The user thinks longer than the server waits...
+    line_containing(server.stderr(), "--idle-timeout", LONG);
+    // ...then types the next command, which still runs.
+    writeln!(typing, "echo two").expect("typing a command");
+    drop(typing);
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    let Ok(Ok(out)) = rx.recv_timeout(LONG) else {
+        let _ = Command::new("kill").arg(pid.to_string()).status();
+        panic!("cmd-client did not finish within {LONG:?}");
+    };
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "one\ntwo\n");
+    assert!(stderr.contains("reconnecting"), "{stderr}");
+}
+
+#[test]
+fn a_classic_client_trickling_bytes_gives_way_to_a_newcomer() {
+    let server = Server::start_logged(
+        "cmd-server",
+        ["--port", "0", "--classic", "--max-clients", "1"],
+    )
+    .expect("cmd-server starts");
+    // In the course's protocol every read is a command: one byte a second is one command
+    // a second, and the connection is never idle for long.
+    let stop = Arc::new(AtomicBool::new(false));
+    let stream = trickle(server.addr, vec![b'x'; 60], Arc::clone(&stop));
+    connected(&server, 1);
+    line_containing(server.stderr(), "$ x ->", LONG);
+
+    let out = client(&[&server.addr.to_string(), "--classic", "echo served"]);
+    assert!(out.success(), "{}", out.stderr);
+    assert_eq!(out.stdout, "served\n");
+    until_closed(&stream, "the trickler");
+    stop.store(true, Ordering::Relaxed);
+    line_containing(server.stderr(), "to make room for", LONG);
+}
+
+#[test]
+fn deadline_options_are_validated() {
+    for args in [
+        ["--first-request-timeout", "0"],
+        ["--request-timeout", "0"],
+        ["--idle-timeout", "0"],
+        ["--idle-timeout", "3601"],
+        ["--max-clients", "0"],
+        ["--request-timeout", "soon"],
+    ] {
+        // With a deadline: a server that took the option would run until killed.
+        let mut command = Command::new(program("cmd-server"));
+        command.args(["--port", "0"]).args(args);
+        let out = run_command(command, b"", LONG);
+        assert_eq!(out.code, Some(2), "{args:?}: {}", out.stderr);
+    }
+    let help = e2e::run("cmd-server", ["--help"]);
+    for option in [
+        "--first-request-timeout",
+        "--request-timeout",
+        "--idle-timeout",
+    ] {
+        assert!(help.stdout.contains(option), "{option}: {}", help.stdout);
     }
 }
 
