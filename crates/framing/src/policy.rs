@@ -13,7 +13,7 @@
 //! | command | accepted command line | why the rule |
 //! |---|---|---|
 //! | `echo` | `echo [WORD]...`: any words | echo reads no file: its only options (`-n`, `-e`, `-E`) change how it prints |
-//! | `uname` | `uname [-asnrvmpio]...`, `--all`, `--kernel-name`, ... in full; no operands | prints system facts; an operand is an error, and some systems' `uname` treat options as settings |
+//! | `uname` | `uname [-asnrvmpio]...`, `--all`, `--kernel-name`, ... in full; no operands | prints system facts (an operand is only an error) |
 //! | `seq` | `seq [-w] [-s SEP] NUMBER...` (`--equal-width`, `--separator=SEP`); options first, `-1` is a number | the output is bounded by the server's output limit; `-f FORMAT` is not needed |
 //! | `date` | `date [-uR] [-I[FMT]] [+FORMAT]` (`--utc`, `--universal`, `--rfc-email`, `--iso-8601[=FMT]`, `--rfc-3339=FMT`) | `date -s`, `--set` and the operand `MMDDhhmm` set the clock; `-f`/`--file` and `-r`/`--reference` read files; `-d` is not needed |
 //! | `ls` | `ls [-lAah1RdtSr]... [--] [PATH]...`, options anywhere before `--` | every operand, whatever its first character, is a path that must lead inside the server's directory, symlinks followed; other options are refused (`-L`/`-H` follow symlinks, `-I`, `-w`, `-T`, `--hide`, `--format` take an argument word, `--dired` ...) |
