@@ -15,7 +15,8 @@
 //!   share: Ctrl-C for a child, a line with a deadline, a plain socket on loopback;
 //! - [`line_containing`], [`rest_of`], [`tcp_connect`] and [`tcp_round_trip`] are the TCP
 //!   tests' pieces: a log line awaited, the rest of a log, a connection with deadlines, one
-//!   message sent and its whole answer read.
+//!   message sent and its whole answer read; [`tcp_pair`] is both ends of a connection,
+//!   for unit tests of code that reads or writes a socket.
 
 #![deny(missing_docs)]
 
@@ -524,4 +525,14 @@ pub fn tcp_round_trip(addr: SocketAddr, bytes: &[u8], deadline: Duration) -> Vec
         .read_to_end(&mut got)
         .expect("reading until the server closes");
     got
+}
+
+/// Both ends of a TCP connection on 127.0.0.1, `(client, server_side)`: for unit tests of
+/// code that reads or writes a socket. Panics when loopback cannot be used.
+pub fn tcp_pair() -> (TcpStream, TcpStream) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binding on loopback");
+    let addr = listener.local_addr().expect("the listener's address");
+    let client = TcpStream::connect(addr).unwrap_or_else(|e| panic!("connecting to {addr}: {e}"));
+    let (server_side, _) = listener.accept().expect("accepting on loopback");
+    (client, server_side)
 }

@@ -124,6 +124,20 @@ fn frame(payload: &[u8]) -> Vec<u8> {
     bytes
 }
 
+/// `cmd-server --port 0 ARGS...`, its log kept for the test to read.
+fn logged_server(args: &[&str]) -> Server {
+    let mut all = vec!["--port", "0"];
+    all.extend_from_slice(args);
+    Server::start_logged("cmd-server", all).expect("cmd-server starts")
+}
+
+/// Waits for the log line in which the server hangs up on a client for the deadline
+/// `option` sets.
+fn hung_up_for(server: &Server, option: &str) {
+    let line = line_containing(server.stderr(), option, LONG);
+    assert!(line.contains("hanging up"), "{line}");
+}
+
 /// Waits until the server has logged `count` new connections.
 fn connected(server: &Server, count: usize) {
     for _ in 0..count {
@@ -134,18 +148,7 @@ fn connected(server: &Server, count: usize) {
 #[test]
 fn silent_connections_cannot_lock_a_new_client_out() {
     // (A first-request deadline far away: the silent ones must still be there.)
-    let server = Server::start_logged(
-        "cmd-server",
-        [
-            "--port",
-            "0",
-            "--max-clients",
-            "2",
-            "--first-request-timeout",
-            "3600",
-        ],
-    )
-    .expect("cmd-server starts");
+    let server = logged_server(&["--max-clients", "2", "--first-request-timeout", "3600"]);
     let silent: Vec<TcpStream> = (0..2)
         .map(|_| e2e::tcp_connect(server.addr, LONG))
         .collect();
@@ -195,8 +198,7 @@ fn until_closed(mut stream: &TcpStream, what: &str) -> Vec<u8> {
 
 #[test]
 fn a_request_trickled_byte_by_byte_is_dropped_at_its_deadline() {
-    let server = Server::start_logged("cmd-server", ["--port", "0", "--request-timeout", "2"])
-        .expect("cmd-server starts");
+    let server = logged_server(&["--request-timeout", "2"]);
     // A request of 100 bytes at one byte a second would take 104 s: the server gives up
     // 2 s after the first byte, long before the test's own 30 s deadline.
     let stop = Arc::new(AtomicBool::new(false));
@@ -204,27 +206,20 @@ fn a_request_trickled_byte_by_byte_is_dropped_at_its_deadline() {
     let stream = trickle(server.addr, request, Arc::clone(&stop));
     until_closed(&stream, "trickling a request");
     stop.store(true, Ordering::Relaxed);
-    let line = line_containing(server.stderr(), "--request-timeout", LONG);
-    assert!(line.contains("hanging up"), "{line}");
+    hung_up_for(&server, "--request-timeout");
 }
 
 #[test]
 fn a_silent_client_is_dropped_at_the_first_request_deadline() {
-    let server = Server::start_logged(
-        "cmd-server",
-        ["--port", "0", "--first-request-timeout", "1"],
-    )
-    .expect("cmd-server starts");
+    let server = logged_server(&["--first-request-timeout", "1"]);
     let stream = e2e::tcp_connect(server.addr, LONG);
     assert!(until_closed(&stream, "saying nothing").is_empty());
-    let line = line_containing(server.stderr(), "--first-request-timeout", LONG);
-    assert!(line.contains("hanging up"), "{line}");
+    hung_up_for(&server, "--first-request-timeout");
 }
 
 #[test]
 fn an_idle_client_is_dropped_at_the_idle_deadline() {
-    let server = Server::start_logged("cmd-server", ["--port", "0", "--idle-timeout", "1"])
-        .expect("cmd-server starts");
+    let server = logged_server(&["--idle-timeout", "1"]);
     let mut stream = e2e::tcp_connect(server.addr, LONG);
     stream
         .write_all(&frame(b"echo once"))
@@ -234,14 +229,12 @@ fn an_idle_client_is_dropped_at_the_idle_deadline() {
         reply.ends_with(b"once\n"),
         "the command ran first: {reply:?}"
     );
-    let line = line_containing(server.stderr(), "--idle-timeout", LONG);
-    assert!(line.contains("hanging up"), "{line}");
+    hung_up_for(&server, "--idle-timeout");
 }
 
 #[test]
 fn cmd_client_reading_stdin_reconnects_after_the_server_hung_up_on_it() {
-    let server = Server::start_logged("cmd-server", ["--port", "0", "--idle-timeout", "1"])
-        .expect("cmd-server starts");
+    let server = logged_server(&["--idle-timeout", "1"]);
     let mut child = Command::new(program("cmd-client"))
         .arg(server.addr.to_string())
         .stdin(Stdio::piped())
@@ -252,7 +245,7 @@ fn cmd_client_reading_stdin_reconnects_after_the_server_hung_up_on_it() {
     let mut typing = child.stdin.take().expect("cmd-client's stdin");
     writeln!(typing, "echo one").expect("typing a command");
     // The user thinks longer than the server waits...
-    line_containing(server.stderr(), "--idle-timeout", LONG);
+    hung_up_for(&server, "--idle-timeout");
     // ...then types the next command, which still runs.
     writeln!(typing, "echo two").expect("typing a command");
     drop(typing);
@@ -273,11 +266,7 @@ fn cmd_client_reading_stdin_reconnects_after_the_server_hung_up_on_it() {
 
 #[test]
 fn a_classic_client_trickling_bytes_gives_way_to_a_newcomer() {
-    let server = Server::start_logged(
-        "cmd-server",
-        ["--port", "0", "--classic", "--max-clients", "1"],
-    )
-    .expect("cmd-server starts");
+    let server = logged_server(&["--classic", "--max-clients", "1"]);
     // In the course's protocol every read is a command: one byte a second is one command
     // a second, and the connection is never idle for long.
     let stop = Arc::new(AtomicBool::new(false));
@@ -340,13 +329,19 @@ fn fake_server(answer: &'static [u8]) -> SocketAddr {
     addr
 }
 
+/// Asserts that cmd-client failed (exit status 1) and said each of `words` on stderr.
+fn failed_saying(out: &Output, words: &[&str]) {
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    for word in words {
+        assert!(out.stderr.contains(word), "{word:?}: {}", out.stderr);
+    }
+}
+
 #[test]
 fn cmd_client_gives_up_on_a_server_that_never_answers() {
     let addr = fake_server(b"").to_string();
     let out = client(&["--timeout", "2", &addr, "echo hi"]);
-    assert_eq!(out.code, Some(1), "{}", out.stderr);
-    assert!(out.stderr.starts_with("error: "), "{}", out.stderr);
-    assert!(out.stderr.contains("within 2 s"), "{}", out.stderr);
+    failed_saying(&out, &["error: no reply to \"echo hi\" within 2 s"]);
     assert!(out.stdout.is_empty(), "{}", out.stdout);
 }
 
@@ -355,9 +350,7 @@ fn cmd_client_gives_up_on_a_reply_that_stops_after_its_header() {
     // A header announcing 64 MiB (the most cmd-client accepts), then nothing.
     let addr = fake_server(&[0x04, 0x00, 0x00, 0x00]).to_string();
     let out = client(&["--timeout", "2", &addr, "echo hi"]);
-    assert_eq!(out.code, Some(1), "{}", out.stderr);
-    assert!(out.stderr.contains("within 2 s"), "{}", out.stderr);
-    assert!(out.stderr.contains("67108864"), "{}", out.stderr);
+    failed_saying(&out, &["within 2 s", "of its 67108864 bytes"]);
 }
 
 #[test]
@@ -365,8 +358,7 @@ fn cmd_client_refuses_a_reply_longer_than_it_accepts_before_waiting_for_it() {
     // 64 MiB + 1: refused on reading the header, whatever the timeout.
     let addr = fake_server(&[0x04, 0x00, 0x00, 0x01]).to_string();
     let out = client(&["--timeout", "20", &addr, "echo hi"]);
-    assert_eq!(out.code, Some(1), "{}", out.stderr);
-    assert!(out.stderr.contains("exceeds the limit"), "{}", out.stderr);
+    failed_saying(&out, &["exceeds the limit"]);
 }
 
 #[test]
@@ -410,9 +402,7 @@ fn cmd_client_gives_up_on_a_connection_that_is_never_answered() {
         return;
     };
     let out = client(&["--connect-timeout", "1", &addr.to_string(), "echo hi"]);
-    assert_eq!(out.code, Some(1), "{}", out.stderr);
-    assert!(out.stderr.contains("connecting to"), "{}", out.stderr);
-    assert!(out.stderr.contains("within 1 s"), "{}", out.stderr);
+    failed_saying(&out, &["connecting to", "no answer within 1 s"]);
 }
 
 // ---- D. the log names every client ---------------------------------------------------
@@ -429,8 +419,7 @@ fn signal(pid: u32, signal: &str) -> bool {
 #[cfg(unix)]
 #[test]
 fn a_client_that_resets_before_it_is_accepted_is_logged_with_its_address() {
-    let mut server =
-        Server::start_logged("cmd-server", ["--port", "0"]).expect("cmd-server starts");
+    let mut server = logged_server(&[]);
     // Stopped, the server cannot accept; the kernel still completes the handshake, so the
     // connection waits in the queue, where the reset (SO_LINGER 0, then close) reaches it.
     let pid = server.child().id();

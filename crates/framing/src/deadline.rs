@@ -174,15 +174,8 @@ impl<S: Borrow<TcpStream>> Read for TimedReader<S> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use e2e::tcp_pair as pair;
     use std::io::Write;
-    use std::net::TcpListener;
-
-    fn pair() -> (TcpStream, TcpStream) {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
-        let (server_side, _) = listener.accept().unwrap();
-        (client, server_side)
-    }
 
     #[test]
     fn a_started_message_gets_its_own_deadline() {

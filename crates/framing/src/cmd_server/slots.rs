@@ -189,21 +189,20 @@ impl Drop for Ticket {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::net::TcpListener;
 
-    /// A connected socket (its peer is dropped: only the table's handle matters here).
-    fn socket(listener: &TcpListener) -> (Arc<TcpStream>, SocketAddr) {
-        let _client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
-        let (stream, peer) = listener.accept().unwrap();
+    /// A connected socket and its peer's address (the peer is dropped: only the table's
+    /// handle matters here).
+    fn socket() -> (Arc<TcpStream>, SocketAddr) {
+        let (_client, stream) = e2e::tcp_pair();
+        let peer = stream.peer_addr().unwrap();
         (Arc::new(stream), peer)
     }
 
     #[test]
     fn the_longest_idle_makes_room_and_a_running_command_keeps_its_slot() {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let slots = Slots::new(2);
-        let (a, a_peer) = socket(&listener);
-        let (b, _) = socket(&listener);
+        let (a, a_peer) = socket();
+        let (b, _) = socket();
         let Admission::Admitted(first) = slots.admit(a_peer, a) else {
             panic!("a free slot");
         };
@@ -212,7 +211,7 @@ mod tests {
         };
         // The first has waited longer, but runs a command: the second makes room.
         assert!(first.begin_command());
-        let (c, c_peer) = socket(&listener);
+        let (c, c_peer) = socket();
         let Admission::MadeRoom { ticket: third, .. } = slots.admit(c_peer, c) else {
             panic!("room made");
         };
@@ -223,7 +222,7 @@ mod tests {
         );
         // Both slots are now running commands: a fourth is turned away.
         assert!(third.begin_command());
-        let (d, d_peer) = socket(&listener);
+        let (d, d_peer) = socket();
         assert!(matches!(slots.admit(d_peer, d), Admission::Full));
         first.end_command();
         drop((first, second, third));
