@@ -19,7 +19,9 @@
 //! - [`flood`] and [`trickle`] are the TCP servers' two hard clients: one that sends and
 //!   never reads, one that keeps talking, a byte at a time, never idle for long;
 //!   [`assert_took`] checks how long a server took to give up on one, and [`seconds_in`]
-//!   reads a duration back out of a log line.
+//!   reads a duration back out of a log line;
+//! - [`tcp_pair`] is both ends of a connection, for unit tests of code that reads or
+//!   writes a socket.
 
 #![deny(missing_docs)]
 
@@ -630,4 +632,14 @@ pub fn seconds_in(line: &str, before: &str) -> f64 {
         .and_then(|(_, rest)| rest.split_once(" s"))
         .and_then(|(number, _)| number.parse().ok())
         .unwrap_or_else(|| panic!("no number of seconds after {before:?} in {line:?}"))
+}
+
+/// Both ends of a TCP connection on 127.0.0.1, `(client, server_side)`: for unit tests of
+/// code that reads or writes a socket. Panics when loopback cannot be used.
+pub fn tcp_pair() -> (TcpStream, TcpStream) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binding on loopback");
+    let addr = listener.local_addr().expect("the listener's address");
+    let client = TcpStream::connect(addr).unwrap_or_else(|e| panic!("connecting to {addr}: {e}"));
+    let (server_side, _) = listener.accept().expect("accepting on loopback");
+    (client, server_side)
 }

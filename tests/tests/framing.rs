@@ -92,20 +92,59 @@ fn bad_frames_are_answered_and_the_server_keeps_serving() {
     assert_eq!(out.stdout, "still here\n", "{}", out.stderr);
 }
 
+/// A child process of `parent`, if it has one now (Linux: each `/proc/PID/stat` names
+/// the process's parent, after the command name in parentheses).
+#[cfg(target_os = "linux")]
+fn child_of(parent: u32) -> Option<u32> {
+    let parent_of = |stat: &str| {
+        let (_, rest) = stat.rsplit_once(')')?;
+        rest.split_whitespace().nth(1)?.parse::<u32>().ok()
+    };
+    std::fs::read_dir("/proc")
+        .ok()?
+        .flatten()
+        .find_map(|entry| {
+            let pid = entry.file_name().to_str()?.parse::<u32>().ok()?;
+            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+            (parent_of(&stat) == Some(parent)).then_some(pid)
+        })
+}
+
+#[cfg(target_os = "linux")]
 #[test]
-fn clients_beyond_the_limit_are_turned_away_politely() {
-    let server = Server::start("cmd-server", ["--port", "0", "-q", "--max-clients", "1"])
-        .expect("cmd-server starts");
+fn clients_beyond_the_limit_are_turned_away_when_every_slot_runs_a_command() {
+    let mut server = Server::start(
+        "cmd-server",
+        [
+            "--port",
+            "0",
+            "-q",
+            "--max-clients",
+            "1",
+            "--allow",
+            "sleep",
+        ],
+    )
+    .expect("cmd-server starts");
     let addr = server.addr.to_string();
-    // The first client stays connected (and is being served: its echo answers)...
+    // The one slot runs a command (the server has started it as its child)...
     let mut first = TcpStream::connect(server.addr).unwrap();
-    first
-        .write_all(&[0, 0, 0, 4, b'e', b'c', b'h', b'o'])
-        .unwrap();
-    let mut header = [0u8; 4];
-    first.read_exact(&mut header).unwrap();
-    // ...so the second is told the server is busy.
+    first.write_all(b"\0\0\0\x08sleep 60").unwrap();
+    let pid = server.child().id();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let sleeping = loop {
+        if let Some(child) = child_of(pid) {
+            break child;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the command never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    // ...so a second client cannot take it, and is told the server is busy.
     let out = run("cmd-client", [addr.as_str(), "echo hi"]);
+    let _ = Command::new("kill").arg(sleeping.to_string()).status();
     assert_eq!(out.code, Some(1));
     assert!(out.stderr.contains("server busy"), "{}", out.stderr);
 }

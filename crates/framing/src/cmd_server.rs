@@ -4,50 +4,61 @@
 //! `subprocess.Popen(cmd, shell=True)` and sends `struct.pack('i', len) + output`, over
 //! and over. [`run`] keeps those steps and makes each safe:
 //!
-//! 1. **accept** (step 4), one thread per client, at most [`Settings::max_clients`]; one
-//!    more is told "busy" (framed mode) and closed;
-//! 2. **read a request frame** through a [`FrameReader`] (the cure for sticky packets works
-//!    both ways), at most [`MAX_REQUEST`] bytes; a broken frame is answered, then the
-//!    connection is closed, since there is no way to find where the next one starts;
+//! 1. **accept** (step 4), one thread per client, at most [`Settings::max_clients`]. When
+//!    every slot is taken, the connection that has waited longest for its next request
+//!    is hung up on to make room; only when every slot is running a command is the
+//!    newcomer told "busy" (framed mode) and closed (`cmd_server/slots.rs`);
+//! 2. **read a request frame** through a [`FrameReader`](crate::frame::FrameReader) (the
+//!    cure for sticky packets works both ways), at most [`MAX_REQUEST`] bytes, within the
+//!    connection's [`Deadlines`]; a broken frame is answered, then the connection is
+//!    closed, since there is no way to find where the next one starts;
 //! 3. **split it into words without a shell** ([`crate::argv`]), **check them against the
 //!    allow-list** ([`crate::policy`]) and **run the command with limits**
 //!    ([`crate::runner`]);
 //! 4. **send one reply frame** that keeps stdout, stderr and the exit status apart
 //!    ([`crate::reply`]).
 //!
-//! With [`Settings::classic`] it speaks the course's own protocol instead (the request is
-//! the raw command text, the reply a length header and stdout+stderr), so the course's
-//! Python client works unchanged.
+//! Steps 2-4 are one conversation per client, in `cmd_server/session.rs`. With
+//! [`Settings::classic`] it speaks the course's own protocol instead (the request is the
+//! raw command text, the reply a length header and stdout+stderr), so the course's Python
+//! client works unchanged.
 //!
 //! Why several clients at once, before lesson 7 teaches it: a remote shell that served
 //! one client at a time would let one silent client lock everyone else out. Here that
-//! costs a thread each and a counter; lesson 7 does it with a pool, backpressure and
-//! panic isolation.
+//! costs a thread each and a table of slots; lesson 7 does it with a pool, backpressure
+//! and panic isolation.
 //!
 //! A stop ([`Stop::request`], from a Ctrl-C handler) wakes the blocked `accept`, as in
 //! every server of the workspace; clients waiting between commands hang up within
 //! [`POLL`]; running commands get [`SHUTDOWN_GRACE`] to finish.
 
-use crate::frame::{Codec, FrameError, FrameReader};
+mod session;
+mod slots;
+
+use crate::frame::Codec;
 use crate::policy::Policy;
 use crate::reply::Reply;
-use crate::runner::{self, Limits};
-use anyhow::{Context, Result};
+use crate::runner::Limits;
 use netbasics::cli::Peer;
 use netbasics::stop::Stop;
-use std::io::{Read, Write};
+use session::End;
+use slots::{Admission, Slots};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 /// The longest command line accepted (framed mode): commands are short; anything longer is
 /// a confused or hostile client.
 pub const MAX_REQUEST: usize = 4096;
-/// How long a connected client may go without sending a complete request before the
-/// server hangs up. It counts from the last complete request, not from the last byte, so a
-/// client that trickles one byte at a time cannot keep its thread for ever.
-pub const IDLE_TIMEOUT: Duration = Duration::from_secs(300);
+/// How long a new connection may take to start its first request, by default: a client
+/// that connects says what it wants at once.
+pub const FIRST_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a request may take to arrive once its first byte has, by default: a command
+/// line is a few bytes, so this only ends a client that trickles one now and then.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a client may think between a reply and its next request, by default.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 /// How often a thread waiting for a client's next request looks up to see whether the
 /// server is stopping: a blocked `read` cannot be interrupted, but a read timeout ends it.
 pub const POLL: Duration = Duration::from_secs(1);
@@ -70,31 +81,45 @@ pub struct Settings {
     pub limits: Limits,
     /// The directory commands run in.
     pub dir: PathBuf,
-    /// How many clients may be connected at once; more are turned away.
+    /// How many clients may be connected at once (at least 1). A newcomer beyond that
+    /// takes the slot of the connection idle the longest; it is turned away only when
+    /// every slot is running a command.
     pub max_clients: usize,
+    /// How long a connection may take at each step before the server hangs up.
+    pub deadlines: Deadlines,
     /// Log only errors.
     pub quiet: bool,
+}
+
+/// How long a connection may take at each step, each counted on the clock from the
+/// moment the step began (not in read timeouts, which a trickling client would reset).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deadlines {
+    /// From connecting to the first byte of the first request.
+    pub first_request: Duration,
+    /// From the first byte of a request to its last (framed mode; in the course's
+    /// protocol a request is whatever one read returns).
+    pub request: Duration,
+    /// From a reply to the first byte of the next request.
+    pub idle: Duration,
+}
+
+impl Default for Deadlines {
+    fn default() -> Self {
+        Deadlines {
+            first_request: FIRST_REQUEST_TIMEOUT,
+            request: REQUEST_TIMEOUT,
+            idle: IDLE_TIMEOUT,
+        }
+    }
 }
 
 /// What every connection's thread needs.
 struct Shared {
     settings: Settings,
-    /// Connections being served now (for --max-clients and shutdown).
-    active: Mutex<usize>,
-    /// Signalled each time a connection ends, for the shutdown to wait on.
-    ended: Condvar,
     /// Set by Ctrl-C (which also wakes `accept`): connections waiting for a request hang
     /// up; running commands finish.
     stop: Arc<Stop>,
-}
-
-impl Shared {
-    /// The count of active connections. It is a plain number, so a thread that panicked
-    /// while holding the lock cannot have left it half-changed: a poisoned lock is used
-    /// as it is.
-    fn active(&self) -> MutexGuard<'_, usize> {
-        self.active.lock().unwrap_or_else(PoisonError::into_inner)
-    }
 }
 
 /// Serves clients on `listener` until `stop` is requested, then waits up to
@@ -106,7 +131,7 @@ impl Shared {
 /// ```
 /// use std::net::TcpStream;
 /// use std::sync::Arc;
-/// use framing::cmd_server::{run, Settings, MAX_REQUEST};
+/// use framing::cmd_server::{run, Deadlines, Settings, MAX_REQUEST};
 /// use framing::frame::Codec;
 /// use framing::header::LengthHeader;
 /// use framing::policy::Policy;
@@ -125,6 +150,7 @@ impl Shared {
 ///     limits: Limits { max_output: 1 << 20, timeout: std::time::Duration::from_secs(5) },
 ///     dir,
 ///     max_clients: 4,
+///     deadlines: Deadlines::default(),
 ///     quiet: true,
 /// };
 /// let addr = listener.local_addr()?;
@@ -145,52 +171,64 @@ impl Shared {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn run(listener: TcpListener, stop: Arc<Stop>, settings: Settings) -> usize {
-    let shared = Arc::new(Shared {
-        settings,
-        active: Mutex::new(0),
-        ended: Condvar::new(),
-        stop,
-    });
-    // 4. accept, one thread per client.
-    for conn in listener.incoming() {
+    let slots = Slots::new(settings.max_clients.max(1));
+    let shared = Arc::new(Shared { settings, stop });
+    loop {
+        // 4. accept, one thread per client. The client's address comes with the
+        // connection: asked for later, it is gone if the client has already reset.
+        let accepted = listener.accept();
         if shared.stop.is_requested() {
             break; // the wake-up connection of Ctrl-C, or a client arriving as we stop
         }
-        let stream = match conn {
-            Ok(stream) => stream,
+        let (stream, peer) = match accepted {
+            Ok(accepted) => accepted,
             Err(e) => {
                 // A client that vanished between SYN and accept: not the server's problem.
                 eprintln!("accept failed: {e}");
                 continue;
             }
         };
-        let peer = stream
-            .peer_addr()
-            .unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)));
-        {
-            let mut active = shared.active();
-            if *active >= shared.settings.max_clients {
-                drop(active);
-                turn_away(stream, &shared, peer);
+        let stream = Arc::new(stream);
+        let ticket = match slots.admit(peer, Arc::clone(&stream)) {
+            Admission::Admitted(ticket) => ticket,
+            Admission::MadeRoom {
+                ticket,
+                evicted,
+                idle,
+            } => {
+                eprintln!(
+                    "{} idle for {:.1} s with all {} taken: hanging up to make room for {}",
+                    Peer(evicted),
+                    idle.as_secs_f64(),
+                    netbasics::cli::plural(slots.limit() as u64, "slot"),
+                    Peer(peer)
+                );
+                ticket
+            }
+            Admission::Full => {
+                turn_away(&stream, &shared, peer, slots.limit());
                 continue;
             }
-            *active += 1;
-        }
-        let guard = ActiveGuard(Arc::clone(&shared));
+        };
+        let shared = Arc::clone(&shared);
         let spawned = std::thread::Builder::new().spawn(move || {
-            // The guard gives the slot back when the thread ends, even by a panic.
-            let shared = &guard.0;
+            // The ticket gives the slot back when the thread ends, even by a panic.
             if !shared.settings.quiet {
                 eprintln!("{} connected", Peer(peer));
             }
-            match serve(stream, shared, peer) {
+            let ended = session::serve(&stream, &ticket, &shared, peer);
+            if ticket.evicted() {
+                return; // logged when its slot was given away
+            }
+            match ended {
                 Err(e) => eprintln!("{} error: {e:#}", Peer(peer)),
-                Ok(()) if !shared.settings.quiet => eprintln!("{} closed", Peer(peer)),
-                Ok(()) => {}
+                Ok(_) if shared.settings.quiet => {}
+                Ok(End::Closed) => eprintln!("{} closed", Peer(peer)),
+                Ok(End::HungUp(why)) => eprintln!("{} {why}", Peer(peer)),
             }
         });
         if let Err(e) = spawned {
-            // Out of threads: this client is dropped (the guard went with the closure).
+            // Out of threads: this client is dropped (the ticket went with the closure).
             eprintln!("{} dropped: cannot start a thread: {e}", Peer(peer));
         }
     }
@@ -200,28 +238,15 @@ pub fn run(listener: TcpListener, stop: Arc<Stop>, settings: Settings) -> usize 
 
     // Stopping: no new clients. Connections waiting for a request hang up within POLL;
     // give running commands a bounded time to finish. Each ending connection wakes us.
-    let (left, _) = shared
-        .ended
-        .wait_timeout_while(shared.active(), SHUTDOWN_GRACE, |active| *active > 0)
-        .unwrap_or_else(PoisonError::into_inner);
-    *left
+    slots.wait_until_done(SHUTDOWN_GRACE)
 }
 
-/// Counts a connection as active for as long as it lives.
-struct ActiveGuard(Arc<Shared>);
-
-impl Drop for ActiveGuard {
-    fn drop(&mut self) {
-        *self.0.active() -= 1;
-        self.0.ended.notify_all();
-    }
-}
-
-/// Too many clients: say so (framed mode) and hang up.
-fn turn_away(mut stream: TcpStream, shared: &Shared, peer: SocketAddr) {
+/// Every slot is running a command: say so (framed mode) and hang up.
+fn turn_away(mut stream: &TcpStream, shared: &Shared, peer: SocketAddr, limit: usize) {
     eprintln!(
-        "{} turned away: already serving the maximum number of clients",
-        Peer(peer)
+        "{} turned away: all {} are running commands",
+        Peer(peer),
+        netbasics::cli::plural(limit as u64, "slot")
     );
     if !shared.settings.classic {
         let reply = Reply::refused("server busy: too many clients, try again later");
@@ -231,136 +256,4 @@ fn turn_away(mut stream: TcpStream, shared: &Shared, peer: SocketAddr) {
             .codec
             .write_frame(&mut stream, &reply.encode());
     }
-}
-
-/// 5-7. recv a command, run it, send the reply; until the client closes.
-fn serve(stream: TcpStream, shared: &Shared, peer: SocketAddr) -> Result<()> {
-    // Reads wake up every POLL to look at the clock and at the stopping flag (see `waited`).
-    stream.set_read_timeout(Some(POLL))?;
-    stream.set_write_timeout(Some(WRITE_TIMEOUT))?;
-    if shared.settings.classic {
-        serve_classic(stream, shared, peer)
-    } else {
-        serve_framed(stream, shared, peer)
-    }
-}
-
-fn serve_framed(stream: TcpStream, shared: &Shared, peer: SocketAddr) -> Result<()> {
-    let mut writer = stream.try_clone().context("cloning the socket")?;
-    let mut reader = FrameReader::new(stream, shared.settings.codec.clone());
-    // Replies may be larger than requests: two outputs at most, plus the reply header.
-    let reply_codec = Codec::new(shared.settings.codec.header().clone(), usize::MAX);
-    let mut last_request = Instant::now();
-    loop {
-        let request = match reader.read_frame() {
-            Ok(Some(request)) => request,
-            Ok(None) => return Ok(()),
-            // The POLL read timeout: nothing lost (the reader keeps a partial frame and
-            // resumes), so look up and go on waiting, unless it is time to hang up.
-            Err(FrameError::Io(e)) if is_timeout(&e) => {
-                waited(shared, last_request)?;
-                continue;
-            }
-            Err(FrameError::Io(e)) => return Err(e.into()),
-            Err(e) => {
-                // A broken frame leaves no way to find the next one: explain, then hang up.
-                let reply = Reply::refused(&format!("bad request: {e}"));
-                let _ = reply_codec.write_frame(&mut writer, &reply.encode());
-                return Err(e.into());
-            }
-        };
-        last_request = Instant::now();
-        let reply = execute(&request, shared, peer);
-        reply_codec
-            .write_frame(&mut writer, &reply.encode())
-            .context("sending the reply")?;
-    }
-}
-
-/// A read timeout shows up as WouldBlock (Linux) or TimedOut (Windows).
-fn is_timeout(e: &std::io::Error) -> bool {
-    matches!(
-        e.kind(),
-        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-    )
-}
-
-/// After a POLL read timeout: an error (hang up) if the server is stopping or the client
-/// has sent no complete request for IDLE_TIMEOUT; `Ok` to keep waiting.
-fn waited(shared: &Shared, last_request: Instant) -> Result<()> {
-    if shared.stop.is_requested() {
-        anyhow::bail!("the server is stopping: hanging up (no command was running)");
-    }
-    if last_request.elapsed() >= IDLE_TIMEOUT {
-        anyhow::bail!(
-            "no complete request for {} s: hanging up",
-            IDLE_TIMEOUT.as_secs()
-        );
-    }
-    Ok(())
-}
-
-fn serve_classic(mut stream: TcpStream, shared: &Shared, peer: SocketAddr) -> Result<()> {
-    let mut buf = [0u8; 1024];
-    let mut last_request = Instant::now();
-    loop {
-        // The course reads the command with one recv(1024): its boundary is wherever
-        // the read happens to end (the sticky-packet problem, left as the course has it).
-        let n = match stream.read(&mut buf) {
-            Ok(n) => n,
-            Err(e) if is_timeout(&e) => {
-                waited(shared, last_request)?;
-                continue;
-            }
-            Err(e) => return Err(e).context("reading a command"),
-        };
-        if n == 0 {
-            return Ok(());
-        }
-        last_request = Instant::now();
-        let reply = execute(&buf[..n], shared, peer);
-        let mut body = reply.stdout;
-        body.extend_from_slice(&reply.stderr);
-        let frame = match shared.settings.codec.encode(&body) {
-            Ok(frame) => frame,
-            // Output too big for the header: send the most it can describe.
-            Err(_) => {
-                let max =
-                    usize::try_from(shared.settings.codec.header().max_len()).unwrap_or(usize::MAX);
-                body.truncate(max);
-                shared.settings.codec.encode(&body)?
-            }
-        };
-        stream.write_all(&frame).context("sending the reply")?;
-    }
-}
-
-/// Checks and runs one command line, returning the reply (a refusal explains itself).
-fn execute(request: &[u8], shared: &Shared, peer: SocketAddr) -> Reply {
-    let reply = match std::str::from_utf8(request) {
-        Err(_) => Reply::refused("the command is not valid UTF-8"),
-        Ok(line) => match crate::argv::split(line.trim()) {
-            Err(e) => Reply::refused(&format!("cannot read the command: {e}")),
-            Ok(argv) => match shared.settings.policy.check(&argv) {
-                Err(refused) => Reply::refused(&format!("refused: {refused}")),
-                Ok(()) => Reply::from_output(runner::run(
-                    &argv,
-                    &shared.settings.dir,
-                    shared.settings.limits,
-                )),
-            },
-        },
-    };
-    if !shared.settings.quiet {
-        // Escaped: a client must not be able to write fake log lines or terminal codes.
-        eprintln!(
-            "{} $ {} -> {}, {} + {} bytes",
-            Peer(peer),
-            String::from_utf8_lossy(request).trim().escape_debug(),
-            reply.describe(),
-            reply.stdout.len(),
-            reply.stderr.len()
-        );
-    }
-    reply
 }

@@ -444,6 +444,34 @@ impl<R: Read> FrameReader<R> {
         self.end - self.start + self.large.as_ref().map_or(0, |(_, filled)| *filled)
     }
 
+    /// How far the frame being received has got: its payload bytes received so far and
+    /// the payload length its header announced. `None` before a whole header is in (or
+    /// when only complete frames are buffered). For saying where a peer stopped.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use framing::frame::{Codec, FrameReader};
+    ///
+    /// let mut reader = FrameReader::new(&b"\x00\x00\x00\x05hel"[..], Codec::default());
+    /// assert_eq!(reader.progress(), None); // nothing read yet
+    /// assert!(reader.read_frame().is_err()); // the stream ends inside the frame...
+    /// assert_eq!(reader.progress(), Some((3, 5))); // ...after 3 of its 5 bytes
+    /// ```
+    pub fn progress(&self) -> Option<(usize, usize)> {
+        if let Some((payload, filled)) = &self.large {
+            return Some((*filled, payload.len()));
+        }
+        let pending = &self.buffer[self.start..self.end];
+        let size = self.codec.header.size();
+        match check(&self.codec, pending) {
+            Ok(Status::Partial { needed }) if pending.len() >= size => {
+                Some((pending.len() - size, pending.len() - size + needed))
+            }
+            _ => None,
+        }
+    }
+
     /// The buffer's size: bounded by the largest frame plus one read chunk.
     pub fn buffer_capacity(&self) -> usize {
         self.buffer.len()

@@ -6,7 +6,9 @@
 //! When a pipe has given that much, it is closed: a command that would print forever
 //! (`seq inf`) gets SIGPIPE and ends at once. A command still running after `timeout` is
 //! killed together with any processes it started (its process group), so no grandchild
-//! keeps a pipe open and the server waiting.
+//! keeps a pipe open and the server waiting. The command gets the server's environment
+//! without `POSIXLY_CORRECT`, so it reads its options as the allow-list does
+//! ([`crate::policy::getopt`]).
 
 use std::io::Read;
 use std::process::{Child, Command, Stdio};
@@ -75,6 +77,9 @@ pub fn run(argv: &[String], dir: &std::path::Path, limits: Limits) -> Output {
     command
         .args(args)
         .current_dir(dir)
+        // The allow-list reads options the GNU way, where they may follow operands
+        // (`ls src -l`); POSIXLY_CORRECT would make `-l` there a file name instead.
+        .env_remove("POSIXLY_CORRECT")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -230,6 +235,18 @@ mod tests {
         );
         assert!(matches!(out.outcome, Outcome::Exited(code) if code != 0));
         assert!(!out.stderr.is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn posixly_correct_is_not_passed_on() {
+        // Set in this test process for a moment; `run` must not hand it to the command, or
+        // `ls src -l` would list a file named `-l` where the allow-list saw an option.
+        std::env::set_var("POSIXLY_CORRECT", "1");
+        let shell = argv(&["sh", "-c", "echo ${POSIXLY_CORRECT-unset}"]);
+        let out = run(&shell, ".".as_ref(), Limits::default());
+        std::env::remove_var("POSIXLY_CORRECT");
+        assert_eq!(out.stdout, b"unset\n");
     }
 }
 

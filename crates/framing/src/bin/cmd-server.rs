@@ -8,7 +8,9 @@
 //! - reads requests as frames (the cure for sticky packets works both ways) and answers with
 //!   a reply frame that keeps stdout, stderr and the exit status apart ([`framing::reply`]);
 //! - serves several clients at once (a thread each, at most `--max-clients`), each with
-//!   an idle timeout, and stops cleanly on Ctrl-C.
+//!   deadlines for its first request, for each request and between requests; when every
+//!   slot is taken, the connection idle the longest makes room for a newcomer;
+//! - stops cleanly on Ctrl-C.
 //!
 //! The serving itself is [`framing::cmd_server::run`]; this program reads the command
 //! line, binds (steps 1-3), installs Ctrl-C and calls it.
@@ -18,7 +20,7 @@
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use framing::cmd_server::{self, Settings, MAX_REQUEST};
+use framing::cmd_server::{self, Deadlines, Settings, MAX_REQUEST};
 use framing::frame::Codec;
 use framing::header::LengthHeader;
 use framing::policy::Policy;
@@ -57,9 +59,23 @@ struct Args {
     /// How many seconds a command may run before it is killed (at most an hour).
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
     timeout: u64,
-    /// How many clients may be connected at once; more are turned away.
-    #[arg(long, default_value_t = 32)]
+    /// How many clients may be connected at once; at the limit, the one idle the longest
+    /// makes room for a newcomer ("server busy" when all are running commands)
+    #[arg(long, default_value_t = 32,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=100_000))]
     max_clients: usize,
+    /// Seconds a new client has to start its first request (at most an hour)
+    #[arg(long, value_name = "SECS", default_value_t = cmd_server::FIRST_REQUEST_TIMEOUT.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    first_request_timeout: u64,
+    /// Seconds a request may take to arrive once its first byte has (at most an hour)
+    #[arg(long, value_name = "SECS", default_value_t = cmd_server::REQUEST_TIMEOUT.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    request_timeout: u64,
+    /// Seconds a client may wait between a reply and its next request (at most an hour)
+    #[arg(long, value_name = "SECS", default_value_t = cmd_server::IDLE_TIMEOUT.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    idle_timeout: u64,
     /// The directory commands run in (default: the current one).
     #[arg(long)]
     dir: Option<PathBuf>,
@@ -106,6 +122,11 @@ fn run(args: Args) -> Result<()> {
         },
         dir,
         max_clients: args.max_clients,
+        deadlines: Deadlines {
+            first_request: Duration::from_secs(args.first_request_timeout),
+            request: Duration::from_secs(args.request_timeout),
+            idle: Duration::from_secs(args.idle_timeout),
+        },
         quiet: args.quiet,
     };
 
