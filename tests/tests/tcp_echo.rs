@@ -477,7 +477,10 @@ fn ctrl_c_lets_the_current_client_finish_then_hangs_up() {
         0,
         "the server closed our connection"
     );
-    expect_stderr(&server, "hung up: still connected 2 s after the server began to stop");
+    expect_stderr(
+        &server,
+        "hung up: still connected 2 s after the server began to stop",
+    );
 }
 
 // ---------------------------------------------------------------------------------------
