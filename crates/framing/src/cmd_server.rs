@@ -183,8 +183,8 @@ pub fn run(listener: TcpListener, stop: Arc<Stop>, settings: Settings) -> usize 
         let (stream, peer) = match accepted {
             Ok(accepted) => accepted,
             Err(e) => {
-                // A client that vanished between SYN and accept: not the server's problem.
-                eprintln!("accept failed: {e}");
+                // Logged; a pause when retrying at once would fail the same way.
+                netbasics::listener::after_accept_error("cmd-server", &e);
                 continue;
             }
         };
@@ -217,6 +217,10 @@ pub fn run(listener: TcpListener, stop: Arc<Stop>, settings: Settings) -> usize 
                 eprintln!("{} connected", Peer(peer));
             }
             let ended = session::serve(&stream, &ticket, &shared, peer);
+            // Closed before the end is logged: whoever reads the log (a test, a person
+            // about to type) may count on the connection being gone already. (The slot
+            // table holds the socket too, until the ticket goes: so shut it down.)
+            let _ = stream.shutdown(std::net::Shutdown::Both);
             if ticket.evicted() {
                 return; // logged when its slot was given away
             }
