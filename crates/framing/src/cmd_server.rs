@@ -60,8 +60,11 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a client may think between a reply and its next request, by default.
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 /// How often a thread waiting for a client's next request looks up to see whether the
-/// server is stopping: a blocked `read` cannot be interrupted, but a read timeout ends it.
+/// server is stopping (each read waits at most this long, then looks at the stop flag).
 pub const POLL: Duration = Duration::from_secs(1);
+/// How long the "busy" message may take to leave: the accepting thread writes it, and a
+/// newcomer that does not read must not keep it from accepting.
+const BUSY_WRITE_TIMEOUT: Duration = Duration::from_secs(1);
 /// How long a reply may take to leave (a client that never reads must not hold a thread).
 pub const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long Ctrl-C waits for commands that are still running.
@@ -246,7 +249,7 @@ pub fn run(listener: TcpListener, stop: Arc<Stop>, settings: Settings) -> usize 
 }
 
 /// Every slot is running a command: say so (framed mode) and hang up.
-fn turn_away(mut stream: &TcpStream, shared: &Shared, peer: SocketAddr, limit: usize) {
+fn turn_away(stream: &TcpStream, shared: &Shared, peer: SocketAddr, limit: usize) {
     eprintln!(
         "{} turned away: all {} are running commands",
         Peer(peer),
@@ -254,10 +257,11 @@ fn turn_away(mut stream: &TcpStream, shared: &Shared, peer: SocketAddr, limit: u
     );
     if !shared.settings.classic {
         let reply = Reply::refused("server busy: too many clients, try again later");
-        let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
-        let _ = shared
-            .settings
-            .codec
-            .write_frame(&mut stream, &reply.encode());
+        // One deadline for the whole message: a newcomer that does not read cannot hold
+        // the accepting thread longer than that.
+        if let Ok(frame) = shared.settings.codec.encode(&reply.encode()) {
+            let deadline = netbasics::deadline::after(BUSY_WRITE_TIMEOUT);
+            let _ = netbasics::deadline::write_all_by(stream, &frame, deadline);
+        }
     }
 }

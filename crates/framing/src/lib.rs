@@ -17,8 +17,8 @@
 //! - The remote-command lesson (the course's `subprocess` server, made safe):
 //!   [`argv`] splits a command line without a shell, [`policy`] is the allow-list,
 //!   [`runner`] runs a command with output and time limits, [`reply`] is the reply frame,
-//!   [`deadline`] reads a message from a socket against a deadline, and [`cmd_server`] is
-//!   the server that puts them together (`cmd-server`).
+//!   and [`cmd_server`] is the server that puts them together (`cmd-server`), reading
+//!   each request against deadlines ([`netbasics::deadline::TimedReader`]).
 //! - [`wire`]: one file per protocol header (Ethernet II, ARP, IPv4, UDP, TCP), the
 //!   Internet checksum, and the layer-by-layer decoder behind the `packet-decode` command.
 
@@ -26,7 +26,6 @@
 
 pub mod argv;
 pub mod cmd_server;
-pub mod deadline;
 pub mod frame;
 pub mod header;
 pub mod policy;

@@ -15,7 +15,9 @@
 //! loop, so this is it.
 //!
 //! [`time_left`] is the other half, for reads: a server that allows a client a whole visit
-//! of, say, 60 s gives each `recv` no more than what is left of those 60 s.
+//! of, say, 60 s gives each `recv` no more than what is left of those 60 s. [`TimedReader`]
+//! (in `deadline/read.rs`) does that for a message read through a `Read`: a deadline for
+//! its first byte, another for the whole of it once begun (lesson 3's `cmd-server`).
 //!
 //! It lives on the ground floor because every TCP server of the workspace writes replies
 //! that must not wait for ever; lesson 5 (`tcp_echo::deadline`) is where it is taught.
@@ -140,6 +142,10 @@ pub fn is_timeout(e: &io::Error) -> bool {
         io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
     )
 }
+
+mod read;
+
+pub use read::{expired, Expired, TimedReader};
 
 #[cfg(test)]
 mod tests;

@@ -14,10 +14,10 @@
 
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{value_parser, Parser};
-use framing::deadline::{expired, TimedReader};
 use framing::frame::{Codec, FrameError, FrameReader};
 use framing::header::LengthHeader;
 use framing::reply::Reply;
+use netbasics::deadline::{expired, TimedReader};
 use netbasics::text::{decode, Encoding};
 use std::io::{BufRead, IsTerminal, Write};
 use std::net::{TcpStream, ToSocketAddrs};

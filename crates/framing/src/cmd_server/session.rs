@@ -5,17 +5,18 @@
 //! instants ([`Deadlines`]): the first request must start soon after connecting, a request
 //! that has started must end soon after its first byte, and between requests a client may
 //! think for a while. The reads also wake every [`POLL`] to see whether the server is
-//! stopping; a blocked `read` cannot be interrupted otherwise.
+//! stopping. (Lessons 5 and 7 wake a blocked `read` from outside instead, by shutting the
+//! socket down; here the reads look at the clock anyway, so they look at the stop too.)
 
 use super::slots::Ticket;
-use super::{Deadlines, Shared, POLL};
-use crate::deadline::{expired, Expired, TimedReader};
+use super::{Deadlines, Shared, POLL, WRITE_TIMEOUT};
 use crate::frame::{Codec, FrameError, FrameReader};
 use crate::reply::Reply;
 use crate::runner;
 use anyhow::{Context, Result};
 use netbasics::cli::Peer;
-use std::io::{self, Read, Write};
+use netbasics::deadline::{self, expired, is_timeout, Expired, TimedReader};
+use std::io::{self, Read};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
@@ -34,7 +35,6 @@ pub(super) fn serve(
     shared: &Shared,
     peer: SocketAddr,
 ) -> Result<End> {
-    stream.set_write_timeout(Some(super::WRITE_TIMEOUT))?;
     let deadlines = shared.settings.deadlines;
     let mut talk = Talk {
         stream,
@@ -85,16 +85,14 @@ impl Talk<'_> {
                 Err(e) => {
                     // A broken frame leaves no way to find the next one: explain, hang up.
                     let reply = Reply::refused(&format!("bad request: {e}"));
-                    let _ = reply_codec.write_frame(&mut self.stream, &reply.encode());
+                    let _ = self.send(&reply_codec, &reply.encode());
                     return Err(e.into());
                 }
             };
             let Some(reply) = self.execute(&request) else {
                 return Ok(End::Closed); // evicted as the request came: not run
             };
-            reply_codec
-                .write_frame(&mut self.stream, &reply.encode())
-                .context("sending the reply")?;
+            self.send(&reply_codec, &reply.encode())?;
             self.next_request(reader.get_mut());
             if reader.buffered() > 0 {
                 // The next request began with this one's last read.
@@ -122,18 +120,29 @@ impl Talk<'_> {
             let mut body = reply.stdout;
             body.extend_from_slice(&reply.stderr);
             let codec = &self.shared.settings.codec;
-            let frame = match codec.encode(&body) {
-                Ok(frame) => frame,
-                // Output too big for the header: send the most it can describe.
-                Err(_) => {
-                    let max = usize::try_from(codec.header().max_len()).unwrap_or(usize::MAX);
-                    body.truncate(max);
-                    codec.encode(&body)?
-                }
-            };
-            self.stream.write_all(&frame).context("sending the reply")?;
+            // Output too big for the header: send the most it can describe.
+            let max = usize::try_from(codec.header().max_len()).unwrap_or(usize::MAX);
+            body.truncate(max);
+            self.send(codec, &body)?;
             self.next_request(&mut reader);
         }
+    }
+
+    /// Step 6, send: one frame, all of it by [`WRITE_TIMEOUT`] from now (a deadline for
+    /// the whole reply, not for each `send` call: see [`netbasics::deadline`]).
+    fn send(&self, codec: &Codec, payload: &[u8]) -> Result<()> {
+        let frame = codec.encode(payload)?;
+        deadline::write_all_by(self.stream, &frame, deadline::after(WRITE_TIMEOUT)).map_err(|e| {
+            if is_timeout(&e) {
+                anyhow::anyhow!(
+                    "the client stopped reading: a reply waited {} s for room in the send \
+                         buffer",
+                    WRITE_TIMEOUT.as_secs()
+                )
+            } else {
+                anyhow::Error::new(e).context("sending the reply")
+            }
+        })
     }
 
     /// After a request is answered: the next one may take until the idle deadline to start.
@@ -221,12 +230,4 @@ impl Talk<'_> {
         }
         Some(reply)
     }
-}
-
-/// A read timeout shows up as WouldBlock (Linux) or TimedOut (Windows).
-fn is_timeout(e: &io::Error) -> bool {
-    matches!(
-        e.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-    )
 }

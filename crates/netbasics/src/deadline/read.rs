@@ -51,7 +51,7 @@ pub fn expired(error: &io::Error) -> Option<Expired> {
 /// use std::io::{Read, Write};
 /// use std::net::{TcpListener, TcpStream};
 /// use std::time::{Duration, Instant};
-/// use framing::deadline::{expired, TimedReader};
+/// use netbasics::deadline::{expired, TimedReader};
 ///
 /// let listener = TcpListener::bind("127.0.0.1:0")?;
 /// let mut peer = TcpStream::connect(listener.local_addr()?)?;
@@ -140,10 +140,9 @@ impl<S: Borrow<TcpStream>> TimedReader<S> {
 impl<S: Borrow<TcpStream>> Read for TimedReader<S> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         loop {
-            let left = self.deadline().saturating_duration_since(Instant::now());
-            if left.is_zero() {
+            let Some(left) = super::time_left(self.deadline()) else {
                 return Err(self.expired());
-            }
+            };
             let wait = self.poll.map_or(left, |poll| poll.min(left));
             let mut stream = self.stream.borrow();
             stream.set_read_timeout(Some(wait))?;
@@ -157,7 +156,7 @@ impl<S: Borrow<TcpStream>> Read for TimedReader<S> {
                 // The socket's timeout (WouldBlock on Linux, TimedOut on Windows): the
                 // deadline, a poll (the caller looks up and reads again), or a timer
                 // that fired a little early (read on).
-                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                Err(e) if super::is_timeout(&e) => {
                     if Instant::now() >= self.deadline() {
                         return Err(self.expired());
                     }
