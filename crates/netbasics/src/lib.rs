@@ -6,7 +6,8 @@
 //! Every later lesson stands on this crate, and it holds what two or more of them
 //! share, written once: `HOST:PORT` ([`server_addr`]), showing received bytes as text
 //! ([`text::TextView`]), a server's first three steps ([`listener`]), the one way a server's
-//! accept loop is stopped ([`stop`]), the Internet checksum ([`checksum`]), and how a
+//! accept loop is stopped ([`stop`]), deadlines for a whole reply or request
+//! ([`deadline`]), the Internet checksum ([`checksum`]), and how a
 //! program ends on an error and names a client in its log ([`cli`]). Lessons 5 (TCP) and 6
 //! (UDP) are siblings: each uses only this crate, never the other.
 //!
@@ -38,7 +39,8 @@
 //!   `accept`, the one way every server of the workspace stops.
 //! - [`deadline`]: a time limit for a whole reply or visit rather than for each system
 //!   call: [`write_all_by`](deadline::write_all_by), for servers whose replies must not
-//!   wait for ever (lesson 5 teaches it).
+//!   wait for ever (lesson 5 teaches it), and [`TimedReader`](deadline::TimedReader), for
+//!   a request read against a deadline (lesson 3's `cmd-server`).
 //! - [`cli`]: plumbing shared by the workspace's command-line programs: the `error: ...`
 //!   ending, `1 byte`/`2 bytes`, and how a server's log names a client.
 
