@@ -15,13 +15,22 @@
 //!   Python's socketserver;
 //! - `threaded.rs`: many idle clients at once, and short connections per second, through
 //!   `threaded-echo-server` against Python's `ThreadingTCPServer`;
-//! - `udp.rs`: datagram ping-pong and a one-way flood, against Python's UDP loop.
+//! - `udp.rs`: datagram ping-pong and a one-way flood, against Python's UDP loop;
+//! - `file.rs`: `file-server` and `file-client` downloading a large file, against `iperf3`,
+//!   the course's Python server, nginx with curl, and `cp` (with `file_setup.rs`, the test
+//!   file, servers and clients, and `file_report.rs`, its tables).
 //!
 //! The servers are started as processes (`peers.rs`, which also stops them, whatever
-//! happens), and driven by the Rust clients of `load.rs`.
+//! happens; nginx in `nginx.rs`), and driven by the Rust clients of `load.rs`, or, for
+//! downloads, by the lesson's own client and its peers run as processes (`fetch.rs`).
 
+mod fetch;
+mod file;
+mod file_report;
+mod file_setup;
 mod framing;
 mod load;
+mod nginx;
 mod peers;
 mod py;
 mod sys;
@@ -36,7 +45,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The lessons that have benchmarks.
-const LESSONS: &[&str] = &["framing", "tcp", "threaded", "udp"];
+const LESSONS: &[&str] = &["framing", "tcp", "threaded", "udp", "file"];
 
 pub fn run(args: &[String]) -> Result<()> {
     let quick = args.iter().any(|a| a == "--quick");
@@ -64,6 +73,7 @@ pub fn run(args: &[String]) -> Result<()> {
             "tcp" => tcp::tcp(quick)?,
             "threaded" => threaded::threaded(quick)?,
             "udp" => udp::udp(quick)?,
+            "file" => file::file(quick)?,
             _ => unreachable!("checked above"),
         };
         print!("{report}");

@@ -100,6 +100,11 @@ impl Process {
         }
     }
 
+    /// The exit status, if the process has ended.
+    pub fn ended(&mut self) -> Option<ExitStatus> {
+        self.child.try_wait().ok().flatten()
+    }
+
     /// The peak resident memory of the process so far, in KiB.
     pub fn peak_rss_kib(&self) -> Option<u64> {
         sys::peak_rss_kib(self.pid())

@@ -16,7 +16,7 @@ use std::time::Duration;
 
 /// The `recv` size of both servers (tcp-echo's RECV_BUFFER).
 const RECV_SIZE: usize = 256 * 1024;
-const NO_IPERF3: &str = "iperf3 not found: apt-get install iperf3";
+pub(super) const NO_IPERF3: &str = "iperf3 not found: apt-get install iperf3";
 
 /// The measurements are split into this many rounds, ours and the peers taking turns (ours
 /// first in odd rounds, the peers first in even ones): a machine that gets busier or
@@ -31,9 +31,9 @@ struct Row {
 }
 
 /// Bulk echo seconds in all, and the server's peak memory.
-struct Bulk {
-    seconds: f64,
-    rss_kib: Option<u64>,
+pub(super) struct Bulk {
+    pub(super) seconds: f64,
+    pub(super) rss_kib: Option<u64>,
 }
 
 /// An echo server being measured, and what it has done so far.
@@ -247,7 +247,7 @@ pub fn tcp(quick: bool) -> Result<String> {
 }
 
 /// `iperf3`'s single-stream loopback throughput for the same number of bytes.
-fn iperf3(bytes: u64) -> Result<Bulk> {
+pub(super) fn iperf3(bytes: u64) -> Result<Bulk> {
     // A port free just now (iperf3 needs a number; a race with another program taking it
     // in between is possible but harmless: iperf3 then fails and says so).
     let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
