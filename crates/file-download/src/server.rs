@@ -16,14 +16,21 @@
 //!
 //! # Zero copy
 //!
-//! `std::io::copy` from a `File` (or a `Take<&File>`) to a `TcpStream` is specialised in the
-//! standard library on Linux: instead of `read` into a buffer and `write` out of it (two
-//! copies through user space, as the course's `f.read` + `send` loop does), it asks the
-//! kernel to move the bytes from the page cache to the socket with `sendfile(2)`. The
-//! program never touches the data, so a download costs little CPU and no memory that grows
-//! with the file. Any wrapper the specialisation does not know (a `BufReader` of our own, a
-//! progress counter) silently brings the copies back; `strace -e sendfile` shows which path
-//! is taken, and `cargo xtask bench file` measures it.
+//! The course's loop, `f.read(1024)` then `send(info)`, copies every byte twice: from the
+//! kernel's page cache into the program's buffer, and back into the kernel's socket
+//! buffer, with two system calls per KiB. `sendfile(2)` asks the kernel to move the bytes
+//! from the page cache to the socket itself: the program never touches the data, so a
+//! download costs little CPU and no memory that grows with the file. [`send_file`] uses it
+//! on Linux (through `rustix`, a safe wrapper of the system call), and a read/write loop
+//! with a large buffer elsewhere.
+//!
+//! `std::io::copy` from a `File` to a `TcpStream` does *not* do this, although it uses
+//! `sendfile`/`splice` between some other pairs: std refuses zero copy from a regular file
+//! into a socket, because the socket may go on referring to the file's pages after the
+//! call returns, so a write to the file a moment later could change bytes already "sent".
+//! A file server accepts that: a file changed during a download is wrong either way (the
+//! client's `--verify` catches it). `strace -f -e trace=sendfile,read,sendto` shows which
+//! path a server takes, and `cargo xtask bench file` measures the difference.
 
 use crate::confine::{RefusalKind, Refused, Root};
 use crate::digest::HashCache;
@@ -32,7 +39,9 @@ use crate::protocol::{MAX_NAME, REQUEST_HEADER_LEN};
 use netbasics::cli::Peer;
 use netbasics::deadline::{after, is_timeout, time_left};
 use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::io::{self, Read, Write};
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+use std::io::{Seek, SeekFrom};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::time::Duration;
 use threaded_server::Handler;
@@ -284,23 +293,42 @@ fn send_header(mut stream: &TcpStream, response: &Response) -> io::Result<()> {
 /// Returns how many bytes went out: `len`, or fewer if the file shrank meanwhile. On an
 /// error, how many had gone out before it, with the error.
 pub fn send_file(
-    mut file: &File,
+    file: &File,
     offset: u64,
     len: u64,
-    mut stream: &TcpStream,
+    stream: &TcpStream,
 ) -> Result<u64, (u64, io::Error)> {
-    file.seek(SeekFrom::Start(offset)).map_err(|e| (0, e))?;
-    // `Take<&File>` to `&TcpStream`: both sides are ones std's `io::copy` knows, so this is
-    // the zero-copy path (see the module docs). `copy` does not report how far it got
-    // before an error, so the progress is read from the file's position.
-    let mut body = file.take(len);
-    match io::copy(&mut body, &mut stream) {
-        Ok(sent) => Ok(sent),
-        Err(err) => {
-            let sent = len - body.limit();
-            Err((sent, err))
+    let mut sent = 0;
+    while sent < len {
+        match send_some(file, offset + sent, len - sent, stream) {
+            Ok(0) => break, // the end of the file came first: it shrank
+            Ok(n) => sent += n as u64,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err((sent, e)),
         }
     }
+    Ok(sent)
+}
+
+/// One `sendfile(2)`: up to `len` bytes of `file` from `at`, straight from the page cache
+/// to the socket. The file's own position is not used or moved (the offset is passed).
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn send_some(file: &File, at: u64, len: u64, stream: &TcpStream) -> io::Result<usize> {
+    // Linux sends at most 0x7ffff000 bytes per call; asking for more is fine, but a
+    // count that does not fit a usize is not.
+    let count = usize::try_from(len).unwrap_or(usize::MAX).min(0x7fff_f000);
+    let mut at = at;
+    Ok(rustix::fs::sendfile(stream, file, Some(&mut at), count)?)
+}
+
+/// The portable way: read a chunk at `at`, write it all.
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn send_some(mut file: &File, at: u64, len: u64, mut stream: &TcpStream) -> io::Result<usize> {
+    let mut buf = vec![0; (256 * 1024).min(len as usize)];
+    file.seek(SeekFrom::Start(at))?;
+    let n = file.read(&mut buf)?;
+    stream.write_all(&buf[..n])?;
+    Ok(n)
 }
 
 /// An I/O error in the words of a log line: timeouts said as such.
