@@ -121,7 +121,11 @@ fn summary(done: &Done, classic: bool) -> String {
         Some(path) => format!("saved {}: {} bytes", path.display(), done.size),
         None => format!("wrote {} bytes to standard output", done.size),
     };
-    line += &format!(" in {secs:.2} s ({rate:.1} MiB/s)");
+    // The time and rate of a transfer over in a blink say nothing (and would differ on
+    // every run of the same command).
+    if secs >= 1.0 {
+        line += &format!(" in {secs:.1} s ({rate:.1} MiB/s)");
+    }
     if done.resumed_from > 0 {
         line += &format!(", resumed at {}", done.resumed_from);
     }

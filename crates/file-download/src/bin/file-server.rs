@@ -102,7 +102,7 @@ fn run(args: Args) -> Result<()> {
         };
         eprintln!(
             "file-server: serving {} ({} protocol), {threads}, at most {} at once",
-            root.path().display(),
+            args.root.display(),
             if args.classic {
                 "the course's"
             } else {
