@@ -137,7 +137,7 @@ pub fn file(quick: bool) -> Result<String> {
     let nginx = Host::nginx(&peers, &scratch, "nginx");
     // The rows of the tables, in their order ("ours / this" names a row by its place).
     let mut sink_ours = Row::new("file-server + file-client -o -", 0);
-    let mut iperf = iperf_row(&peers);
+    let mut iperf = iperf_row(&peers, size);
     let mut sink_nginx = Row::new("nginx + curl -o /dev/null", 0).needs(&nginx);
     let mut sink_classic = Row::new("file-server --classic + file-client --classic -o -", 0);
     let mut sink_python =
@@ -274,9 +274,12 @@ fn warm_up(host: &Host, client: Command, size: u64) -> Result<()> {
 
 /// iperf3's row: how fast one TCP stream crosses loopback. It has no client to time as a
 /// process, and its server changes with every run: no CPU figures.
-fn iperf_row(peers: &Peers) -> Row {
-    let mut row =
-        Row::new("iperf3 -n SIZE, one stream (the loopback ceiling)", 0).needs(&peers.iperf3);
+fn iperf_row(peers: &Peers, size: u64) -> Row {
+    let name = format!(
+        "iperf3 -n {}M, one stream (the loopback ceiling)",
+        size >> 20
+    );
+    let mut row = Row::new(&name, 0).needs(&peers.iperf3);
     if let Ok(tally) = &mut row.result {
         tally.server_cpu = None;
         tally.client_cpu = None;

@@ -150,9 +150,11 @@ fn zero_copy(out: &mut String, sink: &[Row; 5]) -> Result<()> {
     if !servers.is_empty() {
         writeln!(
             out,
-            "\nServer CPU per GiB sent (what copying costs; `io::copy` from a `File` to a \
-             `TcpStream` becomes `sendfile` on Linux, and nginx uses `sendfile`, so the bytes \
-             never pass through the server's memory): {}.",
+            "\nServer CPU per GiB sent, the cost of copying: file-server hands the file to \
+             the kernel with `sendfile(2)` (std's `io::copy` from a `File` into a `TcpStream` \
+             would read and write through a buffer instead), nginx too (`sendfile on`), so \
+             neither touches the bytes; the course's server copies each KiB into Python and \
+             back: {}.",
             servers.join(", ")
         )?;
     }
@@ -206,7 +208,7 @@ fn ratio_goal(
     peer_name: &str,
     quick: bool,
 ) -> Result<()> {
-    let text = format!("{what} >= {goal}x {peer_name}");
+    let text = format!("{what} >= {goal:.1}x {peer_name}");
     match (ours.rate(), peer.rate()) {
         (Some(o), Some(p)) if p > 0.0 => writeln!(
             out,
