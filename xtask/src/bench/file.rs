@@ -32,6 +32,8 @@ pub struct Row {
 /// The figures of a row, added up over its rounds.
 pub struct Tally {
     pub seconds: f64,
+    /// The fastest and the slowest round, in seconds: how steady the machine was.
+    pub spread: Option<(f64, f64)>,
     pub bytes: u64,
     /// The server's CPU time while it served them (`None`: not known, or no server).
     pub server_cpu: Option<f64>,
@@ -47,6 +49,7 @@ impl Row {
             name: name.to_string(),
             result: Ok(Tally {
                 seconds: 0.0,
+                spread: None,
                 bytes: 0,
                 server_cpu: Some(0.0),
                 client_cpu: Some(0.0),
@@ -95,6 +98,15 @@ impl Row {
 }
 
 impl Tally {
+    fn add_round(&mut self, seconds: f64, bytes: u64) {
+        self.seconds += seconds;
+        self.bytes += bytes;
+        self.spread = Some(match self.spread {
+            Some((fastest, slowest)) => (fastest.min(seconds), slowest.max(seconds)),
+            None => (seconds, seconds),
+        });
+    }
+
     /// One counted turn: `clients` at once, each downloading `size` bytes from `host`
     /// (`None`: `cp`, no server).
     fn count(&mut self, host: Option<&Host>, clients: Vec<Command>, size: u64) -> Result<()> {
@@ -105,8 +117,7 @@ impl Tally {
             (Some(host), Some(Some(before))) => host.cpu_seconds().map(|after| after - before),
             _ => None,
         };
-        self.seconds += timed.seconds;
-        self.bytes += bytes;
+        self.add_round(timed.seconds, bytes);
         self.server_cpu = self.server_cpu.zip(server_cpu).map(|(a, b)| a + b);
         self.client_cpu = self.client_cpu.zip(timed.cpu_seconds).map(|(a, b)| a + b);
         Ok(())
@@ -292,8 +303,7 @@ fn iperf_turn(row: &mut Row, size: u64, counted: bool) {
     row.peer(|tally| {
         let run = tcp::iperf3(size)?;
         if counted {
-            tally.seconds += run.seconds;
-            tally.bytes += size;
+            tally.add_round(run.seconds, size);
         }
         tally.rss_kib = tally.rss_kib.max(run.rss_kib);
         Ok(())

@@ -46,7 +46,8 @@ pub fn report(r: &Report) -> Result<String> {
          odd rounds, the peers first in even ones). Before them, one download from each \
          server that is not counted, checked to hold every byte. A time is the client \
          process's whole life, from its start to its exit (its start-up, a few ms, \
-         included); iperf3's is its own measure of the transfer. CPU is user + system time \
+         included); iperf3's is its own measure of the transfer. \"seconds\" adds up the \
+         rounds, and the fastest and the slowest round show how steady the machine was. CPU is user + system time \
          per GiB moved (`/proc/PID/stat` for the servers, nginx's master and workers added \
          up; the clients' own, as the system counts it for ended children). Peak RSS is \
          `VmHWM` in `/proc/PID/status`, read just before the server is stopped (nginx: the \
@@ -103,9 +104,9 @@ fn size_text(size: u64) -> String {
 fn table(out: &mut String, rows: &[Row]) -> Result<()> {
     writeln!(
         out,
-        "| download | seconds | MB/s | Gbit/s | ours / this | server CPU s/GiB | client CPU s/GiB | server peak RSS (MiB) |"
+        "| download | seconds | a round: fastest-slowest s | MB/s | Gbit/s | ours / this | server CPU s/GiB | client CPU s/GiB | server peak RSS (MiB) |"
     )?;
-    writeln!(out, "|---|---|---|---|---|---|---|---|")?;
+    writeln!(out, "|---|---|---|---|---|---|---|---|---|")?;
     for row in rows {
         match &row.result {
             Ok(t) => {
@@ -115,9 +116,12 @@ fn table(out: &mut String, rows: &[Row]) -> Result<()> {
                     Some(s) if t.bytes > 0 => format!("{:.3}", s / (t.bytes as f64 / GIB)),
                     _ => "-".into(),
                 };
+                let spread = t
+                    .spread
+                    .map_or("-".into(), |(a, b)| format!("{a:.2}-{b:.2}"));
                 writeln!(
                     out,
-                    "| {} | {:.2} | {:.0} | {:.2} | {} | {} | {} | {} |",
+                    "| {} | {:.2} | {spread} | {:.0} | {:.2} | {} | {} | {} | {} |",
                     row.name,
                     t.seconds,
                     rate / 1e6,
@@ -128,7 +132,7 @@ fn table(out: &mut String, rows: &[Row]) -> Result<()> {
                     mib(t.rss_kib)
                 )?;
             }
-            Err(why) => writeln!(out, "| {} | {why} | - | - | - | - | - | - |", row.name)?,
+            Err(why) => writeln!(out, "| {} | {why} | - | - | - | - | - | - | - |", row.name)?,
         }
     }
     Ok(())
@@ -234,4 +238,80 @@ fn rss_goal(out: &mut String, when: &str, row: &Row, quick: bool) -> Result<()> 
         None => writeln!(out, "| {text} | - | not measured |")?,
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bench::file::Tally;
+
+    fn measured(name: &str, seconds: f64) -> Row {
+        Row {
+            name: name.into(),
+            result: Ok(Tally {
+                seconds,
+                spread: Some((seconds / 2.0, seconds / 2.0)),
+                bytes: 2 << 30,
+                server_cpu: Some(0.5),
+                client_cpu: None,
+                rss_kib: Some(3 << 10),
+            }),
+            versus: 0,
+        }
+    }
+
+    fn missing(name: &str) -> Row {
+        Row {
+            name: name.into(),
+            result: Err("nginx not found: apt-get install nginx".into()),
+            versus: 0,
+        }
+    }
+
+    #[test]
+    fn every_line_of_a_table_has_the_header_s_cells() {
+        let mut out = String::new();
+        table(&mut out, &[measured("ours", 2.0), missing("nginx")]).expect("writes");
+        let cells: Vec<usize> = out.lines().map(|l| l.matches('|').count()).collect();
+        assert!(cells.windows(2).all(|w| w[0] == w[1]), "{out}");
+        assert!(out.contains("| 1.00-1.00 |"), "{out}");
+        assert!(out.contains("| 0.250 | - | 3.0 |"), "{out}");
+    }
+
+    #[test]
+    fn a_missing_peer_leaves_its_goal_unmeasured() {
+        let sink = [
+            measured("ours", 2.0),
+            measured("iperf3", 1.0),
+            missing("nginx"),
+            measured("classic", 2.0),
+            missing("python"),
+        ];
+        let disk = [measured("ours", 4.0), measured("cp", 3.0), missing("nginx")];
+        let at_once = [measured("ours", 10.0), missing("nginx")];
+        let report = Report {
+            quick: false,
+            size: 1 << 30,
+            rounds: 2,
+            source: Path::new("file.bin"),
+            sink: &sink,
+            disk: &disk,
+            at_once: &at_once,
+        };
+        let mut out = String::new();
+        goals(&mut out, &report).expect("writes");
+        assert!(
+            out.contains("| into a sink >= 0.9x iperf3 | 0.50x | NOT met |"),
+            "{out}"
+        );
+        assert!(out.contains("nginx + curl | - | not measured |"), "{out}");
+        assert!(
+            out.contains("onto the disk >= 0.8x cp | 0.75x | NOT met |"),
+            "{out}"
+        );
+        assert!(
+            out.contains("one download at a time | 3.0 MiB | met |"),
+            "{out}"
+        );
+    }
 }
