@@ -1,0 +1,207 @@
+//! End-to-end tests of lesson 8's downloads: `file-server` and `file-client` as real
+//! processes on loopback, the downloaded bytes compared with the served ones byte for byte.
+//!
+//! Files of every size (empty, small, 100 MiB), names beyond ASCII, the output choices
+//! (`-o PATH`, `-o -`), a file already there, and ten clients at once. What the server
+//! refuses is in `file_download_refusals.rs`, cut transfers and `--resume` in
+//! `file_download_resume.rs`, the course's protocol in `file_download_classic.rs`.
+
+mod file_download_support;
+
+use file_download_support::{
+    assert_empty, assert_same_bytes, assert_saved, client_in, content, file_server, log_line, part,
+    Dirs, MIB,
+};
+use std::net::TcpListener;
+
+#[test]
+fn a_small_file_is_saved_under_its_own_name() {
+    let dirs = Dirs::new("small");
+    let file = content(1234, 1);
+    dirs.serve("a.txt", &file);
+    let server = file_server(&dirs.root, &[]);
+
+    let out = client_in(&dirs.downloads, &[&server.addr.to_string(), "a.txt"]);
+    assert_saved(&out, &dirs.downloaded("a.txt"), &file);
+    assert!(
+        out.stderr.contains("saved a.txt: 1234 bytes"),
+        "{}",
+        out.stderr
+    );
+    let line = log_line(&server, "\"a.txt\" ok");
+    assert!(
+        line.contains("sent 1234 bytes (offset 0, size 1234)"),
+        "{line}"
+    );
+    // The log names the client by its address.
+    assert!(line.starts_with("127.0.0.1:"), "{line}");
+}
+
+#[test]
+fn quiet_prints_nothing_on_success() {
+    let dirs = Dirs::new("quiet");
+    dirs.serve("a.txt", b"quiet please\n");
+    let server = file_server(&dirs.root, &[]);
+    let out = client_in(&dirs.downloads, &[&server.addr.to_string(), "a.txt", "-q"]);
+    assert!(out.success(), "{}", out.stderr);
+    assert_eq!(out.stderr, "");
+    assert_same_bytes(&dirs.downloaded("a.txt"), b"quiet please\n");
+}
+
+#[test]
+fn an_empty_file_is_saved_empty() {
+    let dirs = Dirs::new("empty");
+    dirs.serve("empty.txt", b"");
+    let server = file_server(&dirs.root, &[]);
+    let out = client_in(&dirs.downloads, &[&server.addr.to_string(), "empty.txt"]);
+    assert_saved(&out, &dirs.downloaded("empty.txt"), b"");
+    assert!(
+        out.stderr.contains("saved empty.txt: 0 bytes"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_100_mib_file_arrives_identical() {
+    let dirs = Dirs::new("big");
+    let file = content(100 * MIB, 2);
+    dirs.serve("big.bin", &file);
+    let server = file_server(&dirs.root, &["-q"]);
+    let out = client_in(&dirs.downloads, &[&server.addr.to_string(), "big.bin"]);
+    assert_saved(&out, &dirs.downloaded("big.bin"), &file);
+}
+
+#[test]
+fn names_in_chinese_and_with_spaces_are_saved_by_their_last_component() {
+    let dirs = Dirs::new("names");
+    let server = file_server(&dirs.root, &[]);
+    let addr = server.addr.to_string();
+    for (seed, (name, saved_as)) in [
+        ("你好.txt", "你好.txt"),
+        ("with space.txt", "with space.txt"),
+        ("数据/报告 2024.bin", "报告 2024.bin"),
+        ("a/b/c.txt", "c.txt"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let file = content(5000 + seed, seed as u64);
+        dirs.serve(name, &file);
+        let out = client_in(&dirs.downloads, &[&addr, name]);
+        assert_saved(&out, &dirs.downloaded(saved_as), &file);
+        log_line(&server, &format!("\"{name}\" ok"));
+    }
+}
+
+#[test]
+fn a_name_like_localhost_is_resolved() {
+    let dirs = Dirs::new("localhost");
+    dirs.serve("a.txt", b"by name\n");
+    let server = file_server(&dirs.root, &[]);
+    let addr = format!("localhost:{}", server.addr.port());
+    let out = client_in(&dirs.downloads, &[&addr, "a.txt"]);
+    assert_saved(&out, &dirs.downloaded("a.txt"), b"by name\n");
+}
+
+#[test]
+fn dash_o_chooses_the_path_and_dash_o_dash_writes_to_stdout() {
+    let dirs = Dirs::new("output");
+    let file = content(3 * MIB + 7, 3);
+    dirs.serve("data.bin", &file);
+    let server = file_server(&dirs.root, &[]);
+    let addr = server.addr.to_string();
+
+    let out = client_in(&dirs.downloads, &[&addr, "data.bin", "-o", "-"]);
+    assert!(out.success(), "{}", out.stderr);
+    assert!(out.stdout == file, "stdout differs from the file");
+    assert_empty(&dirs.downloads);
+
+    let out = client_in(&dirs.downloads, &[&addr, "data.bin", "-o", "renamed.bin"]);
+    assert_saved(&out, &dirs.downloaded("renamed.bin"), &file);
+    assert!(!dirs.downloaded("data.bin").exists());
+}
+
+#[test]
+fn dash_o_dash_cannot_resume() {
+    let dirs = Dirs::new("stdout-resume");
+    let out = client_in(
+        &dirs.downloads,
+        &["127.0.0.1:9", "a.txt", "-o", "-", "--resume"],
+    );
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+}
+
+#[test]
+fn an_existing_file_is_kept_unless_forced() {
+    let dirs = Dirs::new("exists");
+    dirs.serve("a.txt", b"new\n");
+    std::fs::write(dirs.downloaded("a.txt"), b"old\n").expect("writing the old file");
+
+    // Refused before connecting: a port where nothing listens would fail the connection.
+    let nobody = {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("binding");
+        listener.local_addr().expect("an address")
+    };
+    let out = client_in(&dirs.downloads, &[&nobody.to_string(), "a.txt"]);
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("error: a.txt exists (use --force to overwrite)"),
+        "{}",
+        out.stderr
+    );
+    assert_same_bytes(&dirs.downloaded("a.txt"), b"old\n");
+    assert!(!part(&dirs.downloaded("a.txt")).exists());
+
+    let server = file_server(&dirs.root, &[]);
+    let out = client_in(
+        &dirs.downloads,
+        &[&server.addr.to_string(), "a.txt", "--force"],
+    );
+    assert_saved(&out, &dirs.downloaded("a.txt"), b"new\n");
+}
+
+#[test]
+fn ten_clients_at_once_each_get_their_own_file() {
+    let dirs = Dirs::new("ten");
+    let sizes = [
+        0,
+        1,
+        100,
+        4095,
+        4096,
+        65_537,
+        MIB,
+        3 * MIB + 1,
+        10 * MIB,
+        20 * MIB,
+    ];
+    let files: Vec<(String, Vec<u8>)> = sizes
+        .iter()
+        .enumerate()
+        .map(|(i, &size)| (format!("file-{i}.bin"), content(size, 100 + i as u64)))
+        .collect();
+    for (name, file) in &files {
+        dirs.serve(name, file);
+    }
+    let server = file_server(&dirs.root, &["-q"]);
+    let addr = server.addr.to_string();
+
+    let outs: Vec<_> = std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .iter()
+            .map(|(name, _)| {
+                let (addr, downloads) = (&addr, &dirs.downloads);
+                scope.spawn(move || client_in(downloads, &[addr, name]))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a client thread"))
+            .collect()
+    });
+    for ((name, file), out) in files.iter().zip(&outs) {
+        assert_saved(out, &dirs.downloaded(name), file);
+    }
+}
