@@ -40,7 +40,7 @@
 
 use crate::child::{self, Finished};
 use crate::ports::{renumber_ports, written_ports};
-use crate::run::{build_bins, root};
+use crate::run::{build_bins, python_found, root, PYTHON};
 use crate::server::Server;
 use anyhow::{bail, Context, Result};
 use std::path::PathBuf;
@@ -146,6 +146,13 @@ fn render(text: &str, check: bool) -> Result<(String, usize, Vec<String>)> {
         let command = command
             .strip_suffix(MARKER_END)
             .with_context(|| format!("marker without `-->`: {trimmed}"))?;
+        // The course's own Python programs need python3: without it a check leaves their
+        // transcripts as they are (and says so); writing them needs it.
+        let needs_python = split(command)?.iter().any(|word| word == PYTHON);
+        let skip = needs_python && !python_found();
+        if skip && !check {
+            bail!("`{command}` runs the course's Python program: install python3 to write it");
+        }
         // The fenced block after the marker (if any) is replaced.
         let mut old = String::new();
         if lines.get(i).is_some_and(|l| l.starts_with("```")) {
@@ -158,6 +165,12 @@ fn render(text: &str, check: bool) -> Result<(String, usize, Vec<String>)> {
             }
             old = lines[i..=j].concat();
             i = j + 1;
+        }
+        if skip {
+            eprintln!("skipped: python3 not found: {command}");
+            out.push_str(&old);
+            blocks += 1;
+            continue;
         }
         let new = if serve {
             format!("```console\n{}```\n", session(command)?)

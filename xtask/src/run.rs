@@ -18,6 +18,20 @@ pub fn target_dir() -> PathBuf {
     }
 }
 
+/// The one program not of the workspace that pages and the tour run: the course's own
+/// Python programs are peers of ours.
+pub const PYTHON: &str = "python3";
+
+/// Whether `python3` can be run here.
+pub fn python_found() -> bool {
+    Command::new(PYTHON)
+        .arg("--version")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success())
+}
+
 /// The cargo that runs us (cargo sets `CARGO` for the programs it runs).
 pub fn cargo() -> Command {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
@@ -26,8 +40,12 @@ pub fn cargo() -> Command {
     cmd
 }
 
-/// A built program of the workspace, e.g. `bin("netbasics")`.
+/// A built program of the workspace, e.g. `bin("netbasics")`; `python3` (which pages run
+/// the course's own programs with) is looked up in `PATH`, as a shell would.
 pub fn bin(name: &str) -> PathBuf {
+    if name == PYTHON {
+        return PathBuf::from(PYTHON);
+    }
     target_dir()
         .join("debug")
         .join(format!("{name}{}", std::env::consts::EXE_SUFFIX))

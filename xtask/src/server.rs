@@ -7,7 +7,7 @@
 //! interleaved with a client's output. Every wait has a deadline.
 
 use crate::child::pipe;
-use crate::run::bin;
+use crate::run::{bin, root};
 use anyhow::{bail, Context, Result};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -40,6 +40,10 @@ impl Server {
         let mut command = Command::new(bin(program));
         command
             .args(args)
+            // Paths in a page or the tour (`--root crates/...`) are written from the
+            // workspace's root; Python writes what it prints at once, as in a terminal.
+            .current_dir(root())
+            .env("PYTHONUNBUFFERED", "1")
             .stdin(Stdio::piped())
             .stdout(Stdio::from(
                 write_end.try_clone().context("duplicating a pipe")?,

@@ -5,7 +5,7 @@
 //! programs printed on this machine.
 
 use crate::child;
-use crate::run::{bin, build_bins};
+use crate::run::{bin, build_bins, root};
 use crate::server::Server;
 use anyhow::{bail, Context, Result};
 use std::io::Write;
@@ -286,6 +286,28 @@ const MANY: &[Step] = &[
     ),
 ];
 
+/// Lesson 8: file download.
+const FILES: &[Step] = &[
+    conversation(
+        "file-client asks for a file and its SHA-256: a header (status, size, time, hash), then exactly the file's bytes, checked end to end.",
+        ("file-server", &["--port", "0", "--root", "crates/file-download/demo"]),
+        "file-client",
+        &["{addr}", "notes/handshake.txt", "-o", "-", "--verify"],
+    ),
+    refused_conversation(
+        "A name that climbs out of the served directory is refused with a status (never a file's bytes); the server logs it and goes on.",
+        ("file-server", &["--port", "0", "--root", "crates/file-download/demo"]),
+        "file-client",
+        &["{addr}", "../Cargo.toml", "-o", "-"],
+    ),
+    refused_conversation(
+        "So is a symlink inside the root that leads out of it (link-out -> ../Cargo.toml).",
+        ("file-server", &["--port", "0", "--root", "crates/file-download/demo"]),
+        "file-client",
+        &["{addr}", "link-out", "-o", "-"],
+    ),
+];
+
 /// Lesson 6: UDP.
 const UDP: &[Step] = &[
     conversation(
@@ -326,6 +348,7 @@ const LESSONS: &[(&str, &[Step])] = &[
         "Lesson 7: many clients at once (crate threaded-server)",
         MANY,
     ),
+    ("Lesson 8: file download (crate file-download)", FILES),
 ];
 
 pub fn run(args: &[String]) -> Result<()> {
@@ -389,7 +412,7 @@ fn show(step: &Step) -> Result<bool> {
         // Flush so our lines come before the child's, which writes to the same terminal.
         std::io::stdout().flush().context("writing to stdout")?;
         let mut command = Command::new(bin(step.program));
-        command.args(&args);
+        command.args(&args).current_dir(root());
         if step.typed.is_some() {
             command.stdin(Stdio::piped());
         }
@@ -437,6 +460,7 @@ fn run_copies(step: &Step, addr: &str) -> Result<bool> {
         let mut command = Command::new(bin(step.program));
         command
             .args(&args)
+            .current_dir(root())
             .stdout(Stdio::from(
                 write_end.try_clone().context("duplicating a pipe")?,
             ))

@@ -143,7 +143,7 @@ pub enum Refused {
     #[error("no such file")]
     NotFound,
     /// The name is something other than a regular file.
-    #[error("not a regular file but a {kind}")]
+    #[error("it is a {kind}")]
     NotRegular {
         /// What it is instead.
         kind: FileKind,

@@ -15,5 +15,33 @@
 
 #![deny(missing_docs)]
 
+pub mod client;
 pub mod confine;
+pub mod digest;
 pub mod protocol;
+pub mod server;
+
+/// A file's modification time in whole seconds since the Unix epoch (negative before
+/// 1970), as the protocol's `mtime` field carries it; 0 where the system does not say.
+///
+/// ```
+/// let metadata = std::fs::metadata(env!("CARGO_MANIFEST_DIR"))?;
+/// assert!(file_download::mtime_seconds(&metadata) > 0);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn mtime_seconds(metadata: &std::fs::Metadata) -> i64 {
+    use std::time::UNIX_EPOCH;
+    match metadata.modified() {
+        Ok(time) => match time.duration_since(UNIX_EPOCH) {
+            Ok(after) => i64::try_from(after.as_secs()).unwrap_or(i64::MAX),
+            // Before 1970: the whole seconds before the epoch, rounded away from it, as
+            // `st_mtime` does (-0.5 s is -1).
+            Err(before) => {
+                let before = before.duration();
+                let secs = i64::try_from(before.as_secs()).unwrap_or(i64::MAX);
+                -secs - i64::from(before.subsec_nanos() > 0)
+            }
+        },
+        Err(_) => 0,
+    }
+}
