@@ -8,10 +8,13 @@
 
 mod file_download_support;
 
+use e2e::{interrupt, rest_of, skip_because};
+use file_download::protocol::{Request, Response, Status};
 use file_download_support::{
-    assert_empty, assert_same_bytes, assert_saved, client_in, content, file_server, log_line, part,
-    Dirs, MIB,
+    assert_empty, assert_same_bytes, assert_saved, client_in, connect, content, file_server,
+    log_line, part, Dirs, LONG, MIB,
 };
+use std::io::Write;
 use std::net::TcpListener;
 
 #[test]
@@ -185,23 +188,67 @@ fn ten_clients_at_once_each_get_their_own_file() {
     for (name, file) in &files {
         dirs.serve(name, file);
     }
-    let server = file_server(&dirs.root, &["-q"]);
-    let addr = server.addr.to_string();
-
-    let outs: Vec<_> = std::thread::scope(|scope| {
-        let handles: Vec<_> = files
-            .iter()
-            .map(|(name, _)| {
-                let (addr, downloads) = (&addr, &dirs.downloads);
-                scope.spawn(move || client_in(downloads, &[addr, name]))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("a client thread"))
-            .collect()
-    });
-    for ((name, file), out) in files.iter().zip(&outs) {
-        assert_saved(out, &dirs.downloaded(name), file);
+    // A thread per client, then a pool of two workers that the ten take turns on.
+    for mode in [&[][..], &["--workers", "2"]] {
+        let server = file_server(&dirs.root, &[&["-q"], mode].concat());
+        let addr = server.addr.to_string();
+        let outs: Vec<_> = std::thread::scope(|scope| {
+            let handles: Vec<_> = files
+                .iter()
+                .map(|(name, _)| {
+                    let (addr, downloads) = (&addr, &dirs.downloads);
+                    scope.spawn(move || client_in(downloads, &[addr, name, "--force"]))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("a client thread"))
+                .collect()
+        });
+        for ((name, file), out) in files.iter().zip(&outs) {
+            assert_saved(out, &dirs.downloaded(name), file);
+        }
     }
+}
+
+#[test]
+fn ipv6_loopback_works_too() {
+    if TcpListener::bind("[::1]:0").is_err() {
+        skip_because("ipv6_loopback_works_too", "no IPv6 loopback (::1) here");
+        return;
+    }
+    let dirs = Dirs::new("ipv6");
+    dirs.serve("a.txt", b"over IPv6\n");
+    let server = file_server(&dirs.root, &["--bind", "::1"]);
+    assert!(server.addr.is_ipv6(), "{}", server.addr);
+    let addr = server.addr.to_string(); // [::1]:PORT
+    let out = client_in(&dirs.downloads, &[&addr, "a.txt"]);
+    assert_saved(&out, &dirs.downloaded("a.txt"), b"over IPv6\n");
+    let line = log_line(&server, "\"a.txt\" ok");
+    assert!(line.starts_with("[::1]:"), "{line}");
+}
+
+#[test]
+fn ctrl_c_stops_the_server_even_with_a_transfer_nobody_reads() {
+    let dirs = Dirs::new("server-ctrl-c");
+    dirs.serve("big.bin", &content(64 * MIB, 4));
+    let mut server = file_server(&dirs.root, &["--write-timeout", "600"]);
+    // A client that asks for 64 MiB and reads only the header: the server's writes stall.
+    let mut stalled = connect(server.addr);
+    let request = Request {
+        name: "big.bin".into(),
+        offset: 0,
+        want_sha256: false,
+    };
+    stalled
+        .write_all(&request.encode().expect("a short name"))
+        .expect("sending the request");
+    let response = Response::read_from(&mut stalled).expect("the header");
+    assert_eq!(response.status, Status::Ok, "{}", response.message);
+
+    interrupt(server.child());
+    // The grace period is brief; the deadline only fails a server that never stops.
+    assert_eq!(server.wait_exit(LONG).code(), Some(0));
+    let log = rest_of(server.stderr(), LONG);
+    assert!(log.contains("\"big.bin\""), "{log}");
 }

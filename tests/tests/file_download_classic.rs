@@ -11,8 +11,8 @@ mod file_download_support;
 
 use e2e::{python3, run_command, Output, Server};
 use file_download_support::{
-    assert_empty, assert_same_bytes, assert_saved, client_in, content, file_server, log_line, Dirs,
-    LONG, MIB,
+    assert_empty, assert_same_bytes, assert_saved, client_in, content, file_server, log_line, part,
+    Dirs, LONG, MIB,
 };
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -94,7 +94,11 @@ fn file_client_classic_with_the_course_004_server() {
         "{}",
         out.stderr
     );
-    assert_empty(&dirs.downloads);
+    let nope = dirs.downloaded("nope.txt");
+    assert!(
+        !nope.exists() && !part(&nope).exists(),
+        "a refusal left a file"
+    );
 }
 
 #[test]

@@ -10,10 +10,11 @@
 
 mod file_download_support;
 
-use e2e::skip_because;
+use e2e::{interrupt, rest_of, skip_because};
 use file_download::protocol::{Request, Response, Status, MAGIC, REQUEST_HEADER_LEN};
 use file_download_support::{
     assert_empty, assert_serves, client_in, connect, exchange, file_server, frame, log_line, Dirs,
+    LONG,
 };
 use std::io::{ErrorKind, Read, Write};
 use std::net::Shutdown;
@@ -312,4 +313,21 @@ fn a_request_trickled_slower_than_the_timeout_is_dropped() {
     assert_serves(server.addr, "a.txt", b"inside\n");
     let _ = stream.shutdown(Shutdown::Both);
     trickler.join().expect("the trickling thread");
+}
+
+#[test]
+fn a_quiet_server_still_logs_refusals() {
+    let dirs = served_tree("quiet-server");
+    let mut server = file_server(&dirs.root, &["-q"]);
+    assert_serves(server.addr, "a.txt", b"inside\n");
+    let (response, _) = exchange(server.addr, &frame(&MAGIC, 0, 0, 4, b"../x"));
+    assert_eq!(response.status, Status::BadRequest);
+    interrupt(server.child());
+    assert_eq!(server.wait_exit(LONG).code(), Some(0));
+    let log = rest_of(server.stderr(), LONG);
+    assert!(
+        log.contains("\"../x\" bad request: file name contains a `..` component"),
+        "{log}"
+    );
+    assert!(!log.contains("\"a.txt\" ok"), "{log}");
 }

@@ -44,7 +44,8 @@ fn cut_in_half(dirs: &Dirs, name: &str, file: &[u8], extra: &[&str]) -> usize {
     fake.join();
     assert_eq!(out.code, Some(1), "{}", out.stderr);
     for said in [
-        format!("closed after {half} of {} bytes", file.len()),
+        "closed".to_string(),
+        format!(" after {half} of {} bytes", file.len()),
         format!("{name}.part kept"),
         "--resume".to_string(),
     ] {
@@ -150,11 +151,7 @@ fn verify_catches_a_flipped_byte() {
     );
     fake.join();
     assert_eq!(out.code, Some(1), "{}", out.stderr);
-    assert!(
-        out.stderr.contains("error: SHA-256 mismatch"),
-        "{}",
-        out.stderr
-    );
+    assert!(out.stderr.contains("SHA-256 mismatch"), "{}", out.stderr);
     assert_empty(&dirs.downloads);
 }
 
@@ -176,11 +173,7 @@ fn resume_with_verify_checks_the_bytes_kept_from_before_the_cut() {
         let out = client_in(&dirs.downloads, &[&addr, "r.bin", "--resume", "--verify"]);
         if corrupt {
             assert_eq!(out.code, Some(1), "{}", out.stderr);
-            assert!(
-                out.stderr.contains("error: SHA-256 mismatch"),
-                "{}",
-                out.stderr
-            );
+            assert!(out.stderr.contains("SHA-256 mismatch"), "{}", out.stderr);
             assert_empty(&dirs.downloads);
         } else {
             assert_saved(&out, &dirs.downloaded("r.bin"), &file);
@@ -206,6 +199,26 @@ fn stalling_server(file: Vec<u8>, keep: usize) -> (Fake, mpsc::Sender<()>) {
         let _ = released.recv_timeout(LONG);
     });
     (fake, release)
+}
+
+#[test]
+fn a_server_that_stalls_mid_body_is_given_up_on() {
+    let dirs = Dirs::new("stalled");
+    let file = content(4 * MIB, 17);
+    let (fake, release) = stalling_server(file.clone(), MIB);
+    let addr = fake.addr.to_string();
+    let out = client_in(&dirs.downloads, &[&addr, "s.bin", "--timeout", "1"]);
+    drop(release);
+    fake.join();
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    assert!(out.stderr.starts_with("error: "), "{}", out.stderr);
+    let path = dirs.downloaded("s.bin");
+    assert!(!path.exists());
+    let kept = std::fs::read(part(&path)).expect("the part is kept");
+    assert!(
+        file.starts_with(&kept),
+        "the part is not the file's beginning"
+    );
 }
 
 /// Waits until `path` holds at least `len` bytes (the client has written what it
@@ -306,6 +319,8 @@ fn wait_for_exit(child: &mut Child) -> std::process::ExitStatus {
 struct Relay {
     /// Where the client connects.
     addr: SocketAddr,
+    /// A message when the first bytes have all been passed on.
+    passed: mpsc::Receiver<()>,
     /// Used or dropped: the relay closes.
     release: mpsc::Sender<()>,
     thread: std::thread::JoinHandle<()>,
@@ -316,6 +331,7 @@ impl Relay {
         let listener = TcpListener::bind("127.0.0.1:0").expect("binding the relay");
         let addr = listener.local_addr().expect("the relay's address");
         let (release, released) = mpsc::channel::<()>();
+        let (done, passed) = mpsc::channel::<()>();
         let thread = std::thread::spawn(move || {
             let (client, _) = listener.accept().expect("accepting the client");
             let server = TcpStream::connect(upstream).expect("connecting to file-server");
@@ -327,11 +343,13 @@ impl Relay {
             let requests = std::thread::spawn(move || io::copy(&mut from, &mut to).map(drop));
             let mut answer = (&server).take(pass as u64);
             io::copy(&mut answer, &mut &client).expect("passing the answer's beginning");
+            let _ = done.send(());
             let _ = released.recv_timeout(LONG);
             let _ = requests.join();
         });
         Relay {
             addr,
+            passed,
             release,
             thread,
         }
@@ -354,6 +372,10 @@ fn a_client_killed_mid_transfer_leaves_the_server_serving() {
 
     let mut child = spawn_client(&dirs, relay.addr, "big.bin");
     let path = dirs.downloaded("big.bin");
+    relay
+        .passed
+        .recv_timeout(LONG)
+        .expect("the relay passed the answer's beginning on");
     wait_for_len(&part(&path), MIB as u64, &mut child);
     child.kill().expect("SIGKILL to the client");
     child.wait().expect("reaping the client");
