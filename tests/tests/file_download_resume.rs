@@ -5,7 +5,7 @@
 //! The misbehaving peer is a fake server written here (it speaks the protocol right but
 //! cuts, stalls or flips a byte on purpose), or a relay in front of the real `file-server`
 //! that stops passing bytes at a chosen point. Either way the transfer stops where the
-//! test says, not where a race happens to leave it: no sleeps.
+//! test says, not where a race happens to leave it; no test sleeps to wait for it.
 
 mod file_download_support;
 
