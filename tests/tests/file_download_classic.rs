@@ -9,7 +9,7 @@
 
 mod file_download_support;
 
-use e2e::{python3, run_command, Output, Server};
+use e2e::{line_containing, python3, run_command, Output, Server};
 use file_download_support::{
     assert_empty, assert_same_bytes, assert_saved, client_in, content, file_server, log_line, part,
     Dirs, LONG, MIB,
@@ -24,14 +24,19 @@ fn course(program: &str) -> PathBuf {
         .join(program)
 }
 
-/// Starts one of the course's servers in `dir`, which it serves (its names are relative
-/// to its current directory).
+/// Starts one of the course's servers serving `dir`. 002 is started in it (it serves its
+/// current directory), 004 is given it as its argument (`--port 0 DIR`), so both ways of
+/// running them are tried.
 fn course_server(python: &Path, program: &str, dir: &Path) -> Server {
     let mut command = Command::new(python);
     command
         .arg(course(program))
-        .current_dir(dir)
         .env("PYTHONIOENCODING", "utf-8");
+    if program.starts_with("002") {
+        command.current_dir(dir);
+    } else {
+        command.args(["--port".as_ref(), "0".as_ref(), dir.as_os_str()]);
+    }
     Server::start_command(program, command).unwrap_or_else(|e| panic!("{e:#}"))
 }
 
@@ -85,6 +90,7 @@ fn file_client_classic_with_the_course_004_server() {
 
     let out = client_in(&dirs.downloads, &[&addr, "data.bin", "--classic"]);
     assert_saved(&out, &dirs.downloaded("data.bin"), &file);
+    line_containing(&server.lines, "用户接入", LONG);
 
     // The course's 004 server answers a missing file with the 7 bytes `no_file`.
     let out = client_in(&dirs.downloads, &[&addr, "nope.txt", "--classic"]);

@@ -2,9 +2,12 @@
 # writes it, flaws included: one client after another, `send` whose return value is not
 # checked, a missing file answered by closing without a word, and any name opened as it
 # comes (`../` included). Changed, so that tests can run it on any machine:
-# - it binds to 127.0.0.1 (loopback only) on port 0, and the system picks a free port;
-# - it prints `listening on IP:PORT` first, flushed, so a client knows where to connect.
-# Names are opened relative to the directory it is started in.
+# - it binds to 127.0.0.1 (loopback only), on port 0 unless `--port PORT` is given: the
+#   system picks a free port, and tests never collide on a fixed one;
+# - it prints `listening on IP:PORT` first, flushed, so a client knows where to connect;
+# - it serves the directory given as its last argument (its current directory if none),
+#   and its prints are line-buffered (see the block after the imports).
+# Names are opened relative to that directory, `../` included, as in the course.
 """
 文件下载器的服务端，接收客户端的文件名，把文件以流的形式返回给客户端
 
@@ -23,6 +26,22 @@
 # 1. 导入依赖
 from socket import *
 
+# Added (not in the course): `python3 002_server.py [--port PORT] [DIR]` serves DIR (the current
+# directory if none) on 127.0.0.1:PORT (0 if none: the system picks a free port), and every
+# line printed reaches a pipe at once, so a program reading this server's output sees each
+# client as it comes.
+import os
+import sys
+
+sys.stdout.reconfigure(line_buffering=True)
+port = 0
+args = sys.argv[1:]
+if args[:1] == ['--port']:
+    port = int(args[1])
+    args = args[2:]
+if args:
+    os.chdir(args[0])
+
 # 2. 创建TCP socket
 tcp_server_socket = socket(AF_INET, SOCK_STREAM)
 
@@ -33,7 +52,7 @@ tcp_server_socket = socket(AF_INET, SOCK_STREAM)
 tcp_server_socket.setsockopt(SOL_SOCKET, SO_REUSEADDR, True)
 
 # 3. 绑定IP和端口号
-tcp_server_socket.bind(("127.0.0.1", 0))
+tcp_server_socket.bind(("127.0.0.1", port))
 
 # 4. 开启监听，变为被动模式
 tcp_server_socket.listen(128)

@@ -4,9 +4,12 @@
 # text `no_file` sent in the same stream as file data for any failure, any name opened
 # as it comes (`../` included), and `print(str(str))`, which prints the type `str`
 # instead of the error. Changed, so that tests can run it on any machine:
-# - it binds to 127.0.0.1 (loopback only) on port 0, and the system picks a free port;
-# - it prints `listening on IP:PORT` first, flushed, so a client knows where to connect.
-# Names are opened relative to the directory it is started in.
+# - it binds to 127.0.0.1 (loopback only), on port 0 unless `--port PORT` is given: the
+#   system picks a free port, and tests never collide on a fixed one;
+# - it prints `listening on IP:PORT` first, flushed, so a client knows where to connect;
+# - it serves the directory given as its last argument (its current directory if none),
+#   and its prints are line-buffered (see the block after the imports).
+# Names are opened relative to that directory, `../` included, as in the course.
 """
 tcp的实现思路
 1. 创建监听套接字
@@ -23,6 +26,22 @@ recv()、accept()会阻塞代码执行
 """
 import threading
 import socket
+
+# Added (not in the course): `python3 004_server.py [--port PORT] [DIR]` serves DIR (the current
+# directory if none) on 127.0.0.1:PORT (0 if none: the system picks a free port), and every
+# line printed reaches a pipe at once, so a program reading this server's output sees each
+# client as it comes.
+import os
+import sys
+
+sys.stdout.reconfigure(line_buffering=True)
+port = 0
+args = sys.argv[1:]
+if args[:1] == ['--port']:
+    port = int(args[1])
+    args = args[2:]
+if args:
+    os.chdir(args[0])
 
 
 def send_info(new_client_socket, client_addr):
@@ -59,7 +78,7 @@ def main():
     tcp_server_socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 
     # TODO 2.绑定本地地址信息 bind
-    tcp_server_socket.bind(('127.0.0.1', 0))
+    tcp_server_socket.bind(('127.0.0.1', port))
 
     # TODO 3.监听 listen
     tcp_server_socket.listen(128)
