@@ -252,3 +252,33 @@ fn ctrl_c_stops_the_server_even_with_a_transfer_nobody_reads() {
     let log = rest_of(server.stderr(), LONG);
     assert!(log.contains("\"big.bin\""), "{log}");
 }
+
+#[test]
+fn a_client_beyond_max_connections_waits_its_turn() {
+    let dirs = Dirs::new("max-connections");
+    dirs.serve("a.txt", b"one at a time\n");
+    let server = file_server(&dirs.root, &["--max-connections", "1"]);
+    // The one connection allowed, holding its slot with half a request.
+    let request = Request {
+        name: "a.txt".into(),
+        offset: 0,
+        want_sha256: false,
+    }
+    .encode()
+    .expect("a short name");
+    let mut first = connect(server.addr);
+    first.write_all(&request[..5]).expect("half a request");
+    log_line(&server, "connected");
+
+    let addr = server.addr.to_string();
+    std::thread::scope(|scope| {
+        let second = scope.spawn(|| client_in(&dirs.downloads, &[&addr, "a.txt"]));
+        first.write_all(&request[5..]).expect("the rest");
+        let response = Response::read_from(&mut first).expect("the first client's answer");
+        assert_eq!(response.status, Status::Ok, "{}", response.message);
+        drop(first);
+        // Waited, then served: not turned away.
+        let out = second.join().expect("the second client's thread");
+        assert_saved(&out, &dirs.downloaded("a.txt"), b"one at a time\n");
+    });
+}

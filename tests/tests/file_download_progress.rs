@@ -10,43 +10,55 @@ mod file_download_support;
 
 use e2e::{program, run_command, skip, tool};
 use file_download_support::{assert_same_bytes, client_in, content, file_server, Dirs, LONG, MIB};
+use std::path::Path;
 use std::process::Command;
 
 /// A file big enough for the bar to be drawn at least once before the end.
 const SIZE: usize = 64 * MIB;
 
+/// Runs `file-client ARGS...` in a pseudo-terminal made by `script`, in `dir`, and
+/// returns what the terminal showed.
+fn in_a_terminal(script: &Path, dir: &Path, args: &[&str]) -> String {
+    // `script -c` takes one shell command line: each word quoted for sh.
+    let client = program("file-client");
+    let line = std::iter::once(client.to_string_lossy().as_ref())
+        .chain(args.iter().copied())
+        .map(|word| format!("'{}'", word.replace('\'', r"'\''")))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut command = Command::new(script);
+    command.args(["-qec", &line, "/dev/null"]).current_dir(dir);
+    let out = run_command(command, b"", LONG);
+    assert!(out.success(), "exit {:?}: {}", out.code, out.stdout);
+    out.stdout
+}
+
 #[test]
-fn the_bar_is_drawn_in_a_terminal() {
+fn the_bar_is_drawn_in_a_terminal_unless_quiet() {
     let Some(script) = tool("script") else {
-        skip("the_bar_is_drawn_in_a_terminal", "script");
+        skip("the_bar_is_drawn_in_a_terminal_unless_quiet", "script");
         return;
     };
     let dirs = Dirs::new("progress-tty");
     let file = content(SIZE, 31);
     dirs.serve("big.bin", &file);
     let server = file_server(&dirs.root, &["-q"]);
-    // `script -c` takes one shell command line: each word quoted for sh.
-    let line = [
-        program("file-client").to_string_lossy().into_owned(),
-        server.addr.to_string(),
-        "big.bin".to_string(),
-    ]
-    .iter()
-    .map(|word| format!("'{}'", word.replace('\'', r"'\''")))
-    .collect::<Vec<_>>()
-    .join(" ");
-    let mut command = Command::new(script);
-    command
-        .args(["-qec", &line, "/dev/null"])
-        .current_dir(&dirs.downloads);
-    let out = run_command(command, b"", LONG);
-    assert!(out.success(), "exit {:?}: {}", out.code, out.stdout);
+    let addr = server.addr.to_string();
+
+    let shown = in_a_terminal(&script, &dirs.downloads, &[&addr, "big.bin"]);
     assert_same_bytes(&dirs.downloaded("big.bin"), &file);
     assert!(
-        out.stdout.contains("ETA") && out.stdout.contains("/s"),
-        "no progress bar in the terminal: {:?}",
-        out.stdout
+        shown.contains("ETA") && shown.contains("/s"),
+        "no progress bar in the terminal: {shown:?}"
     );
+
+    let shown = in_a_terminal(
+        &script,
+        &dirs.downloads,
+        &[&addr, "big.bin", "-q", "--force"],
+    );
+    assert_same_bytes(&dirs.downloaded("big.bin"), &file);
+    assert_eq!(shown, "", "-q in a terminal");
 }
 
 #[test]
