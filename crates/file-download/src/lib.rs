@@ -24,7 +24,7 @@
 //!
 //! The programs `file-server` and `file-client` (`src/bin`) are their command lines. The
 //! course's own Python programs are in `course/` (they are this lesson's peers in tests and
-//! benchmarks), and `demo/` is a small tree to serve, with a symlink that leads out.
+//! benchmarks), and `demo/root` is a small tree to serve, with a symlink that leads out to `demo/outside.txt`.
 
 #![deny(missing_docs)]
 
