@@ -96,12 +96,8 @@ fn run(args: Args) -> Result<()> {
         .flush()
         .context("writing the listening line")?;
     if !args.quiet {
-        let threads = match mode {
-            Mode::Spawn => "a thread per client".to_string(),
-            Mode::Pool { workers } => format!("a pool of {}", plural(workers as u64, "worker")),
-        };
         eprintln!(
-            "file-server: serving {} ({} protocol), {threads}, at most {} at once",
+            "file-server: serving {} ({} protocol), {mode}, at most {} at once",
             args.root.display(),
             if args.classic {
                 "the course's"
