@@ -7,7 +7,8 @@
 //!   [`Server::start_logged`] does the same and keeps the server's stderr, its log, for the
 //!   test to read, and [`Server::start_command`] starts a peer (a Python server written in
 //!   the course's style) that announces itself the same way;
-//! - [`run_command`] runs any program (our clients, Python, nc) with a deadline;
+//! - [`run_command`] runs any program (our clients, Python, nc) with a deadline, and
+//!   [`run_command_raw`] does the same for one whose stdout is bytes, not text;
 //! - [`tool`] and [`skip`] let a test that needs a real peer (python3, curl, nc) say
 //!   "skipped: python3 not found" and pass when the peer is missing; `cargo xtask test`
 //!   collects those lines into its summary;
@@ -459,7 +460,37 @@ pub fn rest_of(lines: &mpsc::Receiver<String>, deadline: Duration) -> String {
 /// `input` on its stdin and waits up to `deadline` for it to finish. Unlike [`run`], a
 /// program that hangs (a peer waiting for bytes that never come) fails the test: it is
 /// killed and the test panics.
-pub fn run_command(mut command: Command, input: &[u8], deadline: Duration) -> Output {
+pub fn run_command(command: Command, input: &[u8], deadline: Duration) -> Output {
+    let out = run_command_raw(command, input, deadline);
+    Output {
+        code: out.code,
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: out.stderr,
+    }
+}
+
+/// What a finished program wrote on stdout, byte for byte (a file's bytes, say), with its
+/// stderr as text and how it exited.
+#[derive(Debug)]
+pub struct RawOutput {
+    /// Exit code (`None` if killed by a signal).
+    pub code: Option<i32>,
+    /// Everything written to stdout, as it was written.
+    pub stdout: Vec<u8>,
+    /// Everything written to stderr, decoded as UTF-8 (lossily).
+    pub stderr: String,
+}
+
+impl RawOutput {
+    /// Whether the program exited with status 0.
+    pub fn success(&self) -> bool {
+        self.code == Some(0)
+    }
+}
+
+/// [`run_command`] for a program whose stdout is bytes rather than text: the same
+/// deadline, the same panic when it hangs.
+pub fn run_command_raw(mut command: Command, input: &[u8], deadline: Duration) -> RawOutput {
     let what = command.get_program().to_string_lossy().into_owned();
     let mut child = command
         .stdin(Stdio::piped())
@@ -479,14 +510,11 @@ pub fn run_command(mut command: Command, input: &[u8], deadline: Duration) -> Ou
     let stdout = read_all(child.stdout.take());
     let stderr = read_all(child.stderr.take());
     let status = wait_within(&mut child, deadline, &what);
-    let text = |rx: mpsc::Receiver<Vec<u8>>| {
-        let bytes = rx.recv_timeout(deadline).unwrap_or_default();
-        String::from_utf8_lossy(&bytes).into_owned()
-    };
-    Output {
+    let bytes = |rx: mpsc::Receiver<Vec<u8>>| rx.recv_timeout(deadline).unwrap_or_default();
+    RawOutput {
         code: status.code(),
-        stdout: text(stdout),
-        stderr: text(stderr),
+        stdout: bytes(stdout),
+        stderr: String::from_utf8_lossy(&bytes(stderr)).into_owned(),
     }
 }
 

@@ -290,19 +290,19 @@ const MANY: &[Step] = &[
 const FILES: &[Step] = &[
     conversation(
         "file-client asks for a file and its SHA-256: a header (status, size, time, hash), then exactly the file's bytes, checked end to end.",
-        ("file-server", &["--port", "0", "--root", "crates/file-download/demo"]),
+        ("file-server", &["--port", "0", "--root", "crates/file-download/demo/root"]),
         "file-client",
         &["{addr}", "notes/handshake.txt", "-o", "-", "--verify"],
     ),
     refused_conversation(
         "A name that climbs out of the served directory is refused with a status (never a file's bytes); the server logs it and goes on.",
-        ("file-server", &["--port", "0", "--root", "crates/file-download/demo"]),
+        ("file-server", &["--port", "0", "--root", "crates/file-download/demo/root"]),
         "file-client",
-        &["{addr}", "../Cargo.toml", "-o", "-"],
+        &["{addr}", "../outside.txt", "-o", "-"],
     ),
     refused_conversation(
-        "So is a symlink inside the root that leads out of it (link-out -> ../Cargo.toml).",
-        ("file-server", &["--port", "0", "--root", "crates/file-download/demo"]),
+        "So is a symlink inside the root that leads out of it (link-out -> ../outside.txt).",
+        ("file-server", &["--port", "0", "--root", "crates/file-download/demo/root"]),
         "file-client",
         &["{addr}", "link-out", "-o", "-"],
     ),

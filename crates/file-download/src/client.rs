@@ -15,7 +15,7 @@
 //! protocol cannot tell a cut file from a whole one, or an error from a file.
 
 use crate::digest::{hex, Hasher, Sha256Digest};
-use crate::protocol::{ProtocolError, Request, Response, Status};
+use crate::protocol::{ProtocolError, Request, Response, Status, MAX_NAME};
 use anyhow::{anyhow, bail, Context, Result};
 use netbasics::deadline::is_timeout;
 use netbasics::server_addr::ServerAddr;
@@ -127,6 +127,26 @@ impl Download {
     /// refused (its status and reason), the connection was cut (how far it got, and that
     /// the `.part` was kept for `--resume`), the hash did not match, the disk failed.
     pub fn run(&self) -> Result<Done> {
+        // What can be checked here is checked before connecting: a server should not
+        // send a file the client cannot keep.
+        if !self.classic && self.name.len() > MAX_NAME {
+            bail!(
+                "the name is {} bytes long: the protocol carries at most {MAX_NAME}",
+                self.name.len()
+            );
+        }
+        if let Output::File(path) = &self.output {
+            let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+            if let Some(dir) = parent {
+                if !dir.is_dir() {
+                    bail!(
+                        "cannot save to {}: {} is not a directory",
+                        path.display(),
+                        dir.display()
+                    );
+                }
+            }
+        }
         if self.classic {
             return self.run_classic();
         }

@@ -125,7 +125,7 @@ pub enum Refused {
     Empty,
     /// The name is longer than [`MAX_NAME_LEN`] bytes, or a component is longer than the file
     /// system allows.
-    #[error("file name too long (at most {MAX_NAME_LEN} bytes)")]
+    #[error("file name too long (at most {MAX_NAME_LEN} bytes, and each part between slashes at most what the file system allows: 255 bytes on most)")]
     TooLong,
     /// The name holds a NUL byte, which no file name can contain.
     #[error("file name contains a NUL byte")]

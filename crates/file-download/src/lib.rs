@@ -8,10 +8,23 @@
 //!
 //! # Layout
 //!
-//! - [`confine`]: opening a file a client names, only inside the served directory
-//!   (relative names only, no `..`, no symlink out of the root, regular files only).
 //! - [`protocol`]: the framed protocol: the request and the response header, byte by byte,
-//!   with every length from the wire bounded before anything is allocated.
+//!   with every length from the wire bounded before anything is allocated (`byteorder`).
+//! - [`confine`]: opening a file a client names, only inside the served directory
+//!   (relative names only, no `..`, no symlink out of the root, regular files only). Lesson
+//!   9's HTTP server uses it too.
+//! - [`digest`]: SHA-256 of a file, and the server's cache of them.
+//! - [`server`]: [`server::FileServer`], the handler lesson 7's
+//!   [`threaded_server::Server`] runs for each client: read a request, open the file,
+//!   send the header, then the file with `sendfile(2)`; `server/classic.rs` speaks the
+//!   course's protocol.
+//! - [`client`]: [`client::Download`]: request, check the header, receive exactly the
+//!   announced bytes into `PATH.part`, verify, rename; resuming, the progress bar, and the
+//!   course's protocol from the client's side.
+//!
+//! The programs `file-server` and `file-client` (`src/bin`) are their command lines. The
+//! course's own Python programs are in `course/` (they are this lesson's peers in tests and
+//! benchmarks), and `demo/root` is a small tree to serve, with a symlink that leads out to `demo/outside.txt`.
 
 #![deny(missing_docs)]
 

@@ -78,6 +78,27 @@ pub enum Mode {
     },
 }
 
+/// In words, for a server's first log line.
+///
+/// ```
+/// use threaded_server::Mode;
+///
+/// assert_eq!(Mode::Spawn.to_string(), "a thread per client");
+/// assert_eq!(Mode::Pool { workers: 4 }.to_string(), "a pool of 4 workers");
+/// ```
+impl std::fmt::Display for Mode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Mode::Spawn => f.write_str("a thread per client"),
+            Mode::Pool { workers } => write!(
+                f,
+                "a pool of {}",
+                netbasics::cli::plural(*workers as u64, "worker")
+            ),
+        }
+    }
+}
+
 /// What to do with a new client when `max_connections` are already open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Overload {

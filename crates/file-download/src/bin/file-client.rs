@@ -25,7 +25,8 @@ use std::time::Duration;
 #[derive(Parser, Debug)]
 #[command(name = "file-client", version)]
 struct Args {
-    /// The server, as HOST:PORT (127.0.0.1:7891, [::1]:7891, localhost:7891).
+    // (Written as `help`: rustdoc would read `[::1]` in a doc comment as a link.)
+    #[arg(help = "The server, as HOST:PORT: 127.0.0.1:7891, [::1]:7891 or localhost:7891")]
     server: ServerAddr,
     /// The file's name on the server, relative to the directory it serves.
     name: String,

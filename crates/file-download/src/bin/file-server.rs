@@ -45,7 +45,7 @@ struct Args {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     workers: Option<u16>,
     /// The most clients served at once; more wait for a place.
-    #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     max_connections: u32,
     /// How many seconds a client has to send its whole request.
     #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
@@ -96,12 +96,8 @@ fn run(args: Args) -> Result<()> {
         .flush()
         .context("writing the listening line")?;
     if !args.quiet {
-        let threads = match mode {
-            Mode::Spawn => "a thread per client".to_string(),
-            Mode::Pool { workers } => format!("a pool of {}", plural(workers as u64, "worker")),
-        };
         eprintln!(
-            "file-server: serving {} ({} protocol), {threads}, at most {} at once",
+            "file-server: serving {} ({} protocol), {mode}, at most {} at once",
             args.root.display(),
             if args.classic {
                 "the course's"

@@ -128,10 +128,6 @@ fn run(args: Args) -> Result<()> {
         .flush()
         .context("writing the listening line")?;
     if !args.quiet {
-        let mode = match mode {
-            Mode::Spawn => "a thread per client".to_string(),
-            Mode::Pool { workers } => format!("a pool of {}", plural(workers as u64, "worker")),
-        };
         let overload = match overload {
             Overload::Wait => "wait",
             Overload::Refuse => "refuse",
