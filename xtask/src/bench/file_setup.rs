@@ -247,13 +247,12 @@ impl Host {
         Ok(Host::Program(Server::start(name, &mut cmd)?))
     }
 
-    /// The course's 004 server, run from the served folder (it serves names relative to
-    /// its working directory).
+    /// The course's 004 server: `python3 004_server.py ROOT` serves the names it is sent
+    /// relative to ROOT, on a port the system picks.
     pub fn python(peers: &Peers, scratch: &Scratch) -> Maybe {
         let source = peers.python.as_ref().map_err(Clone::clone)?;
         let mut cmd = Command::new("python3");
-        // -u: unbuffered, so the `listening on` line arrives at once.
-        cmd.arg("-u").arg(source).current_dir(&scratch.root);
+        cmd.arg(source).arg(&scratch.root);
         Server::start("the course's 004_server.py", &mut cmd)
             .map(Host::Program)
             .map_err(|e| format!("failed: {}", one_line(&format!("{e:#}"))))
