@@ -12,6 +12,7 @@ use super::file_report::{self, Report};
 use super::file_setup::{self, Host, Maybe, Peers, Scratch};
 use super::{build_release, tcp, turns, Turn};
 use anyhow::Result;
+use std::path::Path;
 use std::process::Command;
 
 /// Each measurement is made this many times, ours and the peers taking turns (ours first in
@@ -148,11 +149,12 @@ pub fn file(quick: bool) -> Result<String> {
     let nginx = Host::nginx(&peers, &scratch, "nginx");
     // The rows of the tables, in their order ("ours / this" names a row by its place).
     let mut sink_ours = Row::new("file-server + file-client -o -", 0);
-    let mut iperf = iperf_row(&peers, size);
+    let mut iperf = iperf_row(&peers, size, None);
+    let mut iperf_file = iperf_row(&peers, size, Some(&source));
     let mut sink_nginx = Row::new("nginx + curl -o /dev/null", 0).needs(&nginx);
     let mut sink_classic = Row::new("file-server --classic + file-client --classic -o -", 0);
     let mut sink_python =
-        Row::new("Python 004_server.py + file-client --classic -o -", 3).needs(&python);
+        Row::new("Python 004_server.py + file-client --classic -o -", 4).needs(&python);
     let mut disk_ours = Row::new("file-client -o FILE, from file-server", 0);
     let mut cp = Row::new("cp FILE FILE", 0).needs(&peers.cp);
     let mut disk_nginx = Row::new("curl -o FILE, from nginx", 0).needs(&nginx);
@@ -171,7 +173,8 @@ pub fn file(quick: bool) -> Result<String> {
     if let Ok(python) = &python {
         sink_python.peer(|_| warm_up(python, fetch_from(python, true, "-"), size));
     }
-    iperf_turn(&mut iperf, size.min(16 << 20), false);
+    iperf_turn(&mut iperf, size.min(16 << 20), None, false);
+    iperf_turn(&mut iperf_file, size.min(16 << 20), Some(&source), false);
 
     for round in 1..=rounds {
         eprintln!("file: round {round}/{rounds}: into a sink...");
@@ -183,7 +186,8 @@ pub fn file(quick: bool) -> Result<String> {
                     sink_classic.ours(|t| t.count(Some(&classic), one(&classic, true), size))?;
                 }
                 Turn::Peers => {
-                    iperf_turn(&mut iperf, size, true);
+                    iperf_turn(&mut iperf, size, None, true);
+                    iperf_turn(&mut iperf_file, size, Some(&source), true);
                     served(&mut sink_nginx, &nginx, false);
                     served(&mut sink_python, &python, true);
                 }
@@ -262,7 +266,14 @@ pub fn file(quick: bool) -> Result<String> {
         size,
         rounds,
         source: &source,
-        sink: &[sink_ours, iperf, sink_nginx, sink_classic, sink_python],
+        sink: &[
+            sink_ours,
+            iperf,
+            iperf_file,
+            sink_nginx,
+            sink_classic,
+            sink_python,
+        ],
         disk: &[disk_ours, cp, disk_nginx],
         at_once: &[many_ours, many_nginx],
     })
@@ -283,13 +294,20 @@ fn warm_up(host: &Host, client: Command, size: u64) -> Result<()> {
         .map_err(|e| anyhow::anyhow!("{e:#}{}", host.log_tail()))
 }
 
-/// iperf3's row: how fast one TCP stream crosses loopback. It has no client to time as a
-/// process, and its server changes with every run: no CPU figures.
-fn iperf_row(peers: &Peers, size: u64) -> Row {
-    let name = format!(
-        "iperf3 -n {}M, one stream (the loopback ceiling)",
-        size >> 20
-    );
+/// An iperf3 row: how fast one TCP stream crosses loopback, sending one buffer again and
+/// again, or the bytes of `file`. It has no client to time as a process, and its server
+/// changes with every run: no CPU figures.
+fn iperf_row(peers: &Peers, size: u64, file: Option<&Path>) -> Row {
+    let name = match file {
+        None => format!(
+            "iperf3 -n {}M, one stream (the loopback ceiling)",
+            size >> 20
+        ),
+        Some(_) => format!(
+            "iperf3 -n {}M -F FILE, the same bytes from the file",
+            size >> 20
+        ),
+    };
     let mut row = Row::new(&name, 0).needs(&peers.iperf3);
     if let Ok(tally) = &mut row.result {
         tally.server_cpu = None;
@@ -298,10 +316,10 @@ fn iperf_row(peers: &Peers, size: u64) -> Row {
     row
 }
 
-/// One iperf3 run of `size` bytes, counted if `counted`.
-fn iperf_turn(row: &mut Row, size: u64, counted: bool) {
+/// One iperf3 run of `size` bytes (from `file`, if given), counted if `counted`.
+fn iperf_turn(row: &mut Row, size: u64, file: Option<&Path>, counted: bool) {
     row.peer(|tally| {
-        let run = tcp::iperf3(size)?;
+        let run = tcp::iperf3_sending(size, file)?;
         if counted {
             tally.add_round(run.seconds, size);
         }

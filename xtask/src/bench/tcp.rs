@@ -248,6 +248,12 @@ pub fn tcp(quick: bool) -> Result<String> {
 
 /// `iperf3`'s single-stream loopback throughput for the same number of bytes.
 pub(super) fn iperf3(bytes: u64) -> Result<Bulk> {
+    iperf3_sending(bytes, None)
+}
+
+/// The same, the bytes sent read from `file` (`iperf3 -F FILE`) if one is given, instead
+/// of one buffer sent again and again (which stays in the CPU's cache).
+pub(super) fn iperf3_sending(bytes: u64, file: Option<&std::path::Path>) -> Result<Bulk> {
     // A port free just now (iperf3 needs a number; a race with another program taking it
     // in between is possible but harmless: iperf3 then fails and says so).
     let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
@@ -268,22 +274,28 @@ pub(super) fn iperf3(bytes: u64) -> Result<Bulk> {
     // iperf3 that hangs into an error rather than a benchmark that never ends.
     let limit = Duration::from_secs(10 + bytes / (32 << 20));
     let out = peers::output_within(
-        Command::new("iperf3").args([
-            "-c",
-            "127.0.0.1",
-            "-p",
-            &port.to_string(),
-            // Give up after 5 s (the value is in milliseconds) if the server does not take
-            // the connection.
-            "--connect-timeout",
-            "5000",
-            // Write the same 256 KiB blocks as our client does.
-            "-l",
-            &load::CHUNK.to_string(),
-            "-J",
-            "-n",
-            &bytes.to_string(),
-        ]),
+        Command::new("iperf3")
+            .args([
+                "-c",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+                // Give up after 5 s (the value is in milliseconds) if the server does not take
+                // the connection.
+                "--connect-timeout",
+                "5000",
+                // Write the same 256 KiB blocks as our client does.
+                "-l",
+                &load::CHUNK.to_string(),
+                "-J",
+                "-n",
+                &bytes.to_string(),
+            ])
+            .args(
+                file.map(|f| [std::ffi::OsStr::new("-F"), f.as_os_str()])
+                    .into_iter()
+                    .flatten(),
+            ),
         limit,
     )
     .context("running iperf3 -c")?;
