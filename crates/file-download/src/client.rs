@@ -30,6 +30,8 @@ use std::time::{Duration, Instant};
 mod classic;
 pub mod part;
 pub mod progress;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod splice;
 
 /// How much is read from the socket at a time: large reads keep the system calls few
 /// (a 1 GiB file is 4,096 of them, not the course's million of `recv(1024)`).
@@ -375,9 +377,52 @@ struct Cut {
     why: String,
 }
 
-/// Reads the body from `stream` into `out`: `len` bytes, or to the end of the stream when
+/// Moves the body from `stream` to `out`: `len` bytes, or to the end of the stream when
 /// `len` is `None` (the classic protocol). Returns the count.
+///
+/// Without a hash to compute, the bytes go by `splice(2)`, never through the program
+/// (`splice.rs`); with one, or where the output refuses `splice`, by `read` and `write`.
+#[cfg(any(target_os = "linux", target_os = "android"))]
 fn receive(
+    stream: &TcpStream,
+    len: Option<u64>,
+    out: &mut File,
+    hasher: Option<&mut Hasher>,
+    progress: &Progress,
+    timeout: Duration,
+) -> Result<u64, Cut> {
+    if hasher.is_some() {
+        return copy_body(stream, len, out, hasher, progress, timeout);
+    }
+    match splice::splice_body(stream, len, out, progress, timeout)? {
+        splice::Spliced::Done(n) => Ok(n),
+        splice::Spliced::Unsupported(n) => {
+            let rest = copy_body(stream, len.map(|len| len - n), out, None, progress, timeout)
+                .map_err(|cut| Cut {
+                    got: n + cut.got,
+                    why: cut.why,
+                })?;
+            Ok(n + rest)
+        }
+    }
+}
+
+/// Moves the body from `stream` to `out` (see the Linux version): `read` and `write`.
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn receive(
+    stream: &TcpStream,
+    len: Option<u64>,
+    out: &mut impl Write,
+    hasher: Option<&mut Hasher>,
+    progress: &Progress,
+    timeout: Duration,
+) -> Result<u64, Cut> {
+    copy_body(stream, len, out, hasher, progress, timeout)
+}
+
+/// Reads the body from `stream` into `out` chunk by chunk, hashing it if asked: `len`
+/// bytes, or to the end of the stream when `len` is `None`. Returns the count.
+fn copy_body(
     mut stream: &TcpStream,
     len: Option<u64>,
     out: &mut impl Write,

@@ -18,6 +18,7 @@ use file_download::client::part::PartPaths;
 use file_download::client::{output_path, Done, Download, Output};
 use file_download::digest::hex;
 use netbasics::server_addr::ServerAddr;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -105,7 +106,9 @@ fn run(args: Args, to_stdout: bool) -> Result<()> {
         connect_timeout: Duration::from_secs(args.connect_timeout),
         timeout: Duration::from_secs(args.timeout),
         notes: !args.quiet,
-        progress: !args.quiet,
+        // A bar between the file's own lines on the same terminal would garble both (curl
+        // draws none there either).
+        progress: !args.quiet && !(to_stdout && std::io::stdout().is_terminal()),
     };
     let done = download.run()?;
     if !args.quiet {

@@ -51,10 +51,11 @@ impl Progress {
         }
     }
 
-    /// Leaves the bar where it ended (complete or not), with the line kept.
+    /// Takes the bar off the screen: the line that follows (the summary, or the error
+    /// saying how far it got) takes its place.
     pub fn finish(&self) {
         if let Some(bar) = &self.0 {
-            bar.abandon();
+            bar.finish_and_clear();
         }
     }
 }
