@@ -108,7 +108,7 @@ fn run(args: Args, to_stdout: bool) -> Result<()> {
         notes: !args.quiet,
         // A bar between the file's own lines on the same terminal would garble both (curl
         // draws none there either).
-        progress: !args.quiet && !(to_stdout && std::io::stdout().is_terminal()),
+        progress: !(args.quiet || to_stdout && std::io::stdout().is_terminal()),
     };
     let done = download.run()?;
     if !args.quiet {
