@@ -8,7 +8,7 @@
 //! | 5. `send(file_name.encode())` | a [`Request`]: the name, an offset, whether to send a hash |
 //! | 7. `recv(1024) == 'no_file'` on every chunk | one header with a status, read once, before any data |
 //! | 6. `open(name, 'wb')` (002), `open('[新]' + name, 'ab')` per chunk (004) | `PATH.part`, renamed to `PATH` when complete ([`part`]) |
-//! | 7. `recv` until `b''` | exactly `size - offset` bytes: fewer is a cut, and says so |
+//! | 7. `recv` until `b''` | exactly `size - offset` bytes: fewer is a cut, and says so; moved by `splice(2)`, never copied through the program (`splice.rs`) unless it must be hashed |
 //! | (none) | `--resume` from the `.part`, `--verify` with SHA-256, a progress bar ([`progress`]) |
 //!
 //! `--classic` speaks the course's protocol (`classic.rs`): the same saving rules, but the

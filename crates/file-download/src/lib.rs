@@ -19,8 +19,8 @@
 //!   send the header, then the file with `sendfile(2)`; `server/classic.rs` speaks the
 //!   course's protocol.
 //! - [`client`]: [`client::Download`]: request, check the header, receive exactly the
-//!   announced bytes into `PATH.part`, verify, rename; resuming, the progress bar, and the
-//!   course's protocol from the client's side.
+//!   announced bytes into `PATH.part` (with `splice(2)` on Linux), verify, rename;
+//!   resuming, the progress bar, and the course's protocol from the client's side.
 //!
 //! The programs `file-server` and `file-client` (`src/bin`) are their command lines. The
 //! course's own Python programs are in `course/` (they are this lesson's peers in tests and
