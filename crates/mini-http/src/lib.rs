@@ -26,6 +26,11 @@
 //! - [`mime`]: the built-in table of media types (never the system's registry).
 //! - [`listing`]: the directory listing page.
 //! - [`fake`]: the course's hand-written response, byte for byte, in GBK.
+//!
+//! The engine, which knows sockets and nothing of HTTP:
+//!
+//! - [`server`]: event loops (one per thread, `epoll` through `mio`), each serving many
+//!   connections; why not a thread per connection or a pool.
 
 #![deny(missing_docs)]
 
@@ -40,5 +45,6 @@ pub mod mime;
 pub mod range;
 pub mod request;
 pub mod response;
+pub mod server;
 pub mod status;
 pub mod target;
