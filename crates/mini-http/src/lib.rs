@@ -29,11 +29,14 @@
 //!
 //! The engine, which knows sockets and nothing of HTTP:
 //!
+//! - [`access_log`]: one line per request, written by a thread of its own, off the hot path.
+//! - [`show`]: `--show-requests`: a request's bytes, line by line, annotated.
 //! - [`server`]: event loops (one per thread, `epoll` through `mio`), each serving many
 //!   connections; why not a thread per connection or a pool.
 
 #![deny(missing_docs)]
 
+pub mod access_log;
 pub mod body;
 pub mod conditional;
 pub mod date;
@@ -46,5 +49,6 @@ pub mod range;
 pub mod request;
 pub mod response;
 pub mod server;
+pub mod show;
 pub mod status;
 pub mod target;
