@@ -66,7 +66,7 @@ mod tests {
         let raw = b"POST /f HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello";
         let view = annotate(raw, raw.len() - 5, "[::1]:80".parse().expect("addr"));
         let lines: Vec<&str> = view.lines().collect();
-        assert_eq!(lines[0], "[::1]:80 sent 55 bytes:");
+        assert_eq!(lines[0], "[::1]:80 sent 53 bytes:");
         assert_eq!(lines[1], "  request line  POST /f HTTP/1.1\\r\\n");
         assert_eq!(lines[4], "  blank line    \\r\\n");
         assert_eq!(lines[5], "  body          5 bytes: hello");
