@@ -31,6 +31,7 @@
 //!
 //! - [`access_log`]: one line per request, written by a thread of its own, off the hot path.
 //! - [`show`]: `--show-requests`: a request's bytes, line by line, annotated.
+//! - [`client`]: `http-get`'s parts: URLs, finding the host (hosts file, then DNS).
 //! - [`server`]: event loops (one per thread, `epoll` through `mio`), each serving many
 //!   connections; why not a thread per connection or a pool.
 
@@ -38,6 +39,7 @@
 
 pub mod access_log;
 pub mod body;
+pub mod client;
 pub mod conditional;
 pub mod date;
 pub mod escape;
