@@ -17,7 +17,7 @@
 //! ## No date library
 //!
 //! Turning seconds since 1970 into a calendar date is a few lines of integer arithmetic:
-//! [`civil_from_days`] and [`days_from_civil`] are Howard Hinnant's algorithms, which count
+//! `civil_from_days` and `days_from_civil` are Howard Hinnant's algorithms, which count
 //! in 400-year eras (the Gregorian calendar repeats exactly every 146,097 days) and start the
 //! year in March, so that February's odd length falls at the end. They work for days before
 //! 1970 too: a file dated 1960 does not make the server panic.
