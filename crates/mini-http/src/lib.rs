@@ -26,10 +26,20 @@
 //! - [`mime`]: the built-in table of media types (never the system's registry).
 //! - [`listing`]: the directory listing page.
 //! - [`fake`]: the course's hand-written response, byte for byte, in GBK.
+//!
+//! The engine, which knows sockets and nothing of HTTP:
+//!
+//! - [`access_log`]: one line per request, written by a thread of its own, off the hot path.
+//! - [`show`]: `--show-requests`: a request's bytes, line by line, annotated.
+//! - [`client`]: `http-get`'s parts: URLs, finding the host (hosts file, then DNS).
+//! - [`server`]: event loops (one per thread, `epoll` through `mio`), each serving many
+//!   connections; why not a thread per connection or a pool.
 
 #![deny(missing_docs)]
 
+pub mod access_log;
 pub mod body;
+pub mod client;
 pub mod conditional;
 pub mod date;
 pub mod escape;
@@ -40,5 +50,7 @@ pub mod mime;
 pub mod range;
 pub mod request;
 pub mod response;
+pub mod server;
+pub mod show;
 pub mod status;
 pub mod target;
