@@ -270,6 +270,11 @@ fn components(name: &str) -> Result<Vec<&str>, Refused> {
 }
 
 #[cfg(unix)]
+mod list;
+#[cfg(unix)]
+pub use list::Listed;
+
+#[cfg(unix)]
 mod unix {
     use super::*;
     use rustix::fs::{fstat, openat, readlinkat, statat, AtFlags, FileType, Mode, OFlags};
@@ -315,7 +320,7 @@ mod unix {
 
         /// Walks the components from the root, following symlinks only while they stay beneath
         /// it, and returns what the last one opens (a directory if the walk ends on one).
-        fn walk(&self, parts: Vec<&str>) -> Result<OwnedFd, Refused> {
+        pub(super) fn walk(&self, parts: Vec<&str>) -> Result<OwnedFd, Refused> {
             // Components still to walk, the next one last, so that `pop` takes it.
             let mut todo: Vec<Vec<u8>> =
                 parts.iter().rev().map(|p| p.as_bytes().to_vec()).collect();
