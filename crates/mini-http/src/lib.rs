@@ -32,6 +32,7 @@
 //! - [`access_log`]: one line per request, written by a thread of its own, off the hot path.
 //! - [`show`]: `--show-requests`: a request's bytes, line by line, annotated.
 //! - [`client`]: `http-get`'s parts: URLs, finding the host (hosts file, then DNS).
+//! - [`site`]: the static file server: the app the engine runs for `mini-http`.
 //! - [`server`]: event loops (one per thread, `epoll` through `mio`), each serving many
 //!   connections; why not a thread per connection or a pool.
 
@@ -52,5 +53,6 @@ pub mod request;
 pub mod response;
 pub mod server;
 pub mod show;
+pub mod site;
 pub mod status;
 pub mod target;
