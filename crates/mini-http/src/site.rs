@@ -86,11 +86,9 @@ impl Site {
         input: &Input<'_>,
     ) -> Reply {
         if self.show_requests {
-            self.log.line(crate::show::annotate(
-                &raw[..consumed],
-                head_len,
-                input.peer,
-            ));
+            let view = crate::show::annotate(&raw[..consumed], head_len, input.peer);
+            // The log adds the line's end.
+            self.log.line(view.trim_end().to_string());
         }
         let keep_alive = body::keep_alive(request);
         let answer = match self.mode {
