@@ -24,8 +24,8 @@ use std::time::Duration;
 #[derive(Parser, Debug)]
 #[command(name = "http-get", version)]
 struct Args {
-    /// The URLs: http://HOST[:PORT]/PATH (or HOST:PORT/PATH).
-    #[arg(required = true, value_name = "URL")]
+    // (Written as `help`: rustdoc would read `[:PORT]` in a doc comment as a link.)
+    #[arg(required = true, value_name = "URL", help = "The URLs: http://HOST[:PORT]/PATH (or HOST:PORT/PATH)")]
     urls: Vec<String>,
     /// Ask with HEAD and print the response's head (status line and fields).
     #[arg(short = 'I', long)]
