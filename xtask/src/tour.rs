@@ -308,6 +308,28 @@ const FILES: &[Step] = &[
     ),
 ];
 
+/// Lesson 9: HTTP.
+const HTTP: &[Step] = &[
+    conversation(
+        "http-get fetches a file from mini-http; --show-requests prints the request as it arrived: request line, headers, blank line (the server's log follows).",
+        ("mini-http", &["--port", "0", "--threads", "1", "--root", "crates/file-download/demo/root", "--show-requests"]),
+        "http-get",
+        &["http://{addr}/hello.txt"],
+    ),
+    conversation(
+        "The course's hand-written response (mini-http --fake): Content-Length 20 counts the GBK bytes; http-get -v shows the exchange and decodes 标题 from GBK.",
+        ("mini-http", &["--port", "0", "--threads", "1", "--root", "crates/file-download/demo/root", "--fake"]),
+        "http-get",
+        &["-v", "http://{addr}/"],
+    ),
+    conversation(
+        "Two URLs on one server share one connection (keep-alive); a climb out of the root and a symlink out of it are refused (400, 403).",
+        ("mini-http", &["--port", "0", "--threads", "1", "--root", "crates/file-download/demo/root"]),
+        "http-get",
+        &["-I", "http://{addr}/notes/handshake.txt", "http://{addr}/../outside.txt", "http://{addr}/link-out"],
+    ),
+];
+
 /// Lesson 6: UDP.
 const UDP: &[Step] = &[
     conversation(
@@ -349,6 +371,7 @@ const LESSONS: &[(&str, &[Step])] = &[
         MANY,
     ),
     ("Lesson 8: file download (crate file-download)", FILES),
+    ("Lesson 9: HTTP by hand (crate mini-http)", HTTP),
 ];
 
 pub fn run(args: &[String]) -> Result<()> {

@@ -275,7 +275,7 @@ pub(crate) fn is_field_byte(byte: u8) -> bool {
 }
 
 /// `bytes` without the optional whitespace (spaces and tabs, `OWS`) around it.
-pub(crate) fn trim_ows(bytes: &[u8]) -> &[u8] {
+pub fn trim_ows(bytes: &[u8]) -> &[u8] {
     let is_ows = |b: &u8| *b == b' ' || *b == b'\t';
     let start = bytes.iter().position(|b| !is_ows(b)).unwrap_or(bytes.len());
     let end = bytes

@@ -25,6 +25,10 @@ use std::net::SocketAddr;
 
 mod files;
 
+/// The largest chunked body (as received, chunk sizes included) read and skipped before a
+/// `GET` or `HEAD` is answered on a connection that stays open.
+const MAX_CHUNKED_SKIP: usize = 16 * 1024;
+
 /// What a site answers with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -86,11 +90,9 @@ impl Site {
         input: &Input<'_>,
     ) -> Reply {
         if self.show_requests {
-            self.log.line(crate::show::annotate(
-                &raw[..consumed],
-                head_len,
-                input.peer,
-            ));
+            let view = crate::show::annotate(&raw[..consumed], head_len, input.peer);
+            // The log adds the line's end.
+            self.log.line(view.trim_end().to_string());
         }
         let keep_alive = body::keep_alive(request);
         let answer = match self.mode {
@@ -190,6 +192,16 @@ impl App for Site {
                     return self.wait_for_body(&request, &input);
                 }
                 end as usize
+            }
+            // The app keeps no state between calls, so a chunked body is decoded from its
+            // start each time more of it arrives: bounded here, so that a body trickled a
+            // byte at a time cannot cost more than a small decode per byte. A larger one is
+            // not read: the answer goes now, and the connection closes after it.
+            Framing::Chunked if bytes.len() - head_len > MAX_CHUNKED_SKIP => {
+                let mut reply = self.answer(&request, bytes, head_len, head_len, &input);
+                reply.consumed = bytes.len();
+                reply.close = true;
+                return Step::Reply(reply);
             }
             Framing::Chunked => {
                 let mut decoder = ChunkedDecoder::new(&self.limits);

@@ -75,9 +75,10 @@ impl Answer {
 
     /// A whole response prepared elsewhere.
     pub fn bytes(status: StatusCode, raw: Vec<u8>, _: bool) -> Answer {
+        let head_len = head_end(&raw);
         Answer {
             status,
-            body_len: raw.len() as u64,
+            body_len: (raw.len() - head_len) as u64,
             date: format_http_date(SystemTime::now()),
             content_type: None,
             last_modified: None,
@@ -192,6 +193,13 @@ impl Answer {
             }
         }
     }
+}
+
+/// Where a whole response's head ends (after its empty line).
+fn head_end(raw: &[u8]) -> usize {
+    raw.windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(raw.len(), |i| i + 4)
 }
 
 /// Reads `len` bytes of `file` at `offset` onto the end of `buf`; false if the file
