@@ -187,3 +187,30 @@ fn a_changed_file_has_a_new_etag() {
     assert_eq!(response.body, b"hello, there\n");
     assert_ne!(response.must("ETag"), etag);
 }
+
+/// RFC 9110 §13.1.3: an `If-Modified-Since` that is not a valid HTTP-date is ignored.
+#[test]
+fn an_invalid_if_modified_since_is_ignored() {
+    let tree = Tree::new("ims-invalid");
+    let server = mini_http(&tree.root, &[]);
+    for value in ["yesterday", "Sun, 13 Sep 2020 12:26:40", "0"] {
+        let field = format!("If-Modified-Since: {value}\r\n");
+        let response = get_with(server.addr, "/a.txt", &field);
+        assert_eq!(response.status, 200, "{value}: {}", response.describe());
+    }
+}
+
+/// RFC 9110 §8.8.2.1: `Last-Modified` is never later than the response's `Date`, even
+/// for a file whose time is in the future.
+#[test]
+fn a_file_from_the_future_is_not_dated_after_now() {
+    let tree = Tree::new("future-mtime");
+    let path = tree.serve("future.txt", b"later\n");
+    // 2100-01-01.
+    http_support::set_mtime(&path, 4_102_444_800);
+    let server = mini_http(&tree.root, &[]);
+    let response = get(server.addr, "/future.txt");
+    response.assert_status(200);
+    let last_modified = response.must("Last-Modified");
+    assert!(!last_modified.contains("2100"), "{}", response.describe());
+}

@@ -188,3 +188,75 @@ fn a_request_split_across_many_writes_is_put_together() {
     assert_eq!(response.body, b"hello, world\n");
     client.assert_closed();
 }
+
+#[test]
+fn a_refused_method_with_a_body_says_close_before_closing() {
+    let tree = Tree::new("405-body");
+    let server = mini_http(&tree.root, &[]);
+    let mut client = Client::connect(server.addr);
+    // The server does not read the body of a method it refuses, so it must close after
+    // the answer, and say so (RFC 9112 §9.6: `Connection: close` in the last response).
+    let mut bytes = request("POST", "/a.txt", "Content-Length: 5\r\n");
+    bytes.extend_from_slice(b"hello");
+    client.send(&bytes);
+    let response = client.response();
+    response.assert_status(405);
+    client.assert_closed();
+    assert!(
+        response.says_close(),
+        "closed without Connection: close: {}",
+        response.describe()
+    );
+}
+
+#[test]
+fn a_large_chunked_body_is_answered_with_close() {
+    let tree = Tree::new("chunked-large");
+    let server = mini_http(&tree.root, &[]);
+    let mut client = Client::connect(server.addr);
+    // 20,000 bytes of one chunk, sent whole but never ended: more than the server skips.
+    let mut bytes = request("GET", "/a.txt", "Transfer-Encoding: chunked\r\n");
+    bytes.extend_from_slice(b"4E20\r\n");
+    bytes.extend(std::iter::repeat(b'x').take(20_000));
+    client.send(&bytes);
+    let response = client.response();
+    response.assert_status(200);
+    assert_eq!(response.body, b"hello, world\n");
+    client.assert_closed();
+    assert!(
+        response.says_close(),
+        "closed without Connection: close: {}",
+        response.describe()
+    );
+}
+
+/// The most requests the server answers on one connection.
+const MAX_REQUESTS: usize = 1000;
+
+#[test]
+fn the_thousandth_request_on_a_connection_is_the_last() {
+    let tree = Tree::new("max-requests");
+    let server = mini_http(&tree.root, &[]);
+    let mut client = Client::connect(server.addr);
+    // One more than the limit, all pipelined in one write.
+    let one = request("HEAD", "/a.txt", "");
+    client.send(&one.repeat(MAX_REQUESTS + 1));
+    for i in 1..MAX_REQUESTS {
+        let response = client.head_response();
+        response.assert_status(200);
+        assert!(
+            !response.says_close(),
+            "response {i}: {}",
+            response.describe()
+        );
+    }
+    let last = client.head_response();
+    last.assert_status(200);
+    // The 1001st is not answered: the connection ends after the 1000th.
+    client.assert_closed();
+    assert!(
+        last.says_close(),
+        "the connection closed after response {MAX_REQUESTS} without Connection: close: {}",
+        last.describe()
+    );
+}

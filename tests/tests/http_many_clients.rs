@@ -131,3 +131,16 @@ fn a_connection_that_sends_nothing_does_not_hold_up_others() {
         other => panic!("a silent connection was closed early: {other:?}"),
     }
 }
+
+#[test]
+fn an_idle_keep_alive_connection_is_closed_quietly_at_the_idle_timeout() {
+    let tree = Tree::new("idle-timeout");
+    let server = mini_http(&tree.root, &["--idle-timeout", "1"]);
+    let mut client = Client::connect(server.addr);
+    client.send(&request("GET", "/a.txt", ""));
+    client.response().assert_status(200);
+    // Nothing more is sent: the server closes at its idle deadline, with no 408 (the
+    // client was not in the middle of a request). The read's own deadline, LONG, only
+    // fails a server that never closes.
+    client.assert_closed();
+}

@@ -243,3 +243,17 @@ fn head_ignores_range() {
     response.assert_status(200);
     assert_eq!(response.must("Content-Length"), DATA_LEN.to_string());
 }
+
+/// RFC 9110 §15.5.17: an empty file has no byte to send: every range is unsatisfiable.
+#[test]
+fn a_range_of_an_empty_file_gets_416() {
+    let tree = Tree::new("range-empty");
+    tree.serve("empty.txt", b"");
+    let server = mini_http(&tree.root, &[]);
+    for spec in ["0-", "0-0", "-5"] {
+        let field = format!("Range: bytes={spec}\r\n");
+        let response = get_with(server.addr, "/empty.txt", &field);
+        assert_eq!(response.status, 416, "{spec}: {}", response.describe());
+        assert_eq!(response.must("Content-Range"), "bytes */0");
+    }
+}

@@ -51,6 +51,8 @@ fn names_beyond_ascii_and_with_reserved_characters_are_served() {
     let server = mini_http(&tree.root, &[]);
     for (target, name) in [
         ("/%E4%B8%AD%E6%96%87.txt", "中文.txt"),
+        ("/%e4%b8%ad%e6%96%87.txt", "中文.txt"),
+        ("/%61.txt", "a.txt"),
         ("/with%20space.txt", "with space.txt"),
         ("/hash%231.txt", "hash#1.txt"),
         ("/100%25.txt", "100%.txt"),
@@ -183,4 +185,91 @@ fn a_missing_file_gets_404_and_the_connection_stays() {
     client.send(&request("GET", "/a.txt", "Connection: close\r\n"));
     client.response().assert_status(200);
     client.assert_closed();
+}
+
+/// Request heads that break HTTP/1.1's syntax (RFC 9112 §3, §5), each with the rule it
+/// breaks: after one, where the next request would start is unknown, so the connection
+/// closes.
+const MALFORMED: &[(&str, &[u8])] = &[
+    (
+        "no Host in HTTP/1.1 (§3.2)",
+        b"GET /a.txt HTTP/1.1\r\nConnection: close\r\n\r\n",
+    ),
+    (
+        "two Host fields (§3.2)",
+        b"GET /a.txt HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+    ),
+    (
+        "two spaces in the request line (§3)",
+        b"GET  /a.txt HTTP/1.1\r\nHost: a\r\n\r\n",
+    ),
+    (
+        "a NUL in a field value (RFC 9110 §5.5)",
+        b"GET /a.txt HTTP/1.1\r\nHost: a\r\nX-Nul: a\x00b\r\n\r\n",
+    ),
+    (
+        "a field name with a space inside (RFC 9110 §5.1)",
+        b"GET /a.txt HTTP/1.1\r\nHost: a\r\nX Bad: y\r\n\r\n",
+    ),
+];
+
+#[test]
+fn malformed_heads_get_400_and_a_close() {
+    let tree = Tree::new("malformed");
+    let server = mini_http(&tree.root, &["--threads", "1"]);
+    for (what, bytes) in MALFORMED {
+        let mut client = Client::connect(server.addr);
+        client.send(bytes);
+        let response = client.response();
+        assert_eq!(response.status, 400, "{what}: {}", response.describe());
+        assert!(response.says_close(), "{what}: {}", response.describe());
+        client.assert_closed();
+    }
+    get(server.addr, "/a.txt").assert_status(200);
+}
+
+/// Targets a GET cannot have (RFC 9112 §3.2): well-framed requests, so the connection
+/// may stay open, but each is refused.
+const BAD_TARGETS: &[(&str, &str)] = &[
+    ("a fragment in the target", "/a.txt#part"),
+    ("raw UTF-8 in the target (RFC 3986 §2)", "/中文.txt"),
+    ("asterisk-form for GET (§3.2.4)", "*"),
+    ("authority-form for GET (§3.2.3)", "127.0.0.1:80"),
+];
+
+#[test]
+fn targets_a_get_cannot_have_get_400() {
+    let tree = Tree::new("bad-targets");
+    let server = mini_http(&tree.root, &[]);
+    for (what, target) in BAD_TARGETS {
+        let response = get(server.addr, target);
+        assert_eq!(response.status, 400, "{what}: {}", response.describe());
+    }
+}
+#[test]
+fn lenient_forms_the_rfc_allows_are_served() {
+    let tree = Tree::new("lenient");
+    let server = mini_http(&tree.root, &[]);
+    for (what, bytes) in [
+        (
+            "absolute-form (RFC 9112 §3.2.2)",
+            &b"GET http://127.0.0.1/a.txt HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"[..],
+        ),
+        (
+            "an empty line before the request line (§2.2)",
+            b"\r\nGET /a.txt HTTP/1.1\r\nHost: a\r\n\r\n",
+        ),
+        (
+            "a query, ignored for a file (RFC 9110 §4.2)",
+            b"GET /a.txt?v=2 HTTP/1.1\r\nHost: a\r\n\r\n",
+        ),
+        (
+            "field names in any case (RFC 9110 §5.1)",
+            b"GET /a.txt HTTP/1.1\r\nhOST: a\r\n\r\n",
+        ),
+    ] {
+        let response = exchange(server.addr, bytes);
+        assert_eq!(response.status, 200, "{what}: {}", response.describe());
+        assert_eq!(response.body, b"hello, world\n", "{what}");
+    }
 }
