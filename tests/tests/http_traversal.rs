@@ -177,13 +177,20 @@ fn listing_links_stay_on_this_server() {
 #[test]
 fn a_directory_without_its_slash_is_redirected() {
     let tree = Tree::new("redirect");
-    std::fs::create_dir(tree.root.join("my dir")).expect("creating my dir");
+    for dir in ["my dir", "a?b", "h#x", "p%q", "中文dir"] {
+        std::fs::create_dir(tree.root.join(dir)).expect("creating a directory");
+    }
     let server = mini_http(&tree.root, &[]);
     for (target, location) in [
         ("/plain", "/plain/"),
         ("/sub", "/sub/"),
         ("/my%20dir", "/my%20dir/"),
         ("/plain?a=1", "/plain/?a=1"),
+        // Characters that would end the path, or start an escape, stay encoded.
+        ("/a%3Fb", "/a%3Fb/"),
+        ("/h%23x", "/h%23x/"),
+        ("/p%25q", "/p%25q/"),
+        ("/%E4%B8%AD%E6%96%87dir", "/%E4%B8%AD%E6%96%87dir/"),
     ] {
         let response = get(server.addr, target);
         assert_eq!(response.status, 301, "{target}: {}", response.describe());
