@@ -88,6 +88,7 @@ impl Site {
         head_len: usize,
         consumed: usize,
         input: &Input<'_>,
+        force_close: bool,
     ) -> Reply {
         if self.show_requests {
             let view = crate::show::annotate(&raw[..consumed], head_len, input.peer);
@@ -109,7 +110,9 @@ impl Site {
                 ),
             },
         };
-        let close = !keep_alive;
+        // Closed after this answer: the client's wish, a body left unread, or the
+        // connection's last request; the answer says so (`Connection: close`).
+        let close = !keep_alive || force_close || input.last;
         if self.log.enabled() {
             self.log.line(format!(
                 "{} \"{} {} {}\" {} {}",
@@ -181,9 +184,8 @@ impl App for Site {
             // and the connection closes after it (RFC 9110 §10.1.1 allows the final
             // answer instead of `100 Continue`).
             _ if !served => {
-                let mut reply = self.answer(&request, bytes, head_len, head_len, &input);
+                let mut reply = self.answer(&request, bytes, head_len, head_len, &input, true);
                 reply.consumed = bytes.len();
-                reply.close = true;
                 return Step::Reply(reply);
             }
             Framing::Length(len) => {
@@ -198,9 +200,8 @@ impl App for Site {
             // byte at a time cannot cost more than a small decode per byte. A larger one is
             // not read: the answer goes now, and the connection closes after it.
             Framing::Chunked if bytes.len() - head_len > MAX_CHUNKED_SKIP => {
-                let mut reply = self.answer(&request, bytes, head_len, head_len, &input);
+                let mut reply = self.answer(&request, bytes, head_len, head_len, &input, true);
                 reply.consumed = bytes.len();
-                reply.close = true;
                 return Step::Reply(reply);
             }
             Framing::Chunked => {
@@ -213,7 +214,7 @@ impl App for Site {
                 }
             }
         };
-        Step::Reply(self.answer(&request, bytes, head_len, consumed, &input))
+        Step::Reply(self.answer(&request, bytes, head_len, consumed, &input, false))
     }
 
     fn on_request_timeout(&self, peer: SocketAddr) -> Option<Vec<u8>> {

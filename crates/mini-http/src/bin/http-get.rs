@@ -25,7 +25,11 @@ use std::time::Duration;
 #[command(name = "http-get", version)]
 struct Args {
     // (Written as `help`: rustdoc would read `[:PORT]` in a doc comment as a link.)
-    #[arg(required = true, value_name = "URL", help = "The URLs: http://HOST[:PORT]/PATH (or HOST:PORT/PATH)")]
+    #[arg(
+        required = true,
+        value_name = "URL",
+        help = "The URLs: http://HOST[:PORT]/PATH (or HOST:PORT/PATH)"
+    )]
     urls: Vec<String>,
     /// Ask with HEAD and print the response's head (status line and fields).
     #[arg(short = 'I', long)]
@@ -33,7 +37,8 @@ struct Args {
     /// Show the lookup, the connection, the request sent and the response head on stderr.
     #[arg(short, long)]
     verbose: bool,
-    /// Write the bodies' raw bytes to FILE instead of standard output.
+    /// Write the body's raw bytes to FILE instead of standard output (with several URLs,
+    /// the last one's, as curl's -o does).
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
     /// Speak HTTP/1.0: a new connection for every request.
@@ -55,19 +60,18 @@ fn run(args: Args) -> Result<()> {
         .iter()
         .map(|text| Url::parse(text))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut file = match &args.output {
-        Some(path) => {
-            Some(File::create(path).with_context(|| format!("creating {}", path.display()))?)
-        }
-        None => None,
-    };
     let mut fetcher = Fetcher::new(args.http10, args.verbose, Duration::from_secs(args.timeout));
     let mut stdout = std::io::stdout().lock();
     for (i, url) in urls.iter().enumerate() {
         let last = !urls[i + 1..].iter().any(|next| next.same_origin(url));
         let mut body = Vec::new();
-        let response = match file.as_mut() {
-            Some(file) => fetcher.fetch(url, args.head, last, file),
+        let response = match &args.output {
+            // Created afresh for each URL: the file holds the last body.
+            Some(path) => {
+                let mut file =
+                    File::create(path).with_context(|| format!("creating {}", path.display()))?;
+                fetcher.fetch(url, args.head, last, &mut file)
+            }
             None => fetcher.fetch(url, args.head, last, &mut body),
         }
         .with_context(|| format!("fetching {url}"))?;

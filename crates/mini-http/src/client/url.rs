@@ -81,6 +81,9 @@ impl Url {
         } else {
             format!("/{target}")
         };
+        // A request target is ASCII (RFC 9112 §3.2): other characters typed in a URL
+        // (`/中文.txt`) go as their UTF-8 bytes, percent-encoded, as browsers send them.
+        let target = encode_non_ascii(&target);
         if authority.contains('@') {
             return Err(UrlError::UserInfo(err_text()));
         }
@@ -133,6 +136,19 @@ impl Url {
     pub fn same_origin(&self, other: &Url) -> bool {
         self.host.eq_ignore_ascii_case(&other.host) && self.port == other.port
     }
+}
+
+/// `text` with every byte outside ASCII written as `%XX`.
+fn encode_non_ascii(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii() {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 impl fmt::Display for Url {

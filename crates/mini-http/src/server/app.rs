@@ -44,6 +44,9 @@ pub struct Input<'a> {
     pub peer: SocketAddr,
     /// How many replies this connection has had before.
     pub served: u64,
+    /// Whether the reply to this request will be the connection's last (its limit of
+    /// requests is reached): the reply should say so.
+    pub last: bool,
 }
 
 /// The app's answer.

@@ -113,6 +113,7 @@ impl Conn {
                 interim_sent: self.interim_sent,
                 peer: self.peer,
                 served: self.served,
+                last: self.served + 1 >= limits.max_requests,
             });
             match step {
                 Step::Reply(reply) => {

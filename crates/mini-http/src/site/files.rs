@@ -8,7 +8,7 @@ use crate::date::{format_http_date, Fixdate};
 use crate::escape::percent_encode_path;
 use crate::listing::{self, Entry};
 use crate::range::{self, Multipart, RangePlan, Representation};
-use crate::request::{Request, Version};
+use crate::request::{Method, Request, Version};
 use crate::response::{error_page, write_head, Connection, Head, SERVER};
 use crate::server::Chunk;
 use crate::status::StatusCode;
@@ -295,11 +295,12 @@ fn file(site: &Site, request: &Request, served: Served, name: &str) -> Answer {
         last_modified,
         content_type,
     };
-    match range::plan(
-        headers.get("Range"),
-        headers.get("If-Range"),
-        &representation,
-    ) {
+    // A HEAD answers as a GET without `Range` would (RFC 9110 §14.2): ranges are for GET.
+    let range = match request.method {
+        Method::Get => headers.get("Range"),
+        _ => None,
+    };
+    match range::plan(range, headers.get("If-Range"), &representation) {
         RangePlan::Whole => {
             answer.body_len = len;
             answer.body = Body::File { file, offset: 0 };
