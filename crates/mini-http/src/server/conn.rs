@@ -13,6 +13,9 @@ use std::io::{self, Read, Write};
 use std::net::SocketAddr;
 use std::time::Instant;
 
+/// How long a closing connection keeps reading what the client still sends.
+const LINGER: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// How much a buffer grows by when it fills, and its size at first.
 const READ_CHUNK: usize = 8 * 1024;
 
@@ -25,6 +28,9 @@ pub enum Waiting {
     Request,
     /// For the client to read what is being sent: dropped at the deadline.
     Write,
+    /// The last answer is sent and our side shut: reading (and dropping) what the client
+    /// still sends until it closes, or the deadline.
+    Linger,
 }
 
 /// Whether the connection lives on.
@@ -104,7 +110,7 @@ impl Conn {
                 return Ok(Flow::Open);
             }
             if self.close_after {
-                return Ok(Flow::Close);
+                return Ok(self.linger());
             }
             // Everything sent: answer the next request if it is already here (pipelining).
             let step = app.on_input(Input {
@@ -164,7 +170,37 @@ impl Conn {
                 Waiting::Idle => limits.idle_timeout,
                 Waiting::Request => limits.request_timeout,
                 Waiting::Write => limits.write_timeout,
+                Waiting::Linger => LINGER,
             };
+    }
+
+    /// Closes gracefully after the last answer. Closing a socket that still has unread
+    /// bytes from the client (a body the server chose not to read, pipelined requests
+    /// after a `Connection: close`) makes the kernel send a reset, which can destroy the
+    /// answer before the client reads it. So our side is shut first (the client sees the
+    /// end of the answer), and what still arrives is read and dropped until the client
+    /// closes too, for at most [`LINGER`] (nginx's `lingering_close`).
+    fn linger(&mut self) -> Flow {
+        if self.ended {
+            return Flow::Close;
+        }
+        if self.waiting != Waiting::Linger {
+            if self.stream.shutdown(std::net::Shutdown::Write).is_err() {
+                return Flow::Close;
+            }
+            self.waiting = Waiting::Linger;
+            self.deadline = Instant::now() + LINGER;
+        }
+        let mut scratch = [0u8; 4096];
+        loop {
+            match self.stream.read(&mut scratch) {
+                Ok(0) => return Flow::Close,
+                Ok(_) => {}
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Flow::Open,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => return Flow::Close,
+            }
+        }
     }
 
     /// Reads what the socket has, up to the buffer's limit; returns how many bytes came.

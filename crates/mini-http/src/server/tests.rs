@@ -184,3 +184,28 @@ fn shutdown_closes_idle_connections_and_returns() {
     idle.read_to_end(&mut rest).expect("closed");
     assert!(rest.is_empty());
 }
+
+#[test]
+fn a_closing_answer_survives_bytes_the_server_never_reads() {
+    let (addr, stop, handle) = start(Limits::default(), None);
+    let mut client = connect(addr);
+    // The request asks to close, and 256 KiB follow that the server will not read: a
+    // plain close would reset the connection and could destroy the answer in flight.
+    let mut bytes = b"CLOSE\r\n\r\n".to_vec();
+    bytes.extend(std::iter::repeat_n(b'x', 256 * 1024));
+    let writer = {
+        let mut stream = client.try_clone().expect("clone");
+        thread::spawn(move || {
+            let _ = stream.write_all(&bytes);
+            let _ = stream.shutdown(Shutdown::Write);
+        })
+    };
+    let mut got = Vec::new();
+    client
+        .read_to_end(&mut got)
+        .expect("the answer, then the end");
+    assert_eq!(got, REPLY);
+    writer.join().expect("writer");
+    stop.shutdown();
+    handle.join().expect("server thread");
+}
