@@ -192,7 +192,7 @@ fn a_closing_answer_survives_bytes_the_server_never_reads() {
     // The request asks to close, and 256 KiB follow that the server will not read: a
     // plain close would reset the connection and could destroy the answer in flight.
     let mut bytes = b"CLOSE\r\n\r\n".to_vec();
-    bytes.extend(std::iter::repeat_n(b'x', 256 * 1024));
+    bytes.extend(vec![b'x'; 256 * 1024]);
     let writer = {
         let mut stream = client.try_clone().expect("clone");
         thread::spawn(move || {
