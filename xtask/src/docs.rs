@@ -37,10 +37,14 @@
 //! The transcript shows the commands as written, each client's output, then the server's
 //! log. Ports are renumbered so the page is the same on every run: the server's port
 //! becomes the one written, the clients' ports (the OS chooses them) 50001, 50002, ...
+//!
+//! A `<!-- screenshot: ... -->` marker has a browser draw a server's page into a picture
+//! (see `screenshot.rs`).
 
 use crate::child::{self, Finished};
 use crate::ports::{renumber_ports, written_ports};
 use crate::run::{build_bins, python_found, root, PYTHON};
+use crate::screenshot;
 use crate::server::Server;
 use anyhow::{bail, Context, Result};
 use std::path::PathBuf;
@@ -132,6 +136,14 @@ fn render(text: &str, check: bool) -> Result<(String, usize, Vec<String>)> {
         out.push_str(line);
         i += 1;
         let trimmed = line.trim_end();
+        if let Some(rest) = trimmed.strip_prefix(screenshot::MARKER) {
+            let spec = rest
+                .strip_suffix(MARKER_END)
+                .with_context(|| format!("marker without `-->`: {trimmed}"))?;
+            screenshot::take(spec, check)?;
+            blocks += 1;
+            continue;
+        }
         let (command, compare, serve) = if let Some(rest) = trimmed.strip_prefix(MARKER) {
             (rest, true, false)
         } else if let Some(rest) = trimmed.strip_prefix(MACHINE_MARKER) {

@@ -18,6 +18,7 @@ mod child;
 mod docs;
 mod ports;
 mod run;
+mod screenshot;
 mod server;
 mod test;
 mod tour;
