@@ -5,8 +5,9 @@
 //! - `cargo xtask tour`: builds the lesson programs and runs each lesson on loopback, printing
 //!   every command and what comes back.
 //! - `cargo xtask bench [LESSON] [--quick]`: measures the lesson programs (framing, tcp,
-//!   threaded, udp, file) against their peers (CPython, iperf3, nginx, curl) on this machine and writes the
-//!   tables to `target/bench/`; `--quick` only checks that every benchmark still runs.
+//!   threaded, udp, file, http) against their peers (CPython, iperf3, nginx, curl, wrk) on
+//!   this machine and writes the tables to `target/bench/`; `--quick` only checks that
+//!   every benchmark still runs.
 //! - `cargo xtask docs [PAGE.md...] [--check]`: reruns the commands shown in `docs/*.md` and
 //!   rewrites their transcripts, or only says which ones no longer match.
 //!
@@ -34,8 +35,8 @@ tasks:
   tour    build the lesson programs and run every lesson on loopback, narrated
   bench [LESSON] [--quick]
           measure the lesson programs against their peers, side by side; LESSON is
-          framing, tcp, threaded, udp or file (all of them when none is named); reports go
-          to target/bench/LESSON.md (--quick: brief runs, target/bench/quick/)
+          framing, tcp, threaded, udp, file or http (all of them when none is named);
+          reports go to target/bench/LESSON.md (--quick: brief runs, target/bench/quick/)
   docs [PAGE.md...] [--check]
           rerun the commands in docs/*.md (or the pages named) and rewrite their
           transcripts; --check only says which ones no longer match

@@ -9,7 +9,8 @@
 
 use super::fetch;
 use super::file_report::{self, Report};
-use super::file_setup::{self, Host, Maybe, Peers, Scratch};
+use super::file_setup::{self, Peers, Scratch};
+use super::host::{self, Host, Maybe};
 use super::{build_release, tcp, turns, Turn};
 use anyhow::Result;
 use std::path::Path;
@@ -81,10 +82,7 @@ impl Row {
     fn peer(&mut self, turn: impl FnOnce(&mut Tally) -> Result<()>) {
         if let Ok(tally) = &mut self.result {
             if let Err(e) = turn(tally) {
-                self.result = Err(format!(
-                    "failed: {}",
-                    file_setup::one_line(&format!("{e:#}"))
-                ));
+                self.result = Err(host::failed(&e));
             }
         }
     }
@@ -131,7 +129,7 @@ pub fn file(quick: bool) -> Result<String> {
     eprintln!("building file-download (release)...");
     let dir = build_release(&["file-download"])?;
     let source = file_setup::test_file(size)?;
-    let scratch = Scratch::new(&source)?;
+    let scratch = Scratch::new("file", &source)?;
     let peers = Peers::find();
     // The clients that fetch the file from `host` into `out` (`-` for standard output).
     let fetch_from = |host: &Host, classic: bool, out: &str| -> Command {

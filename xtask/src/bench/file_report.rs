@@ -215,16 +215,7 @@ fn ratio_goal(
     quick: bool,
 ) -> Result<()> {
     let text = format!("{what} >= {goal:.1}x {peer_name}");
-    match (ours.rate(), peer.rate()) {
-        (Some(o), Some(p)) if p > 0.0 => writeln!(
-            out,
-            "| {text} | {:.2}x | {} |",
-            o / p,
-            verdict(o / p >= goal, quick)
-        )?,
-        _ => writeln!(out, "| {text} | - | not measured |")?,
-    }
-    Ok(())
+    super::ratio_goal(out, &text, ours.rate(), peer.rate(), goal, quick)
 }
 
 /// A `file-server peak RSS < GOAL` row.

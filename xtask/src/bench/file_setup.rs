@@ -2,7 +2,8 @@
 //! test file, the scratch folder the servers serve and the clients write into, the servers
 //! (ours, the course's Python server, nginx) and the client commands.
 
-use super::nginx::{self, Nginx, NO_NGINX};
+use super::host::{self, Host, Maybe};
+use super::nginx::{self, Nginx, Settings, NO_NGINX};
 use super::peers::{self, Server};
 use super::{program, sys, NO_PYTHON};
 use crate::run::{root, target_dir};
@@ -55,12 +56,14 @@ pub fn test_file(size: u64) -> Result<PathBuf> {
     Ok(path)
 }
 
-/// `1GiB`, `16MiB`: a size in a file name.
+/// `1GiB`, `16MiB`, `1KiB`: a size in a file name.
 fn human(size: u64) -> String {
     if size >= 1 << 30 && size % (1 << 30) == 0 {
         format!("{}GiB", size >> 30)
-    } else {
+    } else if size >= 1 << 20 {
         format!("{}MiB", size >> 20)
+    } else {
+        format!("{}KiB", size >> 10)
     }
 }
 
@@ -71,7 +74,7 @@ pub fn limit(bytes: u64) -> Duration {
 }
 
 /// A folder of this run under `target/bench/` (so that it is on the same file system as
-/// the test file), removed when dropped: `root/` holds the test file for the servers,
+/// the test files), removed when dropped: `root/` holds the test files for the servers,
 /// `out/` what the clients write to disk, and the other folders nginx's files.
 pub struct Scratch {
     dir: PathBuf,
@@ -82,10 +85,11 @@ pub struct Scratch {
 }
 
 impl Scratch {
-    pub fn new(source: &Path) -> Result<Scratch> {
+    /// The scratch folder of `lesson`'s benchmark, serving `source`.
+    pub fn new(lesson: &str, source: &Path) -> Result<Scratch> {
         let dir = target_dir()
             .join("bench")
-            .join(format!("file-scratch-{}", std::process::id()));
+            .join(format!("{lesson}-scratch-{}", std::process::id()));
         // Left behind by a run that was killed?
         let _ = std::fs::remove_dir_all(&dir);
         let root = dir.join("root");
@@ -93,24 +97,34 @@ impl Scratch {
             std::fs::create_dir_all(folder)
                 .with_context(|| format!("creating {}", folder.display()))?;
         }
-        let name = source
-            .file_name()
-            .and_then(|n| n.to_str())
-            .context("the test file has a plain name")?
-            .to_string();
-        // A hard link, not a copy (1 GiB) or a symbolic link (which file-server rightly
-        // refuses to follow out of its root).
-        let served = root.join(&name);
-        if std::fs::hard_link(source, &served).is_err() {
-            std::fs::copy(source, &served)
-                .with_context(|| format!("copying the test file to {}", served.display()))?;
-        }
+        let name = serve(&root, source)?;
         Ok(Scratch {
             dir,
             root,
             name,
             source: source.to_path_buf(),
         })
+    }
+
+    /// The name the test file given to [`Scratch::new`] is served under.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Serves `source` too, and returns the name it is served under.
+    pub fn also_serve(&self, source: &Path) -> Result<String> {
+        serve(&self.root, source)
+    }
+
+    /// The folder the servers serve.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// A folder of the scratch folder for a server's own files (nginx's configuration,
+    /// logs and temporary files), named `name`.
+    pub fn work(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
     }
 
     /// Where the downloads onto the disk are written.
@@ -144,6 +158,23 @@ impl Scratch {
         cmd.arg(&self.source).arg(out);
         cmd
     }
+}
+
+/// Puts `source` into `root` under its own name, and returns the name.
+fn serve(root: &Path, source: &Path) -> Result<String> {
+    let name = source
+        .file_name()
+        .and_then(|n| n.to_str())
+        .context("the test file has a plain name")?
+        .to_string();
+    // A hard link, not a copy (1 GiB) or a symbolic link (which the servers rightly refuse
+    // to follow out of their root).
+    let served = root.join(&name);
+    if std::fs::hard_link(source, &served).is_err() {
+        std::fs::copy(source, &served)
+            .with_context(|| format!("copying the test file to {}", served.display()))?;
+    }
+    Ok(name)
 }
 
 impl Drop for Scratch {
@@ -219,16 +250,8 @@ impl Peers {
     }
 }
 
-/// A server the test file is downloaded from.
-pub enum Host {
-    /// Ours, or the course's Python server.
-    Program(Server),
-    Nginx(Nginx),
-}
-
-/// A server, or why it is not there.
-pub type Maybe = std::result::Result<Host, String>;
-
+/// The file benchmark's servers (what any server answers, whichever kind, is in
+/// `host.rs`).
 impl Host {
     /// `file-server --root ROOT --port 0 -q`, with `--classic` if asked.
     pub fn ours(dir: &Path, scratch: &Scratch, classic: bool) -> Result<Host> {
@@ -255,57 +278,21 @@ impl Host {
         cmd.arg(source).arg(&scratch.root);
         Server::start("the course's 004_server.py", &mut cmd)
             .map(Host::Program)
-            .map_err(|e| format!("failed: {}", one_line(&format!("{e:#}"))))
+            .map_err(|e| host::failed(&e))
     }
 
     /// nginx serving the scratch root, its own files in the scratch folder `work`.
     pub fn nginx(peers: &Peers, scratch: &Scratch, work: &str) -> Maybe {
         let program = peers.nginx.as_ref().map_err(Clone::clone)?;
-        Nginx::start(program, &scratch.root, &scratch.dir.join(work))
-            .map(Host::Nginx)
-            .map_err(|e| format!("failed: {}", one_line(&format!("{e:#}"))))
+        Nginx::start(
+            program,
+            &scratch.root,
+            &scratch.work(work),
+            &Settings::default(),
+        )
+        .map(Host::Nginx)
+        .map_err(|e| host::failed(&e))
     }
-
-    pub fn addr(&self) -> SocketAddr {
-        match self {
-            Host::Program(server) => server.addr,
-            Host::Nginx(nginx) => nginx.addr,
-        }
-    }
-
-    /// The server's CPU time so far (all its processes), in seconds.
-    pub fn cpu_seconds(&self) -> Option<f64> {
-        match self {
-            Host::Program(server) => sys::cpu_seconds(server.process.pid()),
-            Host::Nginx(nginx) => nginx.cpu_seconds(),
-        }
-    }
-
-    /// The server's peak memory so far, in KiB.
-    pub fn peak_rss_kib(&self) -> Option<u64> {
-        match self {
-            Host::Program(server) => server.peak_rss_kib(),
-            Host::Nginx(nginx) => nginx.peak_rss_kib(),
-        }
-    }
-
-    /// What the server last said about errors, for an error message.
-    pub fn log_tail(&self) -> String {
-        match self {
-            Host::Program(server) => server.process.stderr_tail(),
-            Host::Nginx(nginx) => nginx.log_tail(),
-        }
-    }
-}
-
-/// `text` on one line, fit for a table cell.
-pub fn one_line(text: &str) -> String {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("; ")
-        .replace('|', "\\|")
 }
 
 #[cfg(test)]
@@ -316,10 +303,6 @@ mod tests {
     fn sizes_name_the_test_files() {
         assert_eq!(human(1 << 30), "1GiB");
         assert_eq!(human(16 << 20), "16MiB");
-    }
-
-    #[test]
-    fn a_cell_is_one_line_without_bars() {
-        assert_eq!(one_line("a\n  b | c\n\n"), "a; b \\| c");
+        assert_eq!(human(1 << 10), "1KiB");
     }
 }

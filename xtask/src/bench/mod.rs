@@ -18,17 +18,27 @@
 //! - `udp.rs`: datagram ping-pong and a one-way flood, against Python's UDP loop;
 //! - `file.rs`: `file-server` and `file-client` downloading a large file, against `iperf3`,
 //!   the course's Python server, nginx with curl, and `cp` (with `file_setup.rs`, the test
-//!   file, servers and clients, and `file_report.rs`, its tables).
+//!   file, servers and clients, and `file_report.rs`, its tables);
+//! - `http.rs`: `mini-http` loaded by wrk, a small file and a large one, kept-alive and
+//!   short connections, against nginx and `python3 -m http.server` (with
+//!   `http_scenarios.rs`, what is measured and the goals, `wrk.rs`, which runs wrk and
+//!   reads its output, and `http_report.rs`, the tables).
 //!
 //! The servers are started as processes (`peers.rs`, which also stops them, whatever
-//! happens; nginx in `nginx.rs`), and driven by the Rust clients of `load.rs`, or, for
-//! downloads, by the lesson's own client and its peers run as processes (`fetch.rs`).
+//! happens; nginx in `nginx.rs`, the Python peers in `py.rs`; `host.rs` answers for either
+//! kind), and driven by the Rust clients of `load.rs`, or, for downloads, by the lesson's own
+//! client and its peers run as processes (`fetch.rs`), or by wrk. `sys.rs` reads what the
+//! system knows of them: peak memory, CPU time, children; and raises the open-files limit.
 
 mod fetch;
 mod file;
 mod file_report;
 mod file_setup;
 mod framing;
+mod host;
+mod http;
+mod http_report;
+mod http_scenarios;
 mod load;
 mod nginx;
 mod peers;
@@ -37,6 +47,7 @@ mod sys;
 mod tcp;
 mod threaded;
 mod udp;
+mod wrk;
 
 use crate::run::{cargo, target_dir};
 use anyhow::{bail, Context, Result};
@@ -45,7 +56,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The lessons that have benchmarks.
-const LESSONS: &[&str] = &["framing", "tcp", "threaded", "udp", "file"];
+const LESSONS: &[&str] = &["framing", "tcp", "threaded", "udp", "file", "http"];
 
 pub fn run(args: &[String]) -> Result<()> {
     let quick = args.iter().any(|a| a == "--quick");
@@ -74,6 +85,7 @@ pub fn run(args: &[String]) -> Result<()> {
             "threaded" => threaded::threaded(quick)?,
             "udp" => udp::udp(quick)?,
             "file" => file::file(quick)?,
+            "http" => http::http(quick)?,
             _ => unreachable!("checked above"),
         };
         print!("{report}");
@@ -237,15 +249,28 @@ fn ping_pong_goal(
     python: Option<f64>,
     quick: bool,
 ) -> Result<()> {
-    const GOAL: &str = "ping-pong >= 1.0x Python";
-    match (ours, python) {
+    ratio_goal(report, "ping-pong >= 1.0x Python", ours, python, 1.0, quick)
+}
+
+/// A row of a `| goal | measured | |` table, `text` saying the goal: that ours is at
+/// least `goal` times the peer (rates, where more is better); "not measured" when either
+/// has no figure.
+fn ratio_goal(
+    report: &mut String,
+    text: &str,
+    ours: Option<f64>,
+    peer: Option<f64>,
+    goal: f64,
+    quick: bool,
+) -> Result<()> {
+    match (ours, peer) {
         (Some(o), Some(p)) if p > 0.0 => writeln!(
             report,
-            "| {GOAL} | {:.2}x | {} |",
+            "| {text} | {:.2}x | {} |",
             o / p,
-            verdict(o / p >= 1.0, quick)
+            verdict(o / p >= goal, quick)
         )?,
-        _ => writeln!(report, "| {GOAL} | - | not measured |")?,
+        _ => writeln!(report, "| {text} | - | not measured |")?,
     }
     Ok(())
 }

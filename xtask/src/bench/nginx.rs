@@ -26,6 +26,33 @@ pub fn program() -> Option<PathBuf> {
     sbin.is_file().then_some(sbin)
 }
 
+/// What a benchmark chooses in nginx's configuration; the rest is the same for all.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    /// `worker_processes`: how many workers (`None`: `auto`, one per core).
+    pub workers: Option<u32>,
+    /// `worker_connections`: how many connections a worker holds at once, its listening
+    /// socket included.
+    pub worker_connections: u32,
+    /// `worker_rlimit_nofile`: the workers' limit on open files (`None`: the one they
+    /// inherit from us).
+    pub open_files: Option<u64>,
+    /// `keepalive_requests`: how many requests a connection may carry (`None`: nginx's
+    /// default, 1000 since nginx 1.19.10).
+    pub keepalive_requests: Option<u32>,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            workers: None,
+            worker_connections: 1024,
+            open_files: None,
+            keepalive_requests: None,
+        }
+    }
+}
+
 /// A running nginx serving one folder on loopback. Dropping it stops nginx, workers too.
 pub struct Nginx {
     /// The master process (nginx runs in the foreground: `daemon off`).
@@ -35,9 +62,9 @@ pub struct Nginx {
 }
 
 impl Nginx {
-    /// Starts `program` serving the files of `root` on a free loopback port, with its
-    /// configuration, logs, pid file and temporary folders in `work`.
-    pub fn start(program: &Path, root: &Path, work: &Path) -> Result<Nginx> {
+    /// Starts `program` serving the files of `root` on a free loopback port, configured
+    /// with `settings`, its configuration, logs, pid file and temporary folders in `work`.
+    pub fn start(program: &Path, root: &Path, work: &Path, settings: &Settings) -> Result<Nginx> {
         std::fs::create_dir_all(work).with_context(|| format!("creating {}", work.display()))?;
         // nginx cannot be told to listen on port 0 and say which port it got: take a port
         // that is free just now. Another program could take it in between; nginx would then
@@ -46,7 +73,7 @@ impl Nginx {
         let addr = SocketAddr::from(([127, 0, 0, 1], port));
         let error_log = work.join("error.log");
         let conf = work.join("nginx.conf");
-        std::fs::write(&conf, config(root, work, addr))
+        std::fs::write(&conf, config(root, work, addr, settings))
             .with_context(|| format!("writing {}", conf.display()))?;
         let master = Process::start(
             "nginx",
@@ -135,24 +162,33 @@ impl Drop for Nginx {
     }
 }
 
-/// nginx's configuration: `root` served on `addr`, everything nginx writes kept in `work`.
-/// Paths are quoted: a folder name may hold a space.
-fn config(root: &Path, work: &Path, addr: SocketAddr) -> String {
+/// nginx's configuration: `root` served on `addr` as `settings` say, everything nginx
+/// writes kept in `work`. Paths are quoted: a folder name may hold a space.
+fn config(root: &Path, work: &Path, addr: SocketAddr, settings: &Settings) -> String {
     let work = work.display();
+    let workers = settings
+        .workers
+        .map_or("auto".to_string(), |n| n.to_string());
+    let open_files = settings
+        .open_files
+        .map_or(String::new(), |n| format!("worker_rlimit_nofile {n};\n"));
+    let keepalive = settings
+        .keepalive_requests
+        .map_or(String::new(), |n| format!("    keepalive_requests {n};\n"));
     format!(
-        r#"# Written by `cargo xtask bench file`: nginx as a plain static file server.
+        r#"# Written by `cargo xtask bench`: nginx as a plain static file server.
 daemon off;
 master_process on;
-worker_processes auto;
-pid "{work}/nginx.pid";
+worker_processes {workers};
+{open_files}pid "{work}/nginx.pid";
 error_log "{work}/error.log" warn;
 
 events {{
-    worker_connections 1024;
+    worker_connections {connections};
 }}
 
 http {{
-    access_log off;
+{keepalive}    access_log off;
     sendfile on;
     tcp_nopush on;
     default_type application/octet-stream;
@@ -168,7 +204,8 @@ http {{
     }}
 }}
 "#,
-        root = root.display()
+        root = root.display(),
+        connections = settings.worker_connections,
     )
 }
 
@@ -182,6 +219,7 @@ mod tests {
             Path::new("/tmp/root"),
             Path::new("/tmp/work"),
             "127.0.0.1:8080".parse().expect("an address"),
+            &Settings::default(),
         );
         assert!(conf.contains("listen 127.0.0.1:8080;"), "{conf}");
         assert!(conf.contains("root \"/tmp/root\";"), "{conf}");
@@ -191,5 +229,31 @@ mod tests {
             assert!(path.contains("\"/tmp/work/"), "{path}");
         }
         assert!(conf.contains("sendfile on;") && conf.contains("daemon off;"));
+        assert!(conf.contains("worker_processes auto;"), "{conf}");
+        assert!(!conf.contains("keepalive_requests") && !conf.contains("rlimit"));
+    }
+
+    #[test]
+    fn settings_tune_workers_and_connections() {
+        let settings = Settings {
+            workers: Some(2),
+            worker_connections: 4096,
+            open_files: Some(10_000),
+            keepalive_requests: Some(100_000),
+        };
+        let conf = config(
+            Path::new("/tmp/root"),
+            Path::new("/tmp/work"),
+            "127.0.0.1:8080".parse().expect("an address"),
+            &settings,
+        );
+        for line in [
+            "\nworker_processes 2;\n",
+            "\nworker_rlimit_nofile 10000;\n",
+            "    worker_connections 4096;\n",
+            "\n    keepalive_requests 100000;\n",
+        ] {
+            assert!(conf.contains(line), "{line:?} in {conf}");
+        }
     }
 }

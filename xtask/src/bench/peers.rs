@@ -291,13 +291,22 @@ pub struct Server {
 impl Server {
     /// Starts `cmd` and waits for its `listening on IP:PORT` line.
     pub fn start(name: &str, cmd: &mut Command) -> Result<Server> {
+        Server::start_saying(name, cmd, "listening on ", |rest| rest.trim().parse().ok())
+    }
+
+    /// Starts `cmd` and waits for the line that starts with `prefix`, in whose rest
+    /// `address` finds the address: for a peer that announces itself in words of its own.
+    pub fn start_saying(
+        name: &str,
+        cmd: &mut Command,
+        prefix: &str,
+        address: impl Fn(&str) -> Option<SocketAddr>,
+    ) -> Result<Server> {
         let mut process = Process::start(name, cmd)?;
-        let line = process.wait_for_line(|l| l.starts_with("listening on "))?;
-        let addr = line
-            .trim_start_matches("listening on ")
-            .trim()
-            .parse()
-            .with_context(|| format!("{name} printed {line:?}, not `listening on IP:PORT`"))?;
+        let line = process.wait_for_line(|l| l.starts_with(prefix))?;
+        let addr = address(&line[prefix.len()..]).with_context(|| {
+            format!("{name} printed {line:?}, with no address after {prefix:?}")
+        })?;
         Ok(Server { process, addr })
     }
 
