@@ -127,8 +127,17 @@ fn scene_small_recv(listener: &TcpListener) -> Result<()> {
 /// same every time. On loopback the bytes are there as soon as the client's `send`s return.
 fn wait_until_buffered(server: &TcpStream, n: usize) -> Result<()> {
     let mut peek = vec![0u8; n];
-    while server.peek(&mut peek).context("peeking at the receive buffer")? < n {}
-    Ok(())
+    loop {
+        let buffered = server
+            .peek(&mut peek)
+            .context("peeking at the receive buffer")?;
+        if buffered >= n {
+            return Ok(());
+        }
+        if buffered == 0 {
+            anyhow::bail!("the client closed before sending {n} bytes");
+        }
+    }
 }
 
 fn scene_one_big_send(listener: &TcpListener, big: usize) -> Result<()> {
