@@ -15,6 +15,13 @@ fn sticky_demo_shows_the_problem_and_the_cure() {
         "{}",
         out.stdout
     );
+    // Scene 2: a small recv leaves the rest, which sticks to the next message.
+    assert!(out.stdout.contains("recv(2)  -> b'he'"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("recv(10) -> b'lloworld'"),
+        "{}",
+        out.stdout
+    );
     assert!(out.stdout.contains("frame 1 -> b'hello'"), "{}", out.stdout);
     assert!(out.stdout.contains("frame 2 -> b'world'"), "{}", out.stdout);
     assert!(

@@ -212,7 +212,7 @@ const NETBASICS: &[Step] = &[
 /// Lesson 3: sticky packets and their cure.
 const FRAMING: &[Step] = &[
     step(
-        "Sticky packets (粘包): two sends read as one, one send read in pieces, then frames that keep every boundary.",
+        "Sticky packets (粘包): two sends read as one, a small recv that leaves the rest, one send read in pieces, then frames that keep every boundary.",
         "sticky-demo",
         &[],
     ),

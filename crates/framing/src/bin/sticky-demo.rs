@@ -1,12 +1,14 @@
 //! `sticky-demo`: sticky packets (粘包) with real sockets, then the cure.
 //!
 //! A server and a client run in this one process on 127.0.0.1, on a port the OS picks.
-//! Three scenes, each on its own connection:
+//! Four scenes, each on its own connection:
 //!
 //! 1. the client sends `hello` and `world` with two `send`s; the server's one `recv(1024)`
 //!    returns `helloworld`: TCP kept the bytes and lost the boundary;
-//! 2. the client sends 1 MiB with one `send`; the server needs many `recv`s to get it;
-//! 3. the same messages as length-prefixed frames: the server reads exactly the messages
+//! 2. the same two `send`s, read with a small `recv(2)` and then `recv(10)`: the server
+//!    gets `he`, then the rest of `hello` stuck to `world` (the course's 服务端粘包);
+//! 3. the client sends 1 MiB with one `send`; the server needs many `recv`s to get it;
+//! 4. the same messages as length-prefixed frames: the server reads exactly the messages
 //!    that were sent, however the bytes arrived.
 //!
 //! Every line printed is what the sockets really did.
@@ -24,10 +26,10 @@ use std::thread;
 #[derive(Parser)]
 #[command(name = "sticky-demo", version)]
 struct Args {
-    /// The frame header for scene 3, a Python struct format (=i is the course's 'i').
+    /// The frame header for scene 4, a Python struct format (=i is the course's 'i').
     #[arg(long, default_value = "!I")]
     header: String,
-    /// The size of the large message in scenes 2 and 3, in bytes (at most 64 MiB).
+    /// The size of the large message in scenes 3 and 4, in bytes (at most 64 MiB).
     #[arg(long, default_value_t = 1024 * 1024,
           value_parser = clap::value_parser!(u64).range(1..=64 * 1024 * 1024))]
     big: u64,
@@ -57,10 +59,12 @@ fn run(args: &Args) -> Result<()> {
 
     println!("Scene 1: two send()s, one recv()");
     scene_two_sends(&listener)?;
-    println!("\nScene 2: one send() of {} bytes, many recv()s", big);
+    println!("\nScene 2: two send()s, a small recv() and then a bigger one");
+    scene_small_recv(&listener)?;
+    println!("\nScene 3: one send() of {} bytes, many recv()s", big);
     scene_one_big_send(&listener, big)?;
     println!(
-        "\nScene 3: the same messages as frames (header {})",
+        "\nScene 4: the same messages as frames (header {})",
         codec.header()
     );
     scene_frames(&listener, &codec, big)?;
@@ -80,10 +84,7 @@ fn scene_two_sends(listener: &TcpListener) -> Result<()> {
     println!("  client: send(b'hello')");
     client.write_all(b"world")?;
     println!("  client: send(b'world')");
-    // Wait (peeking, not reading) until both messages are in the server's receive buffer:
-    // the situation a busy server meets by chance, made certain here.
-    let mut peek = [0u8; 10];
-    while server.peek(&mut peek)? < 10 {}
+    wait_until_buffered(&server, 10)?;
     let mut buf = [0u8; 1024];
     let n = server.read(&mut buf)?;
     println!(
@@ -97,6 +98,46 @@ fn scene_two_sends(listener: &TcpListener) -> Result<()> {
         python_bytes_repr(&buf[..n])
     );
     Ok(())
+}
+
+/// The course's server-side sticking (服务端粘包): a `recv` smaller than what has arrived
+/// leaves the rest in the receive buffer, and the next `recv` starts with it.
+fn scene_small_recv(listener: &TcpListener) -> Result<()> {
+    let (mut client, mut server) = connect(listener)?;
+    client.write_all(b"hello")?;
+    client.write_all(b"world")?;
+    println!("  client: send(b'hello'), send(b'world')");
+    wait_until_buffered(&server, 10)?;
+    let mut buf = [0u8; 10];
+    let n = server.read(&mut buf[..2])?;
+    println!(
+        "  server: recv(2)  -> {}  (8 bytes stay in the receive buffer)",
+        python_bytes_repr(&buf[..n])
+    );
+    let n = server.read(&mut buf)?;
+    println!(
+        "  server: recv(10) -> {}  (the rest of one message, stuck to the next)",
+        python_bytes_repr(&buf[..n])
+    );
+    Ok(())
+}
+
+/// Waits (peeking, not reading) until `n` bytes are in the server's receive buffer: the
+/// situation a busy server meets by chance, made certain here so that a scene prints the
+/// same every time. On loopback the bytes are there as soon as the client's `send`s return.
+fn wait_until_buffered(server: &TcpStream, n: usize) -> Result<()> {
+    let mut peek = vec![0u8; n];
+    loop {
+        let buffered = server
+            .peek(&mut peek)
+            .context("peeking at the receive buffer")?;
+        if buffered >= n {
+            return Ok(());
+        }
+        if buffered == 0 {
+            anyhow::bail!("the client closed before sending {n} bytes");
+        }
+    }
 }
 
 fn scene_one_big_send(listener: &TcpListener, big: usize) -> Result<()> {
