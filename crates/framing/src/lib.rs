@@ -32,4 +32,5 @@ pub mod policy;
 pub mod pystruct;
 pub mod reply;
 pub mod runner;
+pub mod trace;
 pub mod wire;

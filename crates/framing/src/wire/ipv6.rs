@@ -341,4 +341,4 @@ impl Repr {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -1,0 +1,41 @@
+//! `tcp-trace`: the TCP segments of loopback connections, drawn as a sequence diagram.
+//!
+//! Lesson 5 says a connection opens with three segments (三次握手) and closes with four
+//! (四次挥手), that the side that closes first waits in TIME_WAIT, and that data is
+//! acknowledged. `tcp-trace` shows it happening, on the student's own connections:
+//!
+//! ```text
+//! capturing on lo (port 8888)
+//! #1 client 127.0.0.1:50001 -> server 127.0.0.1:8888
+//! #1  ----------SYN----------->  seq=0 len=0 win=65495 wscale=7     SYN: client's initial sequence number
+//! #1  <--------SYN+ACK---------  seq=0 ack=1 len=0 win=65483 wscale=7  SYN+ACK: ...
+//! #1  ----------ACK----------->  seq=1 ack=1 len=0 win=65536 (512x128)  ACK: handshake done (三次握手)
+//! ```
+//!
+//! It is built on [`crate::wire`], lesson 4's headers: the frames a packet socket
+//! captures are taken apart with the same views `packet-decode` uses.
+//!
+//! # Layout
+//!
+//! - [`capture`]: the packet socket on `lo` (needs `CAP_NET_RAW`), without `unsafe`.
+//! - [`segment`]: from a captured frame (Ethernet, IPv4 or IPv6, TCP) to a [`Segment`];
+//!   never panics, whatever the bytes.
+//! - [`conversation`]: segments grouped into connections, relative sequence and
+//!   acknowledgment numbers, scaled windows, how each connection ended ([`Tracker`]).
+//! - [`notes`]: the short notes beside a segment, in the course's words.
+//! - [`diagram`]: the lines printed: the ready line, headers, arrows, footers.
+//! - [`states`]: the kernel's socket table (`/proc/net/tcp`), each side's TCP state.
+//! - [`session`]: the loop that puts them together, and when it stops.
+//!
+//! The binary, `src/bin/tcp-trace.rs`, reads the command line and calls [`session::run`].
+
+pub mod capture;
+pub mod conversation;
+pub mod diagram;
+pub mod notes;
+pub mod segment;
+pub mod session;
+pub mod states;
+
+pub use conversation::Tracker;
+pub use segment::Segment;
