@@ -385,9 +385,11 @@ impl Tracker {
     /// Takes a segment into account: `None` when it belongs to no connection followed
     /// (another port, or a connection whose SYN was not seen).
     pub fn observe(&mut self, segment: &Segment) -> Option<Observed> {
-        let found = self.active.iter().enumerate().find_map(|(i, conversation)| {
-            conversation.side_of(segment).map(|side| (i, side))
-        });
+        let found = self
+            .active
+            .iter()
+            .enumerate()
+            .find_map(|(i, conversation)| conversation.side_of(segment).map(|side| (i, side)));
         let (index, side, opened) = match found {
             Some((index, side)) => (index, side, false),
             None => {

@@ -45,7 +45,7 @@ pub fn ready_line(port: Option<u16>) -> String {
 /// What `--states` prints first: how to read its lines, and what polling cannot see.
 pub const STATES_LEGEND: &str = "\
 states: `~ client ESTABLISHED` lines are the kernel's socket table (/proc/net/tcp), read
-        after each segment and every few ms: a state shorter than that may not show.";
+        whenever the segments so far are drawn: a state shorter than that may not show.";
 
 /// The heading of a connection: who is on which side.
 pub fn header(conversation: &Conversation) -> String {

@@ -45,7 +45,9 @@ impl fmt::Display for Note {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Note::ClientIsn => f.write_str("SYN: client's initial sequence number"),
-            Note::SynAck => f.write_str("SYN+ACK: ack = client's seq + 1, and the server's own seq"),
+            Note::SynAck => {
+                f.write_str("SYN+ACK: ack = client's seq + 1, and the server's own seq")
+            }
             Note::HandshakeDone => f.write_str("ACK: handshake done (三次握手)"),
             Note::DataCarriesAck => f.write_str("data carries ACK"),
             Note::AckOfData => f.write_str("ACK: data received"),

@@ -12,8 +12,7 @@ use std::net::{IpAddr, SocketAddr};
 
 use crate::wire::tcp::options;
 use crate::wire::{
-    EtherType, EthernetFrame, IpProtocol, Ipv4Packet, Ipv6Packet, TcpFlags, TcpPacket,
-    WireError,
+    EtherType, EthernetFrame, IpProtocol, Ipv4Packet, Ipv6Packet, TcpFlags, TcpPacket, WireError,
 };
 
 /// One TCP segment, as a sequence diagram shows it.

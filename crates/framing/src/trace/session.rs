@@ -13,9 +13,9 @@
 //!   unread in the socket's queue.
 //!
 //! The command is started only after the ready line is printed, so that not one of its
-//! segments is missed. A command name without a `/` is looked for beside `tcp-trace`
-//! first (so `tcp-trace -- tcp-echo-client ...` finds the workspace's own programs
-//! without installing them), then on `PATH`. `tcp-trace` exits with the command's exit
+//! segments is missed. The command's `PATH` starts with `tcp-trace`'s own directory (so
+//! `tcp-trace -- tcp-echo-client ...` finds the workspace's own programs without
+//! installing them, and so does a shell script run under it). `tcp-trace` exits with the command's exit
 //! code (128 + the signal's number if a signal ended it), as `time` and `strace` do, so
 //! it can stand in front of any command in a script.
 //!
@@ -30,7 +30,6 @@
 use std::ffi::OsString;
 use std::io::{self, Write};
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::process::{Child, Command};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -97,19 +96,16 @@ fn say(out: &mut dyn Write, line: &str) -> Result<(), TraceError> {
         .map_err(TraceError::Output)
 }
 
-/// The program to start for `name`: beside this program when it is there, else `name`
-/// itself (looked up on `PATH`).
-pub fn resolve(name: &OsString) -> PathBuf {
-    let path = PathBuf::from(name);
-    if path.components().count() == 1 {
-        if let Some(dir) = std::env::current_exe().ok().and_then(|e| e.parent().map(PathBuf::from)) {
-            let beside = dir.join(&path);
-            if beside.is_file() {
-                return beside;
-            }
-        }
+/// `PATH` for the command, with this program's own directory first: the workspace's
+/// programs are built side by side, so `tcp-trace -- tcp-echo-client ...` (or a shell
+/// script run under it) finds them without installing anything.
+fn path_with_own_dir() -> Option<OsString> {
+    let dir = std::env::current_exe().ok()?.parent()?.to_path_buf();
+    let mut dirs = vec![dir];
+    if let Some(path) = std::env::var_os("PATH") {
+        dirs.extend(std::env::split_paths(&path));
     }
-    path
+    std::env::join_paths(dirs).ok()
 }
 
 /// Starts the command.
@@ -117,8 +113,13 @@ fn start(command: &[OsString]) -> Result<Option<Child>, TraceError> {
     let Some((name, args)) = command.split_first() else {
         return Ok(None);
     };
-    Command::new(resolve(name))
-        .args(args)
+    let mut child = Command::new(name);
+    child.args(args);
+    if let Some(path) = path_with_own_dir() {
+        // With PATH set for the child, the program itself is looked up in it too.
+        child.env("PATH", path);
+    }
+    child
         .spawn()
         .map(Some)
         .map_err(|source| TraceError::Command {
@@ -191,15 +192,27 @@ pub fn run(options: &Options, out: &mut dyn Write, stop: &AtomicBool) -> Result<
                 say(out, &diagram::header(conversation))?;
             }
         }
-        say(out, &diagram::segment_line(&observed.shown, options.raw_seq))?;
+        say(
+            out,
+            &diagram::segment_line(&observed.shown, options.raw_seq),
+        )?;
         if let Some(conversation) = observed.ended {
             if options.states {
-                settle(&mut watch, conversation.id, conversation.client, conversation.server, out)?;
+                settle(
+                    &mut watch,
+                    conversation.id,
+                    conversation.client,
+                    conversation.server,
+                    out,
+                )?;
             }
             say(out, &diagram::footer(&conversation, true))?;
             if options.states {
                 let left = |side| watch.last(conversation.id, side);
-                say(out, &diagram::states_left(conversation.id, left(Side::Client), left(Side::Server)))?;
+                say(
+                    out,
+                    &diagram::states_left(conversation.id, left(Side::Client), left(Side::Server)),
+                )?;
             }
             ended += 1;
             if options.count.is_some_and(|count| ended >= count) && child.is_none() {
@@ -225,10 +238,19 @@ pub fn run(options: &Options, out: &mut dyn Write, stop: &AtomicBool) -> Result<
 }
 
 /// Reads the socket table and prints the state changes of the connections followed.
-fn poll_states(tracker: &Tracker, watch: &mut StateWatch, out: &mut dyn Write) -> Result<(), TraceError> {
+fn poll_states(
+    tracker: &Tracker,
+    watch: &mut StateWatch,
+    out: &mut dyn Write,
+) -> Result<(), TraceError> {
     let table = states::read_tables().map_err(TraceError::States)?;
     for conversation in tracker.active() {
-        for change in watch.changes(&table, conversation.id, conversation.client, conversation.server) {
+        for change in watch.changes(
+            &table,
+            conversation.id,
+            conversation.client,
+            conversation.server,
+        ) {
             say(out, &diagram::state_line(&change))?;
         }
     }
@@ -270,15 +292,16 @@ pub fn run_states_only(
     stop: &AtomicBool,
 ) -> Result<i32, TraceError> {
     let read = || states::read_tables().map_err(TraceError::States);
-    let before: Vec<(SocketAddr, SocketAddr)> = read()?
-        .iter()
-        .map(|e| (e.local, e.remote))
-        .collect();
+    let before: Vec<(SocketAddr, SocketAddr)> =
+        read()?.iter().map(|e| (e.local, e.remote)).collect();
     let port = match options.port {
         Some(port) => format!("port {port}"),
         None => "every TCP port".to_string(),
     };
-    say(out, &format!("watching the socket table ({port}); no segments without CAP_NET_RAW"))?;
+    say(
+        out,
+        &format!("watching the socket table ({port}); no segments without CAP_NET_RAW"),
+    )?;
     say(out, diagram::STATES_LEGEND)?;
     let mut child = start(&options.command)?;
     let mut watch = StateWatch::new();
@@ -291,9 +314,9 @@ pub fn run_states_only(
             let known = connections.iter().any(|&(_, c, s, _)| {
                 (c, s) == (entry.local, entry.remote) || (s, c) == (entry.local, entry.remote)
             });
-            let matches = options
-                .port
-                .map_or(true, |p| entry.local.port() == p || entry.remote.port() == p);
+            let matches = options.port.map_or(true, |p| {
+                entry.local.port() == p || entry.remote.port() == p
+            });
             if entry.state == TcpState::Listen
                 || known
                 || !matches
@@ -314,7 +337,10 @@ pub fn run_states_only(
             };
             let id = connections.len() + 1;
             connections.push((id, client, server, false));
-            say(out, &format!("#{id} client {client} -> server {server} (socket table only)"))?;
+            say(
+                out,
+                &format!("#{id} client {client} -> server {server} (socket table only)"),
+            )?;
         }
         for (id, client, server, over) in connections.iter_mut().filter(|c| !c.3) {
             for change in watch.changes(&table, *id, *client, *server) {
@@ -326,7 +352,10 @@ pub fn run_states_only(
                 .all(|&side| matches!(left(side), None | Some(TcpState::TimeWait)))
             {
                 *over = true;
-                say(out, &diagram::states_left(*id, left(Side::Client), left(Side::Server)))?;
+                say(
+                    out,
+                    &diagram::states_left(*id, left(Side::Client), left(Side::Server)),
+                )?;
             }
         }
         let ended = connections.iter().filter(|c| c.3).count();
@@ -349,13 +378,15 @@ pub fn run_states_only(
     }
     match (child, exited) {
         (_, Some((code, _))) => Ok(code),
-        (Some(mut running), None) => running
-            .wait()
-            .map(exit_code)
-            .map_err(|source| TraceError::Command {
-                command: options.command[0].to_string_lossy().into_owned(),
-                source,
-            }),
+        (Some(mut running), None) => {
+            running
+                .wait()
+                .map(exit_code)
+                .map_err(|source| TraceError::Command {
+                    command: options.command[0].to_string_lossy().into_owned(),
+                    source,
+                })
+        }
         (None, None) => Ok(0),
     }
 }

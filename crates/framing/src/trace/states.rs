@@ -276,7 +276,10 @@ impl StateWatch {
         server: SocketAddr,
     ) -> Vec<StateChange> {
         let mut changes = Vec::new();
-        for (side, local, remote) in [(Side::Client, client, server), (Side::Server, server, client)] {
+        for (side, local, remote) in [
+            (Side::Client, client, server),
+            (Side::Server, server, client),
+        ] {
             let now = state_of(table, local, remote);
             let key = (id, side);
             let before = self.seen.get(&key).copied();

@@ -85,7 +85,10 @@ fn an_echo_conversation_from_syn_to_the_last_ack() {
     assert_eq!(notes[4], [Note::AckOfData]);
     assert_eq!(notes[5], []);
     assert_eq!(notes[6], [Note::Fin(Side::Client), Note::AckOfData]);
-    assert_eq!(notes[7], [Note::Fin(Side::Server), Note::AckOfFin(Side::Client)]);
+    assert_eq!(
+        notes[7],
+        [Note::Fin(Side::Server), Note::AckOfFin(Side::Client)]
+    );
     assert_eq!(notes[8], [Note::LastAck]);
     // The window of the SYNs is not scaled; after them, both announced 7: x128.
     assert_eq!(seen[0].shown.window.to_string(), "65495");
@@ -115,7 +118,14 @@ fn a_refused_connection_is_a_syn_and_a_rst() {
 #[test]
 fn a_reset_during_the_connection() {
     let mut all = handshake();
-    all.push(seg(false, S_ISN + 1, C_ISN.wrapping_add(1), RST | ACK, 0, 0));
+    all.push(seg(
+        false,
+        S_ISN + 1,
+        C_ISN.wrapping_add(1),
+        RST | ACK,
+        0,
+        0,
+    ));
     let (seen, _) = run(&all);
     assert_eq!(seen[3].shown.notes, [Note::Reset]);
     assert!(!seen[3].ended.as_ref().unwrap().refused);

@@ -40,12 +40,24 @@ fn real_lines_of_both_tables() {
 
 #[test]
 fn names_are_the_kernels() {
-    let names: Vec<String> = (1..=12).map(|n| TcpState::from_code(n).to_string()).collect();
+    let names: Vec<String> = (1..=12)
+        .map(|n| TcpState::from_code(n).to_string())
+        .collect();
     assert_eq!(
         names,
         [
-            "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT", "CLOSE",
-            "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING", "SYN_RECV"
+            "ESTABLISHED",
+            "SYN_SENT",
+            "SYN_RECV",
+            "FIN_WAIT1",
+            "FIN_WAIT2",
+            "TIME_WAIT",
+            "CLOSE",
+            "CLOSE_WAIT",
+            "LAST_ACK",
+            "LISTEN",
+            "CLOSING",
+            "SYN_RECV"
         ]
     );
     assert_eq!(TcpState::from_code(99).to_string(), "state 99");
@@ -55,7 +67,10 @@ fn names_are_the_kernels() {
 fn bad_lines_say_why() {
     for (line, reason) in [
         ("", "empty"),
-        ("0 0100007F:22B8", "the first column is not a slot number like `0:`"),
+        (
+            "0 0100007F:22B8",
+            "the first column is not a slot number like `0:`",
+        ),
         ("0: 0100007F:22B8", "no remote address"),
         ("0: 0100007F:22B8 0100007F:22B8 XY", "the state is not hex"),
         ("0: 0100007:22B8 0100007F:22B8 01", "bad local address"),
@@ -75,8 +90,10 @@ fn this_machines_table_reads() {
 
 fn any_addr() -> impl Strategy<Value = SocketAddr> {
     prop_oneof![
-        (any::<u32>(), any::<u16>()).prop_map(|(ip, port)| SocketAddr::new(Ipv4Addr::from(ip).into(), port)),
-        (any::<u128>(), any::<u16>()).prop_map(|(ip, port)| SocketAddr::new(Ipv6Addr::from(ip).into(), port)),
+        (any::<u32>(), any::<u16>())
+            .prop_map(|(ip, port)| SocketAddr::new(Ipv4Addr::from(ip).into(), port)),
+        (any::<u128>(), any::<u16>())
+            .prop_map(|(ip, port)| SocketAddr::new(Ipv6Addr::from(ip).into(), port)),
     ]
 }
 

@@ -40,7 +40,11 @@ fn emit_golden_syn_over_a5() {
     let mut bytes = [0xa5u8; 80];
     syn_repr().emit(&mut Packet::new_unchecked(&mut bytes[..]));
     assert_eq!(&bytes[..40], &SYN_OVER_IPV6[..40]);
-    assert_eq!(&bytes[40..], &[0xa5; 40], "the payload is the next layer's job");
+    assert_eq!(
+        &bytes[40..],
+        &[0xa5; 40],
+        "the payload is the next layer's job"
+    );
 }
 
 #[test]

@@ -89,7 +89,11 @@ mod tests {
     fn end_of_list_stops_the_search() {
         assert_eq!(window_scale(&[0, 3, 3, 7]), None);
         assert_eq!(window_scale(&[3, 3, 20]), Some(14));
-        assert_eq!(window_scale(&[3, 4, 7, 7]), None, "wrong length for the kind");
+        assert_eq!(
+            window_scale(&[3, 4, 7, 7]),
+            None,
+            "wrong length for the kind"
+        );
         assert_eq!(find(&[5, 1], 3), None, "a length below 2");
     }
 
