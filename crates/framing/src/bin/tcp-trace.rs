@@ -81,7 +81,9 @@ fn run(args: Args) -> anyhow::Result<i32> {
         ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst))
             .context("installing the Ctrl-C handler")?;
     }
-    let mut out = std::io::stdout().lock();
+    // Not locked for the whole run: the command's output, passed on line by line from
+    // other threads, goes to the same stdout.
+    let mut out = std::io::stdout();
     match session::run(&options, &mut out, &stop) {
         Ok(code) => Ok(code),
         Err(TraceError::Capture(CaptureError::NotPermitted)) => {

@@ -264,6 +264,9 @@ impl Conversation {
                 } else if self.zero_window[r] && segment.len <= 1 {
                     notes.push(Note::ZeroWindowProbe);
                 }
+                if self.fin_end[r].is_some() {
+                    notes.push(Note::HalfClose(from));
+                }
             }
             let acks_new = has(TcpFlags::ACK)
                 && self.bytes[r] > 0

@@ -21,8 +21,10 @@ use super::states::StateChange;
 
 /// The width of an arrow, flags inside.
 const ARROW: usize = 25;
-/// The width of the numbers column, so notes line up.
+/// The width of the numbers column, so notes line up (and with `--raw-seq`, which adds
+/// two numbers of up to 10 digits).
 const NUMBERS: usize = 46;
+const NUMBERS_RAW: usize = 80;
 
 /// The line a test (or a person) waits for before making traffic: printed once the
 /// packet socket is open, before any command is started.
@@ -117,7 +119,7 @@ pub fn segment_line(shown: &Shown, raw: bool) -> String {
         arrow(shown.from, &flag_names(shown.flags))
     );
     if !shown.notes.is_empty() {
-        let width = NUMBERS.max(numbers.len() + 1);
+        let width = if raw { NUMBERS_RAW } else { NUMBERS }.max(numbers.len() + 1);
         line.push_str(&" ".repeat(width - numbers.len()));
         line.push_str(&notes::join(&shown.notes));
     }

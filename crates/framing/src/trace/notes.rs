@@ -23,6 +23,8 @@ pub enum Note {
     AckOfData,
     /// A FIN from this side: it will send nothing more (its half is closed).
     Fin(Side),
+    /// Data sent after the other side's FIN: a half-close, this side still talks.
+    HalfClose(Side),
     /// The ACK of the other side's FIN.
     AckOfFin(Side),
     /// The ACK that ends the connection: both FINs are now acknowledged.
@@ -52,6 +54,7 @@ impl fmt::Display for Note {
             Note::DataCarriesAck => f.write_str("data carries ACK"),
             Note::AckOfData => f.write_str("ACK: data received"),
             Note::Fin(side) => write!(f, "FIN: nothing more from {side}"),
+            Note::HalfClose(side) => write!(f, "half-close: the {side} still sends"),
             Note::AckOfFin(side) => write!(f, "ACK of {side}'s FIN"),
             Note::LastAck => f.write_str("last ACK: both FINs acknowledged (四次挥手 done)"),
             Note::WindowZero => f.write_str("window 0: receiver full"),

@@ -29,9 +29,11 @@
 
 use std::ffi::OsString;
 use std::io::{self, Write};
+use std::io::{BufRead, BufReader, Read};
 use std::net::SocketAddr;
-use std::process::{Child, Command};
+use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use super::capture::{Capture, CaptureError};
@@ -108,24 +110,69 @@ fn path_with_own_dir() -> Option<OsString> {
     std::env::join_paths(dirs).ok()
 }
 
-/// Starts the command.
-fn start(command: &[OsString]) -> Result<Option<Child>, TraceError> {
+/// The command being traced, and the threads passing its output on.
+struct Running {
+    child: Child,
+    relays: Vec<JoinHandle<()>>,
+}
+
+impl Running {
+    /// Waits for the command's last lines to be passed on (once it has exited).
+    fn finish_output(self) {
+        for relay in self.relays {
+            let _ = relay.join();
+        }
+    }
+}
+
+/// Passes `from`'s lines on to `to`, each in one write: the command's output and the
+/// diagram share the terminal, and a line of one must never cut into a line of the other.
+fn relay(from: impl Read + Send + 'static, mut to: impl Write + Send + 'static) -> JoinHandle<()> {
+    std::thread::spawn(move || {
+        let mut lines = BufReader::new(from);
+        let mut line = Vec::new();
+        while let Ok(n) = lines.read_until(b'\n', &mut line) {
+            if n == 0 {
+                break;
+            }
+            if !line.ends_with(b"\n") {
+                line.push(b'\n');
+            }
+            if to.write_all(&line).and_then(|()| to.flush()).is_err() {
+                break;
+            }
+            line.clear();
+        }
+    })
+}
+
+/// Starts the command, its output passed on line by line (see [`relay`]).
+fn start(command: &[OsString]) -> Result<Option<Running>, TraceError> {
     let Some((name, args)) = command.split_first() else {
         return Ok(None);
     };
+    let failed = |source| TraceError::Command {
+        command: name.to_string_lossy().into_owned(),
+        source,
+    };
     let mut child = Command::new(name);
-    child.args(args);
+    child
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     if let Some(path) = path_with_own_dir() {
         // With PATH set for the child, the program itself is looked up in it too.
         child.env("PATH", path);
     }
-    child
-        .spawn()
-        .map(Some)
-        .map_err(|source| TraceError::Command {
-            command: name.to_string_lossy().into_owned(),
-            source,
-        })
+    let mut child = child.spawn().map_err(failed)?;
+    let mut relays = Vec::new();
+    if let Some(stdout) = child.stdout.take() {
+        relays.push(relay(stdout, io::stdout()));
+    }
+    if let Some(stderr) = child.stderr.take() {
+        relays.push(relay(stderr, io::stderr()));
+    }
+    Ok(Some(Running { child, relays }))
 }
 
 /// The exit code to pass on for a finished command.
@@ -161,10 +208,13 @@ pub fn run(options: &Options, out: &mut dyn Write, stop: &AtomicBool) -> Result<
         let Some(frame) = frame else {
             // Nothing waiting: time to look at the end conditions.
             if let (Some(running), None) = (child.as_mut(), exited) {
-                let status = running.try_wait().map_err(|source| TraceError::Command {
-                    command: options.command[0].to_string_lossy().into_owned(),
-                    source,
-                })?;
+                let status = running
+                    .child
+                    .try_wait()
+                    .map_err(|source| TraceError::Command {
+                        command: options.command[0].to_string_lossy().into_owned(),
+                        source,
+                    })?;
                 exited = status.map(|s| (exit_code(s), Instant::now()));
             }
             if let Some((_, at)) = exited {
@@ -223,18 +273,32 @@ pub fn run(options: &Options, out: &mut dyn Write, stop: &AtomicBool) -> Result<
     for conversation in tracker.finish() {
         say(out, &diagram::footer(&conversation, false))?;
     }
-    match (child, exited) {
-        (_, Some((code, _))) => Ok(code),
-        (Some(mut running), None) => {
-            // Stopped by Ctrl-C, which the command got too (same terminal): collect it.
-            let status = running.wait().map_err(|source| TraceError::Command {
-                command: options.command[0].to_string_lossy().into_owned(),
+    end(child, exited, &options.command)
+}
+
+/// The exit code once the trace is over: the command's (waiting for it when Ctrl-C,
+/// which it got too from the same terminal, stopped the trace first), or 0.
+fn end(
+    child: Option<Running>,
+    exited: Option<(i32, Instant)>,
+    command: &[OsString],
+) -> Result<i32, TraceError> {
+    let Some(mut running) = child else {
+        return Ok(0);
+    };
+    let code = match exited {
+        Some((code, _)) => code,
+        None => running
+            .child
+            .wait()
+            .map(exit_code)
+            .map_err(|source| TraceError::Command {
+                command: command[0].to_string_lossy().into_owned(),
                 source,
-            })?;
-            Ok(exit_code(status))
-        }
-        (None, None) => Ok(0),
-    }
+            })?,
+    };
+    running.finish_output();
+    Ok(code)
 }
 
 /// Reads the socket table and prints the state changes of the connections followed.
@@ -363,10 +427,13 @@ pub fn run_states_only(
             break;
         }
         if let (Some(running), None) = (child.as_mut(), exited) {
-            let status = running.try_wait().map_err(|source| TraceError::Command {
-                command: options.command[0].to_string_lossy().into_owned(),
-                source,
-            })?;
+            let status = running
+                .child
+                .try_wait()
+                .map_err(|source| TraceError::Command {
+                    command: options.command[0].to_string_lossy().into_owned(),
+                    source,
+                })?;
             exited = status.map(|s| (exit_code(s), Instant::now()));
         }
         if let Some((_, at)) = exited {
@@ -376,17 +443,5 @@ pub fn run_states_only(
         }
         std::thread::sleep(POLL);
     }
-    match (child, exited) {
-        (_, Some((code, _))) => Ok(code),
-        (Some(mut running), None) => {
-            running
-                .wait()
-                .map(exit_code)
-                .map_err(|source| TraceError::Command {
-                    command: options.command[0].to_string_lossy().into_owned(),
-                    source,
-                })
-        }
-        (None, None) => Ok(0),
-    }
+    end(child, exited, &options.command)
 }
