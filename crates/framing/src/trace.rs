@@ -20,8 +20,9 @@
 //! - [`capture`]: the packet socket on `lo` (needs `CAP_NET_RAW`), without `unsafe`.
 //! - [`segment`]: from a captured frame (Ethernet, IPv4 or IPv6, TCP) to a [`Segment`];
 //!   never panics, whatever the bytes.
-//! - [`conversation`]: segments grouped into connections, relative sequence and
-//!   acknowledgment numbers, scaled windows, how each connection ended ([`Tracker`]).
+//! - [`conversation`]: one connection's bookkeeping: relative sequence and
+//!   acknowledgment numbers, scaled windows, the notes each segment earns, how it ended.
+//! - [`tracker`]: segments grouped into connections ([`Tracker`]).
 //! - [`notes`]: the short notes beside a segment, in the course's words.
 //! - [`diagram`]: the lines printed: the ready line, headers, arrows, footers.
 //! - [`states`]: the kernel's socket table (`/proc/net/tcp`), each side's TCP state.
@@ -36,6 +37,7 @@ pub mod notes;
 pub mod segment;
 pub mod session;
 pub mod states;
+pub mod tracker;
 
-pub use conversation::Tracker;
 pub use segment::Segment;
+pub use tracker::Tracker;

@@ -37,10 +37,11 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use super::capture::{Capture, CaptureError};
-use super::conversation::{Side, Tracker};
+use super::conversation::Side;
 use super::diagram;
 use super::segment::Segment;
 use super::states::{self, StateWatch, TcpState};
+use super::tracker::Tracker;
 
 /// How long a read waits for a frame before the loop looks at everything else.
 const POLL: Duration = Duration::from_millis(5);

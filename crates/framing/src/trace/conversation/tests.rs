@@ -1,6 +1,7 @@
 //! Tests of the tracker: made-up conversations, each the shape a capture shows.
 
 use super::*;
+use crate::trace::tracker::{Observed, Tracker};
 
 const C: &str = "127.0.0.1:50001";
 const S: &str = "127.0.0.1:8888";
@@ -164,4 +165,26 @@ fn sequence_space_wraps() {
     assert!(after(5, u32::MAX - 5));
     assert!(!after(u32::MAX - 5, 5));
     assert!(!after(7, 7));
+}
+
+#[test]
+fn data_after_the_clients_fin_is_a_half_close() {
+    let c = |n: u32| C_ISN.wrapping_add(n);
+    let mut all = handshake();
+    all.extend([
+        seg(true, c(1), S_ISN + 1, PSH | ACK, 5, 512),
+        seg(true, c(6), S_ISN + 1, FIN | ACK, 0, 512),
+        seg(false, S_ISN + 1, c(7), PSH | ACK, 5, 512),
+        seg(true, c(7), S_ISN + 6, ACK, 0, 512),
+        seg(false, S_ISN + 6, c(7), FIN | ACK, 0, 512),
+        seg(true, c(7), S_ISN + 7, ACK, 0, 512),
+    ]);
+    let (seen, _) = run(&all);
+    assert_eq!(
+        seen[5].shown.notes,
+        [Note::HalfClose(Side::Server), Note::AckOfFin(Side::Client)]
+    );
+    assert_eq!(seen[7].shown.notes, [Note::Fin(Side::Server)]);
+    assert_eq!(seen[8].shown.notes, [Note::LastAck]);
+    assert!(seen[8].ended.is_some());
 }
