@@ -176,6 +176,25 @@ fn start(command: &[OsString]) -> Result<Option<Running>, TraceError> {
     Ok(Some(Running { child, relays }))
 }
 
+/// Notes when the command has exited (and with what code), if it has.
+fn note_exit(
+    child: &mut Option<Running>,
+    exited: &mut Option<(i32, Instant)>,
+    command: &[OsString],
+) -> Result<(), TraceError> {
+    if let (Some(running), None) = (child.as_mut(), *exited) {
+        let status = running
+            .child
+            .try_wait()
+            .map_err(|source| TraceError::Command {
+                command: command[0].to_string_lossy().into_owned(),
+                source,
+            })?;
+        *exited = status.map(|s| (exit_code(s), Instant::now()));
+    }
+    Ok(())
+}
+
 /// The exit code to pass on for a finished command.
 fn exit_code(status: std::process::ExitStatus) -> i32 {
     #[cfg(unix)]
@@ -208,16 +227,7 @@ pub fn run(options: &Options, out: &mut dyn Write, stop: &AtomicBool) -> Result<
         let frame = capture.next_frame().map_err(TraceError::Read)?;
         let Some(frame) = frame else {
             // Nothing waiting: time to look at the end conditions.
-            if let (Some(running), None) = (child.as_mut(), exited) {
-                let status = running
-                    .child
-                    .try_wait()
-                    .map_err(|source| TraceError::Command {
-                        command: options.command[0].to_string_lossy().into_owned(),
-                        source,
-                    })?;
-                exited = status.map(|s| (exit_code(s), Instant::now()));
-            }
+            note_exit(&mut child, &mut exited, &options.command)?;
             if let Some((_, at)) = exited {
                 if tracker.active().is_empty() || at.elapsed() > options.grace {
                     break;
@@ -374,6 +384,9 @@ pub fn run_states_only(
     let mut connections: Vec<(usize, SocketAddr, SocketAddr, bool)> = Vec::new();
     let mut exited: Option<(i32, Instant)> = None;
     while !stop.load(Ordering::SeqCst) {
+        // Has the command exited? Asked before the table is read, so that a connection
+        // made and closed just before the exit is still found in this reading.
+        note_exit(&mut child, &mut exited, &options.command)?;
         let table = read()?;
         for entry in &table {
             let known = connections.iter().any(|&(_, c, s, _)| {
@@ -426,16 +439,6 @@ pub fn run_states_only(
         let ended = connections.iter().filter(|c| c.3).count();
         if child.is_none() && options.count.is_some_and(|count| ended >= count) {
             break;
-        }
-        if let (Some(running), None) = (child.as_mut(), exited) {
-            let status = running
-                .child
-                .try_wait()
-                .map_err(|source| TraceError::Command {
-                    command: options.command[0].to_string_lossy().into_owned(),
-                    source,
-                })?;
-            exited = status.map(|s| (exit_code(s), Instant::now()));
         }
         if let Some((_, at)) = exited {
             if ended == connections.len() || at.elapsed() > options.grace {
