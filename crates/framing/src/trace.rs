@@ -5,11 +5,20 @@
 //! acknowledged. `tcp-trace` shows it happening, on the student's own connections:
 //!
 //! ```text
+//! $ tcp-trace --port 8888 -- tcp-echo-client 127.0.0.1:8888 hello
 //! capturing on lo (port 8888)
 //! #1 client 127.0.0.1:50001 -> server 127.0.0.1:8888
-//! #1  ----------SYN----------->  seq=0 len=0 win=65495 wscale=7     SYN: client's initial sequence number
-//! #1  <--------SYN+ACK---------  seq=0 ack=1 len=0 win=65483 wscale=7  SYN+ACK: ...
-//! #1  ----------ACK----------->  seq=1 ack=1 len=0 win=65536 (512x128)  ACK: handshake done (三次握手)
+//! #1  ----------SYN----------->  seq=0 len=0 win=65495 wscale=10               SYN: client's initial sequence number
+//! #1  <--------SYN+ACK---------  seq=0 ack=1 len=0 win=65483 wscale=10         SYN+ACK: ack = client's seq + 1, and the server's own seq
+//! #1  ----------ACK----------->  seq=1 ack=1 len=0 win=65536 (64x1024)         ACK: handshake done (三次握手)
+//! #1  --------PSH+ACK--------->  seq=1 ack=1 len=5 win=65536 (64x1024)
+//! #1  <----------ACK-----------  seq=1 ack=6 len=0 win=65536 (64x1024)         ACK: data received
+//! #1  <--------PSH+ACK---------  seq=1 ack=6 len=5 win=65536 (64x1024)
+//! #1  ----------ACK----------->  seq=6 ack=6 len=0 win=65536 (64x1024)         ACK: data received
+//! #1  --------FIN+ACK--------->  seq=6 ack=6 len=0 win=65536 (64x1024)         FIN: nothing more from client
+//! #1  <--------FIN+ACK---------  seq=6 ack=7 len=0 win=65536 (64x1024)         FIN: nothing more from server; ACK of client's FIN
+//! #1  ----------ACK----------->  seq=7 ack=7 len=0 win=65536 (64x1024)         last ACK: both FINs acknowledged (四次挥手 done)
+//! #1 end: 10 segments; client sent 5 bytes, server sent 5 bytes; the client closed first
 //! ```
 //!
 //! It is built on [`crate::wire`], lesson 4's headers: the frames a packet socket
@@ -28,7 +37,8 @@
 //! - [`states`]: the kernel's socket table (`/proc/net/tcp`), each side's TCP state.
 //! - [`session`]: the loop that puts them together, and when it stops.
 //!
-//! The binary, `src/bin/tcp-trace.rs`, reads the command line and calls [`session::run`].
+//! The binary, `src/bin/tcp-trace.rs`, reads the command line and calls [`session::run`]
+//! (or, without `CAP_NET_RAW` and with `--states`, [`session::run_states_only`]).
 
 pub mod capture;
 pub mod conversation;

@@ -2,8 +2,10 @@
 //!
 //! ```text
 //! #1 client 127.0.0.1:50001 -> server 127.0.0.1:8888
-//! #1  ----------SYN--------->  seq=0 len=0 win=65495 wscale=7   SYN: client's initial ...
-//! #1  <-------SYN+ACK--------  seq=0 ack=1 len=0 win=65483 wscale=7   SYN+ACK: ...
+//! #1  ----------SYN----------->  seq=0 len=0 win=65495 wscale=10               SYN: client's initial sequence number
+//! #1  <--------SYN+ACK---------  seq=0 ack=1 len=0 win=65483 wscale=10         SYN+ACK: ack = client's seq + 1, and the server's own seq
+//! #1  ~ server TIME_WAIT                      (with --states: the socket table)
+//! #1 end: 10 segments; client sent 5 bytes, server sent 5 bytes; the client closed first
 //! ```
 //!
 //! The client is on the left, the server on the right; an arrow to the right is sent
