@@ -13,9 +13,10 @@
 //! the course's traffic is on loopback only).
 //!
 //! Three things keep the capture from losing frames or time:
-//! - a classic BPF filter attached to the socket (socket2's `attach_filter`) lets the
-//!   kernel drop, before copying, every frame that is not incoming TCP over IPv4 or IPv6
-//!   on `lo`; the same checks are made again here, so the filter is only a speed-up;
+//! - a classic BPF filter attached to the socket (socket2's `attach_filter`, the
+//!   program in [`filter`]) lets the kernel drop, before copying, every frame that is
+//!   not incoming TCP on `lo` (to or from the port traced); the same checks are made
+//!   again after reading, so the filter is only a speed-up;
 //! - a large receive buffer (`SO_RCVBUF`, 4 MiB asked) holds bursts while the diagram
 //!   is printed;
 //! - a read timeout, so the loop can look at the socket table, the command and Ctrl-C
@@ -30,6 +31,9 @@
 
 #[cfg(target_os = "linux")]
 pub use linux::Capture;
+
+#[cfg(any(target_os = "linux", test))]
+pub mod filter;
 
 /// Why capturing could not start.
 #[derive(Debug, thiserror::Error)]
@@ -88,8 +92,9 @@ mod linux {
     }
 
     impl Capture {
-        /// Opens the socket; `poll` is how long [`Capture::next_frame`] waits at most.
-        pub fn open(poll: Duration) -> Result<Capture, CaptureError> {
+        /// Opens the socket for TCP to or from `port` (every port: `None`); `poll` is
+        /// how long [`Capture::next_frame`] waits at most.
+        pub fn open(port: Option<u16>, poll: Duration) -> Result<Capture, CaptureError> {
             let io = |what| move |source| CaptureError::Io { what, source };
             let loopback = nix::net::if_::if_nametoindex("lo")
                 .map_err(|e| io("finding the loopback interface `lo`")(e.into()))?;
@@ -104,7 +109,7 @@ mod linux {
                 Err(e) => return Err(io("opening a packet socket")(e)),
             };
             socket
-                .attach_filter(&filter(loopback))
+                .attach_filter(&filter(loopback, port))
                 .map_err(io("attaching the capture filter"))?;
             socket
                 .set_recv_buffer_size(RECEIVE_BUFFER)
@@ -139,38 +144,13 @@ mod linux {
         }
     }
 
-    /// The classic BPF program (see `Documentation/networking/filter.rst`): accept a
-    /// frame when it came in on `lo` and carries TCP in IPv4 or IPv6; drop the rest.
-    fn filter(loopback: usize) -> Vec<libc::sock_filter> {
-        // Opcodes (from `linux/filter.h`): load word/half/byte at an absolute offset,
-        // jump if equal, return.
-        const LD_W_ABS: u16 = 0x20;
-        const LD_H_ABS: u16 = 0x28;
-        const LD_B_ABS: u16 = 0x30;
-        const JEQ_K: u16 = 0x15;
-        const RET_K: u16 = 0x06;
-        // Offsets past this one load facts about the frame, not its bytes.
-        const SKF_AD_OFF: u32 = 0xffff_f000; // -0x1000
-        const SKF_AD_PKTTYPE: u32 = 4;
-        const SKF_AD_IFINDEX: u32 = 8;
-        const KEEP: u32 = 0x0004_0000;
-        let op = |code, jt, jf, k| libc::sock_filter { code, jt, jf, k };
+    /// The filter of [`super::filter`], in the form `attach_filter` takes.
+    fn filter(loopback: usize, port: Option<u16>) -> Vec<libc::sock_filter> {
         let loopback = u32::try_from(loopback).unwrap_or(u32::MAX);
-        vec![
-            op(LD_W_ABS, 0, 0, SKF_AD_OFF + SKF_AD_IFINDEX), // 0: interface
-            op(JEQ_K, 0, 10, loopback),                      // 1: not lo: drop
-            op(LD_W_ABS, 0, 0, SKF_AD_OFF + SKF_AD_PKTTYPE), // 2: packet type
-            op(JEQ_K, 8, 0, u32::from(PACKET_OUTGOING)),     // 3: outgoing copy: drop
-            op(LD_H_ABS, 0, 0, 12),                          // 4: EtherType
-            op(JEQ_K, 0, 2, 0x0800),                         // 5: IPv4?
-            op(LD_B_ABS, 0, 0, 14 + 9),                      // 6: IPv4 protocol
-            op(JEQ_K, 3, 4, 6),                              // 7: TCP: keep, else drop
-            op(JEQ_K, 0, 3, 0x86dd),                         // 8: IPv6?
-            op(LD_B_ABS, 0, 0, 14 + 6),                      // 9: IPv6 next header
-            op(JEQ_K, 0, 1, 6),                              // 10: TCP: keep, else drop
-            op(RET_K, 0, 0, KEEP),                           // 11: keep (up to 256 KiB)
-            op(RET_K, 0, 0, 0),                              // 12: drop
-        ]
+        super::filter::program(loopback, port)
+            .into_iter()
+            .map(|(code, jt, jf, k)| libc::sock_filter { code, jt, jf, k })
+            .collect()
     }
 }
 
@@ -181,7 +161,7 @@ pub struct Capture;
 #[cfg(not(target_os = "linux"))]
 impl Capture {
     /// Always [`CaptureError::Unsupported`].
-    pub fn open(_poll: std::time::Duration) -> Result<Capture, CaptureError> {
+    pub fn open(_port: Option<u16>, _poll: std::time::Duration) -> Result<Capture, CaptureError> {
         Err(CaptureError::Unsupported)
     }
 

@@ -37,7 +37,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use super::capture::{Capture, CaptureError};
-use super::conversation::Side;
+use super::conversation::{Conversation, Side};
 use super::diagram;
 use super::segment::Segment;
 use super::states::{self, StateWatch, TcpState};
@@ -45,6 +45,12 @@ use super::tracker::Tracker;
 
 /// How long a read waits for a frame before the loop looks at everything else.
 const POLL: Duration = Duration::from_millis(5);
+/// How often the end conditions and the socket table are looked at while frames keep
+/// coming (of other connections on `lo`, say).
+const LOOK_EVERY: Duration = Duration::from_millis(50);
+/// After the command's exit, how long until every frame it caused is surely read, when
+/// the queue is never seen empty.
+const DRAIN: Duration = Duration::from_millis(200);
 /// How long, after a connection ends, the socket table is watched for its last states.
 const SETTLE: Duration = Duration::from_millis(500);
 
@@ -210,7 +216,7 @@ fn exit_code(status: std::process::ExitStatus) -> i32 {
 /// Traces until it is time to stop (see the module's docs) and returns the exit code:
 /// the command's, or 0.
 pub fn run(options: &Options, out: &mut dyn Write, stop: &AtomicBool) -> Result<i32, TraceError> {
-    let mut capture = Capture::open(POLL)?;
+    let mut capture = Capture::open(options.port, POLL)?;
     say(out, &diagram::ready_line(options.port))?;
     if options.states {
         say(out, diagram::STATES_LEGEND)?;
@@ -220,64 +226,64 @@ pub fn run(options: &Options, out: &mut dyn Write, stop: &AtomicBool) -> Result<
     let mut watch = StateWatch::new();
     let mut ended = 0;
     let mut exited: Option<(i32, Instant)> = None;
+    let mut last_look = Instant::now();
     loop {
         if stop.load(Ordering::SeqCst) {
             break;
         }
         let frame = capture.next_frame().map_err(TraceError::Read)?;
-        let Some(frame) = frame else {
-            // Nothing waiting: time to look at the end conditions.
+        let quiet = frame.is_none();
+        let observed = frame
+            .and_then(|frame| Segment::from_frame(frame).ok())
+            .and_then(|segment| tracker.observe(&segment));
+        if let Some(observed) = observed {
+            if observed.opened {
+                if let Some(conversation) = tracker
+                    .active()
+                    .iter()
+                    .find(|c| c.id == observed.shown.conversation)
+                {
+                    say(out, &diagram::header(conversation))?;
+                }
+            }
+            say(
+                out,
+                &diagram::segment_line(&observed.shown, options.raw_seq),
+            )?;
+            if let Some(conversation) = observed.ended {
+                if options.states {
+                    settle(&mut watch, &conversation, out)?;
+                }
+                say(out, &diagram::footer(&conversation, true))?;
+                if options.states {
+                    let left = |side| watch.last(conversation.id, side);
+                    let line = diagram::states_left(
+                        conversation.id,
+                        left(Side::Client),
+                        left(Side::Server),
+                    );
+                    say(out, &line)?;
+                }
+                ended += 1;
+                if options.count.is_some_and(|count| ended >= count) && child.is_none() {
+                    break;
+                }
+            }
+        }
+        // The end conditions and the socket table are looked at when no frame is waiting
+        // (so every frame queued before is drawn), or every LOOK_EVERY under a steady
+        // stream of other traffic.
+        if quiet || last_look.elapsed() >= LOOK_EVERY {
+            last_look = Instant::now();
             note_exit(&mut child, &mut exited, &options.command)?;
             if let Some((_, at)) = exited {
-                if tracker.active().is_empty() || at.elapsed() > options.grace {
+                let drained = quiet || at.elapsed() >= DRAIN;
+                if (drained && tracker.active().is_empty()) || at.elapsed() > options.grace {
                     break;
                 }
             }
             if options.states {
                 poll_states(&tracker, &mut watch, out)?;
-            }
-            continue;
-        };
-        let Ok(segment) = Segment::from_frame(frame) else {
-            continue;
-        };
-        let Some(observed) = tracker.observe(&segment) else {
-            continue;
-        };
-        if observed.opened {
-            if let Some(conversation) = tracker
-                .active()
-                .iter()
-                .find(|c| c.id == observed.shown.conversation)
-            {
-                say(out, &diagram::header(conversation))?;
-            }
-        }
-        say(
-            out,
-            &diagram::segment_line(&observed.shown, options.raw_seq),
-        )?;
-        if let Some(conversation) = observed.ended {
-            if options.states {
-                settle(
-                    &mut watch,
-                    conversation.id,
-                    conversation.client,
-                    conversation.server,
-                    out,
-                )?;
-            }
-            say(out, &diagram::footer(&conversation, true))?;
-            if options.states {
-                let left = |side| watch.last(conversation.id, side);
-                say(
-                    out,
-                    &diagram::states_left(conversation.id, left(Side::Client), left(Side::Server)),
-                )?;
-            }
-            ended += 1;
-            if options.count.is_some_and(|count| ended >= count) && child.is_none() {
-                break;
             }
         }
     }
@@ -336,11 +342,10 @@ fn poll_states(
 /// (at most [`SETTLE`]), printing what changes.
 fn settle(
     watch: &mut StateWatch,
-    id: usize,
-    client: SocketAddr,
-    server: SocketAddr,
+    conversation: &Conversation,
     out: &mut dyn Write,
 ) -> Result<(), TraceError> {
+    let (id, client, server) = (conversation.id, conversation.client, conversation.server);
     let until = Instant::now() + SETTLE;
     loop {
         let table = states::read_tables().map_err(TraceError::States)?;
