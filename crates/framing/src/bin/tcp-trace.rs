@@ -102,6 +102,10 @@ fn run(args: Args) -> anyhow::Result<i32> {
                 how_to_permit(&program)
             )
         }
+        // `tcp-trace ... | head`: the reader has gone, end quietly as a SIGPIPE would.
+        Err(TraceError::Output(err)) if err.kind() == std::io::ErrorKind::BrokenPipe => {
+            std::process::exit(141)
+        }
         Err(err) => Err(err.into()),
     }
 }
