@@ -266,6 +266,13 @@ impl Conversation {
                 if self.fin_end[r].is_some() {
                     notes.push(Note::HalfClose(from));
                 }
+            } else if self.zero_window[r] && !has(TcpFlags::FIN) && !has(TcpFlags::SYN) {
+                // Linux probes a zero window with no data and the sequence number just
+                // before the acknowledged ones: an old segment the receiver must answer.
+                let probe = self.acked[r] == Some(segment.seq.wrapping_add(1));
+                if probe {
+                    notes.push(Note::ZeroWindowProbe);
+                }
             }
             let acks_new = has(TcpFlags::ACK)
                 && self.bytes[r] > 0
@@ -301,6 +308,8 @@ impl Conversation {
                 if segment.window == 0 && !self.zero_window[s] {
                     self.zero_window[s] = true;
                     notes.push(Note::WindowZero);
+                } else if segment.window == 0 && segment.len == 0 {
+                    notes.push(Note::WindowStillZero);
                 } else if segment.window > 0 && self.zero_window[s] {
                     self.zero_window[s] = false;
                     notes.push(Note::WindowOpen);

@@ -31,11 +31,14 @@ pub enum Note {
     LastAck,
     /// The window is 0: the receiver's buffer is full, the sender must wait.
     WindowZero,
+    /// The answer to a probe: the window is still 0.
+    WindowStillZero,
     /// The window opens again after being 0.
     WindowOpen,
     /// Data the sender had sent before: it got no ACK in time (or a duplicate).
     Retransmission,
-    /// A tiny segment sent into a zero window, to learn when it opens.
+    /// A segment sent into a zero window to learn when it opens: one byte of data, or
+    /// (as Linux does) none, with the sequence number of a byte already acknowledged.
     ZeroWindowProbe,
     /// RST answering a SYN: nobody listens on that port.
     Refused,
@@ -58,6 +61,7 @@ impl fmt::Display for Note {
             Note::AckOfFin(side) => write!(f, "ACK of {side}'s FIN"),
             Note::LastAck => f.write_str("last ACK: both FINs acknowledged (四次挥手 done)"),
             Note::WindowZero => f.write_str("window 0: receiver full"),
+            Note::WindowStillZero => f.write_str("window still 0"),
             Note::WindowOpen => f.write_str("window open again"),
             Note::Retransmission => f.write_str("retransmission"),
             Note::ZeroWindowProbe => f.write_str("zero-window probe"),

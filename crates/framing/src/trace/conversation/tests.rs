@@ -140,14 +140,18 @@ fn zero_window_probe_and_retransmission() {
         seg(true, c(1), S_ISN + 1, ACK, 100, 512),
         seg(false, S_ISN + 1, c(101), ACK, 0, 0),
         seg(true, c(101), S_ISN + 1, ACK, 1, 512),
+        seg(true, c(100), S_ISN + 1, ACK, 0, 512), // Linux's probe: no data, an old seq
+        seg(false, S_ISN + 1, c(101), ACK, 0, 0),
         seg(false, S_ISN + 1, c(101), ACK, 0, 3),
         seg(true, c(1), S_ISN + 1, ACK, 100, 512),
     ]);
     let (seen, _) = run(&all);
     assert_eq!(seen[4].shown.notes, [Note::AckOfData, Note::WindowZero]);
     assert_eq!(seen[5].shown.notes, [Note::ZeroWindowProbe]);
-    assert_eq!(seen[6].shown.notes, [Note::WindowOpen]);
-    assert_eq!(seen[7].shown.notes, [Note::Retransmission]);
+    assert_eq!(seen[6].shown.notes, [Note::ZeroWindowProbe]);
+    assert_eq!(seen[7].shown.notes, [Note::WindowStillZero]);
+    assert_eq!(seen[8].shown.notes, [Note::WindowOpen]);
+    assert_eq!(seen[9].shown.notes, [Note::Retransmission]);
 }
 
 #[test]
