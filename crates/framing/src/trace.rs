@@ -35,12 +35,15 @@
 //! - [`notes`]: the short notes beside a segment, in the course's words.
 //! - [`diagram`]: the lines printed: the ready line, headers, arrows, footers.
 //! - [`states`]: the kernel's socket table (`/proc/net/tcp`), each side's TCP state.
+//! - [`command`]: the command traced (`tcp-trace -- COMMAND...`): started, its output
+//!   passed on, its exit code.
 //! - [`session`]: the loop that puts them together, and when it stops.
 //!
 //! The binary, `src/bin/tcp-trace.rs`, reads the command line and calls [`session::run`]
 //! (or, without `CAP_NET_RAW` and with `--states`, [`session::run_states_only`]).
 
 pub mod capture;
+pub mod command;
 pub mod conversation;
 pub mod diagram;
 pub mod notes;

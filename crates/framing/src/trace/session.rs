@@ -8,33 +8,29 @@
 //! - `--count N`: N connections have ended;
 //! - with a command: the command has exited, and every connection followed has ended
 //!   (FIN both ways and the last ACK, or RST), or the grace period after the exit (2 s
-//!   by default) is over, whichever comes first. The end is only checked when no frame
-//!   is waiting, so the last segments of the command's connections are never left
-//!   unread in the socket's queue.
+//!   by default) is over, whichever comes first. The end is checked when no frame is
+//!   waiting, so the last segments of the command's connections are never left unread
+//!   in the socket's queue (under a steady stream of other traffic, every 50 ms, and
+//!   not before 200 ms after the exit).
 //!
-//! The command is started only after the ready line is printed, so that not one of its
-//! segments is missed. The command's `PATH` starts with `tcp-trace`'s own directory (so
-//! `tcp-trace -- tcp-echo-client ...` finds the workspace's own programs without
-//! installing them, and so does a shell script run under it). `tcp-trace` exits with the command's exit
-//! code (128 + the signal's number if a signal ended it), as `time` and `strace` do, so
-//! it can stand in front of any command in a script.
+//! The command (see [`super::command`]) is started only after the ready line is printed;
+//! `tcp-trace` exits with its exit code.
 //!
 //! With `--states` the socket table is read whenever no frame is waiting (every few
 //! milliseconds when all is quiet), and each side's state changes are printed among the
 //! segments. Reading it only when the segments are all drawn keeps a state from being
 //! printed before the segments that led to it (the table is *now*; a queued frame is
-//! the past). After a
-//! connection ends, the table is watched a little longer (at most half a second) until
-//! each side is in TIME_WAIT or gone, and the states left are printed.
+//! the past). After a connection ends, the table is watched a little longer (at most
+//! half a second) until each side is in TIME_WAIT or gone, and the states left are
+//! printed.
 
 use std::ffi::OsString;
 use std::io::{self, Write};
-use std::io::{BufRead, BufReader, Read};
 use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
+
+use super::command::{end, note_exit, start};
 
 use super::capture::{Capture, CaptureError};
 use super::conversation::{Conversation, Side};
@@ -103,114 +99,6 @@ fn say(out: &mut dyn Write, line: &str) -> Result<(), TraceError> {
     out.write_all(format!("{line}\n").as_bytes())
         .and_then(|()| out.flush())
         .map_err(TraceError::Output)
-}
-
-/// `PATH` for the command, with this program's own directory first: the workspace's
-/// programs are built side by side, so `tcp-trace -- tcp-echo-client ...` (or a shell
-/// script run under it) finds them without installing anything.
-fn path_with_own_dir() -> Option<OsString> {
-    let dir = std::env::current_exe().ok()?.parent()?.to_path_buf();
-    let mut dirs = vec![dir];
-    if let Some(path) = std::env::var_os("PATH") {
-        dirs.extend(std::env::split_paths(&path));
-    }
-    std::env::join_paths(dirs).ok()
-}
-
-/// The command being traced, and the threads passing its output on.
-struct Running {
-    child: Child,
-    relays: Vec<JoinHandle<()>>,
-}
-
-impl Running {
-    /// Waits for the command's last lines to be passed on (once it has exited).
-    fn finish_output(self) {
-        for relay in self.relays {
-            let _ = relay.join();
-        }
-    }
-}
-
-/// Passes `from`'s lines on to `to`, each in one write: the command's output and the
-/// diagram share the terminal, and a line of one must never cut into a line of the other.
-fn relay(from: impl Read + Send + 'static, mut to: impl Write + Send + 'static) -> JoinHandle<()> {
-    std::thread::spawn(move || {
-        let mut lines = BufReader::new(from);
-        let mut line = Vec::new();
-        while let Ok(n) = lines.read_until(b'\n', &mut line) {
-            if n == 0 {
-                break;
-            }
-            if !line.ends_with(b"\n") {
-                line.push(b'\n');
-            }
-            if to.write_all(&line).and_then(|()| to.flush()).is_err() {
-                break;
-            }
-            line.clear();
-        }
-    })
-}
-
-/// Starts the command, its output passed on line by line (see [`relay`]).
-fn start(command: &[OsString]) -> Result<Option<Running>, TraceError> {
-    let Some((name, args)) = command.split_first() else {
-        return Ok(None);
-    };
-    let failed = |source| TraceError::Command {
-        command: name.to_string_lossy().into_owned(),
-        source,
-    };
-    let mut child = Command::new(name);
-    child
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    if let Some(path) = path_with_own_dir() {
-        // With PATH set for the child, the program itself is looked up in it too.
-        child.env("PATH", path);
-    }
-    let mut child = child.spawn().map_err(failed)?;
-    let mut relays = Vec::new();
-    if let Some(stdout) = child.stdout.take() {
-        relays.push(relay(stdout, io::stdout()));
-    }
-    if let Some(stderr) = child.stderr.take() {
-        relays.push(relay(stderr, io::stderr()));
-    }
-    Ok(Some(Running { child, relays }))
-}
-
-/// Notes when the command has exited (and with what code), if it has.
-fn note_exit(
-    child: &mut Option<Running>,
-    exited: &mut Option<(i32, Instant)>,
-    command: &[OsString],
-) -> Result<(), TraceError> {
-    if let (Some(running), None) = (child.as_mut(), *exited) {
-        let status = running
-            .child
-            .try_wait()
-            .map_err(|source| TraceError::Command {
-                command: command[0].to_string_lossy().into_owned(),
-                source,
-            })?;
-        *exited = status.map(|s| (exit_code(s), Instant::now()));
-    }
-    Ok(())
-}
-
-/// The exit code to pass on for a finished command.
-fn exit_code(status: std::process::ExitStatus) -> i32 {
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::ExitStatusExt;
-        if let Some(signal) = status.signal() {
-            return 128 + signal;
-        }
-    }
-    status.code().unwrap_or(1)
 }
 
 /// Traces until it is time to stop (see the module's docs) and returns the exit code:
@@ -291,31 +179,6 @@ pub fn run(options: &Options, out: &mut dyn Write, stop: &AtomicBool) -> Result<
         say(out, &diagram::footer(&conversation, false))?;
     }
     end(child, exited, &options.command)
-}
-
-/// The exit code once the trace is over: the command's (waiting for it when Ctrl-C,
-/// which it got too from the same terminal, stopped the trace first), or 0.
-fn end(
-    child: Option<Running>,
-    exited: Option<(i32, Instant)>,
-    command: &[OsString],
-) -> Result<i32, TraceError> {
-    let Some(mut running) = child else {
-        return Ok(0);
-    };
-    let code = match exited {
-        Some((code, _)) => code,
-        None => running
-            .child
-            .wait()
-            .map(exit_code)
-            .map_err(|source| TraceError::Command {
-                command: command[0].to_string_lossy().into_owned(),
-                source,
-            })?,
-    };
-    running.finish_output();
-    Ok(code)
 }
 
 /// Reads the socket table and prints the state changes of the connections followed.
