@@ -31,6 +31,9 @@ struct Step {
     copies: usize,
     /// Lines typed into the command's standard input (a chat), instead of the terminal.
     typed: Option<&'static str>,
+    /// Whether the step captures packets (`tcp-trace`), which needs CAP_NET_RAW: without
+    /// it the step is skipped, with the reason.
+    captures: bool,
 }
 
 const fn step(say: &'static str, program: &'static str, args: &'static [&'static str]) -> Step {
@@ -43,6 +46,7 @@ const fn step(say: &'static str, program: &'static str, args: &'static [&'static
         shows_failures: false,
         copies: 1,
         typed: None,
+        captures: false,
     }
 }
 
@@ -99,6 +103,35 @@ const fn crowd(
         copies,
         ..conversation(say, server, program, args)
     }
+}
+
+/// Like [`conversation`], with the client run under `tcp-trace` (`{port}` in `args`
+/// becomes the server's port): skipped when this run may not capture.
+const fn traced_conversation(
+    say: &'static str,
+    server: (&'static str, &'static [&'static str]),
+    args: &'static [&'static str],
+) -> Step {
+    Step {
+        captures: true,
+        ..conversation(say, server, "tcp-trace", args)
+    }
+}
+
+/// Whether this process has CAP_NET_RAW (bit 13 of `CapEff` in `/proc/self/status`),
+/// which the programs it starts inherit. (A `tcp-trace` given the capability with
+/// `setcap` could capture anyway; the tour then skips it all the same.)
+fn may_capture() -> bool {
+    const CAP_NET_RAW: u32 = 13;
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix("CapEff:"))
+                .and_then(|hex| u64::from_str_radix(hex.trim(), 16).ok())
+        })
+        .is_some_and(|caps| caps & (1 << CAP_NET_RAW) != 0)
 }
 
 /// A step whose success depends on what this machine allows.
@@ -267,6 +300,11 @@ const TCP: &[Step] = &[
         "tcp-echo-client",
         &["{addr}", "hello, itheima"],
     ),
+    traced_conversation(
+        "The same conversation, captured by tcp-trace: the three-way handshake (SYN, SYN+ACK, ACK), the data and its ACKs, then a FIN each way and the last ACK.",
+        ("tcp-echo-server", &["--port", "0"]),
+        &["--port", "{port}", "--", "tcp-echo-client", "{addr}", "hello"],
+    ),
 ];
 
 /// Lesson 7: many clients at once.
@@ -404,6 +442,12 @@ pub fn run(args: &[String]) -> Result<()> {
 /// Prints the step and runs it; returns whether it succeeded.
 fn show(step: &Step) -> Result<bool> {
     println!("\n# {}", step.say);
+    if step.captures && !may_capture() {
+        println!(
+            "(skipped: capturing needs CAP_NET_RAW, which this run does not have; run the tour with sudo to see it)"
+        );
+        return Ok(true);
+    }
     let mut server = None;
     let mut addr = String::new();
     if let Some((program, args)) = step.server {
@@ -420,7 +464,10 @@ fn show(step: &Step) -> Result<bool> {
         let args: Vec<String> = step
             .args
             .iter()
-            .map(|a| a.replace("{addr}", &addr))
+            .map(|a| {
+                let port = addr.rsplit(':').next().unwrap_or_default();
+                a.replace("{addr}", &addr).replace("{port}", port)
+            })
             .collect();
         let shown: Vec<&str> = args.iter().map(String::as_str).collect();
         match step.typed {

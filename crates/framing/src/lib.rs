@@ -19,8 +19,15 @@
 //!   [`runner`] runs a command with output and time limits, [`reply`] is the reply frame,
 //!   and [`cmd_server`] is the server that puts them together (`cmd-server`), reading
 //!   each request against deadlines ([`netbasics::deadline::TimedReader`]).
-//! - [`wire`]: one file per protocol header (Ethernet II, ARP, IPv4, UDP, TCP), the
-//!   Internet checksum, and the layer-by-layer decoder behind the `packet-decode` command.
+//! - [`wire`]: one file per protocol header (Ethernet II, ARP, IPv4, IPv6, UDP, TCP),
+//!   the Internet checksum, and the layer-by-layer decoder behind the `packet-decode`
+//!   command.
+//! - [`trace`]: the `tcp-trace` command, built on [`wire`]: TCP segments captured on the
+//!   loopback interface (a packet socket, which needs `CAP_NET_RAW`) and drawn as a
+//!   sequence diagram, with relative sequence numbers, short notes in the course's
+//!   words, and each side's state from the kernel's socket table: lesson 5's three-way
+//!   handshake (三次握手), four-way close (四次挥手) and TIME_WAIT, on the student's own
+//!   connections.
 
 #![deny(missing_docs)]
 
@@ -32,4 +39,5 @@ pub mod policy;
 pub mod pystruct;
 pub mod reply;
 pub mod runner;
+pub mod trace;
 pub mod wire;

@@ -1,4 +1,4 @@
-//! Protocol headers as code: Ethernet II, ARP, IPv4, UDP and TCP.
+//! Protocol headers as code: Ethernet II, ARP, IPv4, IPv6, UDP and TCP.
 //!
 //! The course's layer lesson (OSI 七层 / TCP/IP 四层) draws each header as a box of
 //! fields. Here every header is a Rust file, and the box is in the code twice:
@@ -46,6 +46,7 @@
 //! - [`ethernet`]: Ethernet II frames (destination, source, EtherType).
 //! - [`arp`]: ARP for Ethernet and IPv4 (who has 192.168.1.1? tell 192.168.1.100).
 //! - [`ipv4`]: the IPv4 header, fragments, options and its header checksum.
+//! - [`ipv6`]: the fixed 40-byte IPv6 header (extension headers are named, not walked).
 //! - [`udp`]: the UDP header and its pseudo-header checksum.
 //! - [`tcp`]: the TCP header, its flags and options.
 //! - [`checksum`](mod@checksum): the Internet checksum (RFC 1071, from `netbasics`) in the
@@ -57,6 +58,7 @@ pub mod checksum;
 pub mod decode;
 pub mod ethernet;
 pub mod ipv4;
+pub mod ipv6;
 pub mod tcp;
 pub mod udp;
 
@@ -67,6 +69,7 @@ pub use checksum::{checksum, Checksum};
 pub use decode::{decode_frame, decode_ipv4_packet, parse_hex, Decoded, DecodedLayer};
 pub use ethernet::{EtherType, Frame as EthernetFrame, Repr as EthernetRepr};
 pub use ipv4::{IpProtocol, Packet as Ipv4Packet, Repr as Ipv4Repr};
+pub use ipv6::{Packet as Ipv6Packet, Repr as Ipv6Repr};
 pub use tcp::{Packet as TcpPacket, Repr as TcpRepr, TcpFlags};
 pub use udp::{Packet as UdpPacket, Repr as UdpRepr};
 
@@ -115,6 +118,8 @@ pub enum Layer {
     Arp,
     /// IPv4, the network layer (网络层).
     Ipv4,
+    /// IPv6, the network layer with 128-bit addresses.
+    Ipv6,
     /// UDP, a transport layer (传输层) protocol.
     Udp,
     /// TCP, a transport layer (传输层) protocol.
@@ -127,6 +132,7 @@ impl fmt::Display for Layer {
             Layer::Ethernet => "Ethernet",
             Layer::Arp => "ARP",
             Layer::Ipv4 => "IPv4",
+            Layer::Ipv6 => "IPv6",
             Layer::Udp => "UDP",
             Layer::Tcp => "TCP",
         })
@@ -187,6 +193,9 @@ pub enum WireError {
     /// The version field of an IPv4 packet is not 4.
     #[error("IPv4: version {0} is not 4, so this is not an IPv4 packet")]
     Ipv4Version(u8),
+    /// The version field of an IPv6 packet is not 6.
+    #[error("IPv6: version {0} is not 6, so this is not an IPv6 packet")]
+    Ipv6Version(u8),
     /// An ARP packet for something other than Ethernet and IPv4.
     #[error("ARP: {field} {found} is not {expected}: only ARP for Ethernet and IPv4 is decoded")]
     ArpUnsupported {
@@ -231,6 +240,7 @@ impl WireError {
             | WireError::BelowMinimum { layer, .. }
             | WireError::Checksum { layer, .. } => *layer,
             WireError::Ipv4Version(_) => Layer::Ipv4,
+            WireError::Ipv6Version(_) => Layer::Ipv6,
             WireError::ArpUnsupported { .. } | WireError::ArpProtocolType(_) => Layer::Arp,
         }
     }

@@ -579,5 +579,7 @@ impl<'a> Repr<'a> {
     }
 }
 
+pub mod options;
+
 #[cfg(test)]
 mod tests;

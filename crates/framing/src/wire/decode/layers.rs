@@ -47,6 +47,7 @@ impl<'a> Decoder<'a> {
             Layer::Ethernet => "Ethernet II",
             Layer::Arp => "ARP",
             Layer::Ipv4 => "IPv4",
+            Layer::Ipv6 => "IPv6",
             Layer::Udp => "UDP",
             Layer::Tcp => "TCP",
         };
