@@ -277,9 +277,10 @@ pub use list::Listed;
 #[cfg(unix)]
 mod unix {
     use super::*;
-    use rustix::fs::{fstat, openat, readlinkat, statat, AtFlags, FileType, Mode, OFlags};
+    use rustix::fs::{openat, readlinkat, statat, AtFlags, FileType, Mode, OFlags};
     use rustix::io::Errno;
     use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+    use std::os::unix::fs::MetadataExt;
 
     /// The most symlinks one name may pass through (Linux's own limit).
     const MAX_SYMLINKS: usize = 40;
@@ -308,13 +309,13 @@ mod unix {
         /// # Ok::<(), std::io::Error>(())
         /// ```
         pub fn open_file(&self, name: &str) -> Result<Served, Refused> {
-            let fd = self.walk(components(name)?)?;
-            let stat = fstat(&fd).map_err(|err| Refused::Io(err.into()))?;
-            if let Some(kind) = not_regular(stat.st_mode) {
+            let file = File::from(self.walk(components(name)?)?);
+            // One `fstat` for both the check and the caller (a server does this per request).
+            let metadata = file.metadata().map_err(Refused::Io)?;
+            if !metadata.is_file() {
+                let kind = not_regular(metadata.mode()).unwrap_or(FileKind::Other);
                 return Err(Refused::NotRegular { kind });
             }
-            let file = File::from(fd);
-            let metadata = file.metadata().map_err(Refused::Io)?;
             Ok(Served { file, metadata })
         }
 

@@ -1,9 +1,11 @@
 //! One connection in the event loop: its buffers, its deadline, and the two things that
 //! can happen to it: bytes arrive, or the socket can take more.
 //!
-//! Nothing here blocks. Every read and write is tried until the system says "would
-//! block", and the connection then waits for the loop to report that the socket is ready
-//! again (edge-triggered: one report per change, so each report is drained completely).
+//! Nothing here blocks. Reads and writes go on until the socket is empty (a read that
+//! says "would block", or one that came back with less than there was room for) or full
+//! (a write that would block), and the connection then waits for the loop to report that
+//! the socket is ready again (edge-triggered: one report per change, so each report is
+//! drained completely).
 
 use super::app::{App, Chunk, Input, Step};
 use super::Limits;
@@ -52,6 +54,11 @@ pub struct Conn {
     filled: usize,
     /// The client has closed its side (a read returned 0).
     ended: bool,
+    /// The socket had nothing more when last read (a read came back short, or would have
+    /// blocked). The loop's readiness is edge-triggered: bytes that arrive later bring a
+    /// new "readable" report, so until one comes, another read would only say "would
+    /// block", a system call for nothing on every request.
+    drained: bool,
     /// What is still to be sent, in order; the first chunk may be partly sent already.
     out: VecDeque<Chunk>,
     /// How much of the first `Bytes` chunk has gone.
@@ -74,6 +81,7 @@ impl Conn {
             buf: vec![0; READ_CHUNK],
             filled: 0,
             ended: false,
+            drained: false,
             out: VecDeque::new(),
             sent_of_first: 0,
             close_after: false,
@@ -89,9 +97,12 @@ impl Conn {
         self.filled == 0 && self.out.is_empty()
     }
 
-    /// The socket has something for us (or has been closed): read it all, then answer what
-    /// can be answered, and send what can be sent.
-    pub fn on_ready(&mut self, app: &dyn App, limits: &Limits) -> Flow {
+    /// The socket is ready (`readable`: it has something for us, or has been closed): read
+    /// it all, then answer what can be answered, and send what can be sent.
+    pub fn on_ready(&mut self, readable: bool, app: &dyn App, limits: &Limits) -> Flow {
+        if readable {
+            self.drained = false;
+        }
         match self.pump(app, limits) {
             Ok(flow) => flow,
             // A reset, a broken pipe: the client is gone, nothing to tell it.
@@ -207,11 +218,12 @@ impl Conn {
     /// The end of the stream sets `ended`.
     fn read_some(&mut self, max: usize) -> io::Result<usize> {
         let mut total = 0;
-        while self.filled < max {
+        while self.filled < max && !self.drained {
             if self.filled == self.buf.len() {
                 let grown = (self.buf.len() * 2).clamp(READ_CHUNK, max);
                 self.buf.resize(grown, 0);
             }
+            let room = self.buf.len() - self.filled;
             match self.stream.read(&mut self.buf[self.filled..]) {
                 Ok(0) => {
                     self.ended = true;
@@ -220,8 +232,13 @@ impl Conn {
                 Ok(n) => {
                     self.filled += n;
                     total += n;
+                    // Less than there was room for: the socket is empty (nginx's rule).
+                    self.drained = n < room;
                 }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    self.drained = true;
+                    break;
+                }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(e),
             }

@@ -63,7 +63,11 @@ pub fn run(
                     }
                 }
                 WAKER => {}
-                Token(token) => table.ready(token - FIRST, &poll, app, limits),
+                Token(token) => {
+                    let readable =
+                        event.is_readable() || event.is_read_closed() || event.is_error();
+                    table.ready(token - FIRST, readable, &poll, app, limits);
+                }
             }
         }
         let now = Instant::now();
@@ -144,12 +148,12 @@ impl Table {
         }
     }
 
-    /// Connection `slot`'s socket is ready.
-    fn ready(&mut self, slot: usize, poll: &Poll, app: &dyn App, limits: &Limits) {
+    /// Connection `slot`'s socket is ready (`readable`: for reading, or closed).
+    fn ready(&mut self, slot: usize, readable: bool, poll: &Poll, app: &dyn App, limits: &Limits) {
         let Some(conn) = self.slots.get_mut(slot).and_then(Option::as_mut) else {
             return;
         };
-        if conn.on_ready(app, limits) == Flow::Close {
+        if conn.on_ready(readable, app, limits) == Flow::Close {
             self.close(slot, poll);
         }
     }
