@@ -10,9 +10,9 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use e2e::{
-    assert_took, flood, interrupt, line_containing, lines_of, program, python3, run, run_command,
-    seconds_in, skip, skip_because, tcp_connect, tcp_round_trip, tool, trickle, Output, Server,
-    Trickled,
+    assert_took, flood, interrupt, line_containing, lines_of, listening_address, program, python3,
+    run, run_command, seconds_in, skip, skip_because, tcp_connect, tcp_round_trip, tool, trickle,
+    Output, Server, Trickled,
 };
 
 const SERVER: &str = "tcp-echo-server";
@@ -654,5 +654,35 @@ fn gbk_golden_bytes_are_what_python_encodes() {
         assert_success(&out);
         let hex: String = gbk.iter().map(|b| format!("{b:02x}")).collect();
         assert_eq!(out.stdout.trim(), hex, "{text}");
+    }
+}
+
+#[test]
+fn ctrl_c_stops_the_server_even_when_its_stderr_is_closed() {
+    // Nobody reads the server's log: the pipe's read end is closed before the server is
+    // interrupted, so whatever it prints on stderr fails (EPIPE). The Ctrl-C handler
+    // prints before it stops the server; that failure must not keep the server running.
+    let mut child = Command::new(program(SERVER))
+        .args(["--port", "0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starting tcp-echo-server");
+    drop(child.stderr.take());
+    let stdout = child.stdout.take().expect("piped stdout");
+    let (_rest, _addr) = listening_address(stdout, DEADLINE);
+    interrupt(&child);
+    let until = std::time::Instant::now() + DEADLINE;
+    loop {
+        if child.try_wait().expect("waiting for the server").is_some() {
+            break;
+        }
+        if std::time::Instant::now() >= until {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the server did not stop within {DEADLINE:?} of Ctrl-C");
+        }
+        std::thread::sleep(Duration::from_millis(20));
     }
 }

@@ -18,7 +18,7 @@ use file_download::client::part::PartPaths;
 use file_download::client::{output_path, Done, Download, Output};
 use file_download::digest::hex;
 use netbasics::server_addr::ServerAddr;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -84,13 +84,16 @@ fn run(args: Args, to_stdout: bool) -> Result<()> {
         Output::Stdout => None,
     };
     ctrlc::set_handler(move || {
-        match &part {
-            Some(part) if part.exists() => eprintln!(
+        // Not `eprintln!`, which panics when stderr is gone: the exit must happen.
+        let mut stderr = std::io::stderr();
+        let _ = match &part {
+            Some(part) if part.exists() => writeln!(
+                stderr,
                 "\ninterrupted: {} kept: run again with --resume to continue",
                 part.display()
             ),
-            _ => eprintln!("\ninterrupted"),
-        }
+            _ => writeln!(stderr, "\ninterrupted"),
+        };
         std::process::exit(130);
     })
     .context("installing the Ctrl-C handler")?;

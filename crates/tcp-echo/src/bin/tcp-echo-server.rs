@@ -158,7 +158,10 @@ fn run(args: Args, reply: Reply) -> Result<()> {
 fn install_ctrl_c(shutdown: Arc<Shutdown>, quiet: bool) -> Result<()> {
     ctrlc::set_handler(move || {
         if !quiet {
-            eprintln!(
+            // Not `eprintln!`: it panics when stderr is gone (a closed pipe), and a panic
+            // here would end this thread before it stops the server: Ctrl-C would do nothing.
+            let _ = writeln!(
+                std::io::stderr(),
                 "tcp-echo-server: stopping: no new clients; the current one, if any, has {} s",
                 SHUTDOWN_GRACE.as_secs()
             );
