@@ -62,7 +62,7 @@ fn a_command_that_ignores_sigint_is_killed() {
     line_containing(&stdout, "ready", DEADLINE);
     interrupt(&child);
     let status = wait_exit(&mut child, "tcp-trace after SIGINT");
-    // 128 + 9: killed by SIGKILL once the 2 s for SIGINT were over.
+    // 128 + 9: killed by SIGKILL once the time allowed after SIGINT was over.
     assert_eq!(status.code(), Some(137), "{}", rest_of(&stdout, DEADLINE));
 }
 

@@ -12,7 +12,9 @@
 //! - It never outlives `tcp-trace`. When the trace stops first (Ctrl-C, `--count`, or an
 //!   error such as a closed pipe), the command gets SIGINT, as Ctrl-C in a terminal
 //!   would send it, then SIGKILL if it is still running [`STOP_WAIT`] later. Every way
-//!   out goes through one place: dropping [`Running`].
+//!   out goes through one place: dropping [`Running`]. (Ctrl-C in a terminal reaches
+//!   the command directly too, so it may get SIGINT twice; the workspace's programs
+//!   take the second as they take the first.)
 //! - Its output is passed on until it is closed, or at most [`OUTPUT_WAIT`] after the
 //!   command exited: a process the command left in the background may hold its stdout
 //!   open for long, and `tcp-trace` must not wait for it.
@@ -25,8 +27,9 @@ use std::time::{Duration, Instant};
 
 use super::session::TraceError;
 
-/// How long a command has to exit after its SIGINT before it is killed.
-pub const STOP_WAIT: Duration = Duration::from_secs(2);
+/// How long a command has to exit after its SIGINT before it is killed: longer than the
+/// 2 s the workspace's servers give their current client when stopped.
+pub const STOP_WAIT: Duration = Duration::from_secs(3);
 /// How long, after the command exited, its last lines may take to arrive.
 pub const OUTPUT_WAIT: Duration = Duration::from_millis(500);
 /// How often a stopping command is asked whether it has exited.
