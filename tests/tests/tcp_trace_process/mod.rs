@@ -172,7 +172,10 @@ fn count_with_a_command_stops_the_command_once_enough_connections_ended() {
 
 #[test]
 fn port_0_is_a_usage_error() {
-    let out = e2e::run("tcp-trace", ["--port", "0"]);
+    // With a deadline: were it accepted, tcp-trace would capture until stopped.
+    let mut command = Command::new(program("tcp-trace"));
+    command.args(["--port", "0"]);
+    let out = run_command(command, b"", DEADLINE);
     assert_eq!(out.code, Some(2), "{}", out.stderr);
     assert!(out.stderr.contains("--port"), "{}", out.stderr);
 }
