@@ -11,10 +11,10 @@ use std::net::TcpListener;
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 
-use e2e::{
-    line_containing, lines_of, next_line, program, rest_of, run_command, skip, skip_because, tool,
-};
+use e2e::{lines_of, next_line, program, rest_of, run_command, skip, skip_because, tool};
 
+mod tcp_trace_process;
+mod tcp_trace_states;
 mod tcp_trace_support;
 
 use tcp_trace_support::*;
@@ -130,73 +130,6 @@ fn a_refused_connection_is_a_syn_answered_by_rst() {
     assert!(out
         .stdout
         .contains("refused: the SYN was answered with RST"));
-}
-
-#[test]
-fn states_show_time_wait_on_the_client_that_closed_first() {
-    let server = echo_server("127.0.0.1", &[]);
-    let port = server.addr.port().to_string();
-    let target = server.addr.to_string();
-    let Some(out) = trace(
-        "states_show_time_wait_on_the_client_that_closed_first",
-        &strings(&[
-            "--port",
-            &port,
-            "--states",
-            "--",
-            "tcp-echo-client",
-            &target,
-            "hello",
-        ]),
-    ) else {
-        return;
-    };
-    assert!(out.status.success(), "{}\n{}", out.stdout, out.stderr);
-    assert!(
-        out.stdout.contains("the client closed first"),
-        "{}",
-        out.stdout
-    );
-    assert!(
-        out.stdout
-            .contains("#1 states left: client TIME_WAIT, server gone (closed)"),
-        "{}",
-        out.stdout
-    );
-}
-
-#[test]
-fn states_show_time_wait_on_the_server_when_it_closes_first() {
-    // The server hangs up on a client that says nothing for a second; the client's
-    // stdin stays open (and empty) meanwhile, so it is the server that closes first.
-    let server = echo_server("127.0.0.1", &["--idle-timeout", "1"]);
-    let port = server.addr.port().to_string();
-    let test = "states_show_time_wait_on_the_server_when_it_closes_first";
-    let Some((mut child, stdout, stderr)) = start_trace(
-        test,
-        &strings(&[
-            "--port",
-            &port,
-            "--states",
-            "--",
-            "tcp-echo-client",
-            &server.addr.to_string(),
-        ]),
-        Stdio::piped(),
-    ) else {
-        return;
-    };
-    // Held open until the trace is over.
-    let stdin = child.stdin.take();
-    let line = line_containing(&stdout, "#1 states left:", DEADLINE);
-    assert_eq!(
-        line,
-        "#1 states left: client gone (closed), server TIME_WAIT"
-    );
-    drop(stdin);
-    let status = wait_exit(&mut child, "tcp-trace");
-    let rest = rest_of(&stdout, DEADLINE);
-    assert!(status.success(), "{rest}\n{}", rest_of(&stderr, DEADLINE));
 }
 
 #[test]

@@ -4,6 +4,7 @@
 //! ```text
 //! tcp-trace --port 8888                         connections to or from 8888, until Ctrl-C
 //! tcp-trace --port 8888 --count 1               ... until one connection has ended
+//! tcp-trace --port 8888 --count 1 -- tcp-echo-server --port 8888   ... and then stop the server
 //! tcp-trace -- tcp-echo-client 127.0.0.1:8888 hi   run a command, trace its connections
 //! tcp-trace --states --raw-seq --port 8888 -- tcp-echo-client 127.0.0.1:8888 hi
 //! ```
@@ -27,11 +28,12 @@ use framing::trace::session::{self, Options, TraceError};
 #[derive(Parser, Debug)]
 #[command(name = "tcp-trace", version)]
 struct Args {
-    /// Only connections to or from this port.
-    #[arg(long)]
+    /// Only connections to or from this port (1-65535).
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
     port: Option<u16>,
 
-    /// Stop once this many connections have ended (without a command).
+    /// Stop once this many connections have ended (a command still running is then
+    /// stopped, and the exit status is 0).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     count: Option<u64>,
 

@@ -17,8 +17,9 @@
 //!   program in [`filter`]) lets the kernel drop, before copying, every frame that is
 //!   not incoming TCP on `lo` (to or from the port traced); the same checks are made
 //!   again after reading, so the filter is only a speed-up;
-//! - a large receive buffer (`SO_RCVBUF`, 4 MiB asked) holds bursts while the diagram
-//!   is printed;
+//! - a large receive buffer holds bursts while the diagram is printed: 4 MiB asked with
+//!   `SO_RCVBUFFORCE`, which only a process with CAP_NET_ADMIN (root) may use; without
+//!   it, with `SO_RCVBUF`, which the kernel caps at `net.core.rmem_max` (often 208 KiB);
 //! - a read timeout, so the loop can look at the socket table, the command and Ctrl-C
 //!   between frames.
 //!
@@ -79,7 +80,8 @@ mod linux {
     const ETH_P_ALL: u16 = 0x0003;
     /// The packet type of a frame this machine sent (from `linux/if_packet.h`).
     const PACKET_OUTGOING: u8 = 4;
-    /// The receive buffer asked for; the kernel caps it at `net.core.rmem_max`.
+    /// The receive buffer asked for (with `SO_RCVBUF`, the kernel caps it at
+    /// `net.core.rmem_max`).
     const RECEIVE_BUFFER: usize = 4 << 20;
     /// Room for the largest frame on `lo` (MTU 65536 plus the Ethernet header).
     const FRAME_ROOM: usize = 65536 + 64;
@@ -111,9 +113,18 @@ mod linux {
             socket
                 .attach_filter(&filter(loopback, port))
                 .map_err(io("attaching the capture filter"))?;
-            socket
-                .set_recv_buffer_size(RECEIVE_BUFFER)
-                .map_err(io("setting the receive buffer"))?;
+            // SO_RCVBUFFORCE passes over `net.core.rmem_max`, but needs CAP_NET_ADMIN,
+            // which CAP_NET_RAW alone (setcap) does not give: then the capped SO_RCVBUF.
+            let forced = nix::sys::socket::setsockopt(
+                &socket,
+                nix::sys::socket::sockopt::RcvBufForce,
+                &RECEIVE_BUFFER,
+            );
+            if forced.is_err() {
+                socket
+                    .set_recv_buffer_size(RECEIVE_BUFFER)
+                    .map_err(io("setting the receive buffer"))?;
+            }
             socket
                 .set_read_timeout(Some(poll))
                 .map_err(io("setting the read timeout"))?;

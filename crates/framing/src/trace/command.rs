@@ -9,14 +9,31 @@
 //! - Its exit code becomes `tcp-trace`'s (128 + the signal's number if a signal ended
 //!   it), as with `time` and `strace`, so `tcp-trace` can stand in front of any command
 //!   in a script.
+//! - It never outlives `tcp-trace`. When the trace stops first (Ctrl-C, `--count`, or an
+//!   error such as a closed pipe), the command gets SIGINT, as Ctrl-C in a terminal
+//!   would send it, then SIGKILL if it is still running [`STOP_WAIT`] later. Every way
+//!   out goes through one place: dropping [`Running`]. (Ctrl-C in a terminal reaches
+//!   the command directly too, so it may get SIGINT twice; the workspace's programs
+//!   take the second as they take the first.)
+//! - Its output is passed on until it is closed, or at most [`OUTPUT_WAIT`] after the
+//!   command exited: a process the command left in the background may hold its stdout
+//!   open for long, and `tcp-trace` must not wait for it.
 
 use std::ffi::OsString;
 use std::io::{self, BufRead, BufReader, Read, Write};
-use std::process::{Child, Command, Stdio};
-use std::thread::JoinHandle;
-use std::time::Instant;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::time::{Duration, Instant};
 
 use super::session::TraceError;
+
+/// How long a command has to exit after its SIGINT before it is killed: longer than the
+/// 2 s the workspace's servers give their current client when stopped.
+pub const STOP_WAIT: Duration = Duration::from_secs(3);
+/// How long, after the command exited, its last lines may take to arrive.
+pub const OUTPUT_WAIT: Duration = Duration::from_millis(500);
+/// How often a stopping command is asked whether it has exited.
+const REAP_EVERY: Duration = Duration::from_millis(5);
 
 /// `PATH` for the command, with this program's own directory first: the workspace's
 /// programs are built side by side, so `tcp-trace -- tcp-echo-client ...` (or a shell
@@ -31,23 +48,25 @@ fn path_with_own_dir() -> Option<OsString> {
 }
 
 /// The command being traced, and the threads passing its output on.
+///
+/// Dropping it stops the command (SIGINT, then SIGKILL after [`STOP_WAIT`]) and reaps
+/// it, so that no way out of `tcp-trace`, an error included, leaves it running.
 pub struct Running {
     child: Child,
-    relays: Vec<JoinHandle<()>>,
-}
-
-impl Running {
-    /// Waits for the command's last lines to be passed on (once it has exited).
-    fn finish_output(self) {
-        for relay in self.relays {
-            let _ = relay.join();
-        }
-    }
+    name: String,
+    /// Its exit code and when it was seen, once it has exited.
+    exited: Option<(i32, Instant)>,
+    /// One message from each relay thread as it ends.
+    relays_done: Receiver<()>,
+    relays: usize,
 }
 
 /// Passes `from`'s lines on to `to`, each in one write: the command's output and the
 /// diagram share the terminal, and a line of one must never cut into a line of the other.
-fn relay(from: impl Read + Send + 'static, mut to: impl Write + Send + 'static) -> JoinHandle<()> {
+/// Says on `done` when the output is closed (or `to` is).
+fn relay(from: impl Read + Send + 'static, mut to: impl Write + Send + 'static, done: Sender<()>) {
+    // Not joined: a relay whose pipe a background process holds open ends with the
+    // program.
     std::thread::spawn(move || {
         let mut lines = BufReader::new(from);
         let mut line = Vec::new();
@@ -63,7 +82,8 @@ fn relay(from: impl Read + Send + 'static, mut to: impl Write + Send + 'static) 
             }
             line.clear();
         }
-    })
+        let _ = done.send(());
+    });
 }
 
 /// Starts the command, its output passed on line by line (see the module's docs).
@@ -71,10 +91,7 @@ pub fn start(command: &[OsString]) -> Result<Option<Running>, TraceError> {
     let Some((name, args)) = command.split_first() else {
         return Ok(None);
     };
-    let failed = |source| TraceError::Command {
-        command: name.to_string_lossy().into_owned(),
-        source,
-    };
+    let name_text = name.to_string_lossy().into_owned();
     let mut child = Command::new(name);
     child
         .args(args)
@@ -84,38 +101,114 @@ pub fn start(command: &[OsString]) -> Result<Option<Running>, TraceError> {
         // With PATH set for the child, the program itself is looked up in it too.
         child.env("PATH", path);
     }
-    let mut child = child.spawn().map_err(failed)?;
-    let mut relays = Vec::new();
+    let mut child = child.spawn().map_err(|source| TraceError::Command {
+        command: name_text.clone(),
+        source,
+    })?;
+    let (done, relays_done) = mpsc::channel();
+    let mut relays = 0;
     if let Some(stdout) = child.stdout.take() {
-        relays.push(relay(stdout, io::stdout()));
+        relay(stdout, io::stdout(), done.clone());
+        relays += 1;
     }
     if let Some(stderr) = child.stderr.take() {
-        relays.push(relay(stderr, io::stderr()));
+        relay(stderr, io::stderr(), done);
+        relays += 1;
     }
-    Ok(Some(Running { child, relays }))
+    Ok(Some(Running {
+        child,
+        name: name_text,
+        exited: None,
+        relays_done,
+        relays,
+    }))
 }
 
-/// Notes when the command has exited (and with what code), if it has.
-pub fn note_exit(
-    child: &mut Option<Running>,
-    exited: &mut Option<(i32, Instant)>,
-    command: &[OsString],
-) -> Result<(), TraceError> {
-    if let (Some(running), None) = (child.as_mut(), *exited) {
-        let status = running
-            .child
-            .try_wait()
-            .map_err(|source| TraceError::Command {
-                command: command[0].to_string_lossy().into_owned(),
-                source,
-            })?;
-        *exited = status.map(|s| (exit_code(s), Instant::now()));
+impl Running {
+    fn error(&self, source: io::Error) -> TraceError {
+        TraceError::Command {
+            command: self.name.clone(),
+            source,
+        }
     }
-    Ok(())
+
+    /// When the command exited, if it has (asked without waiting).
+    pub fn exited(&mut self) -> Result<Option<Instant>, TraceError> {
+        if self.exited.is_none() {
+            let status = self.child.try_wait().map_err(|e| self.error(e))?;
+            self.exited = status.map(|s| (exit_code(s), Instant::now()));
+        }
+        Ok(self.exited.map(|(_, at)| at))
+    }
+
+    /// Ends the command if it is still running: SIGINT, then SIGKILL if it has not
+    /// exited [`STOP_WAIT`] later. Returns its exit code.
+    fn stop(&mut self) -> io::Result<i32> {
+        if let Some((code, _)) = self.exited {
+            return Ok(code);
+        }
+        if let Some(status) = self.child.try_wait()? {
+            return Ok(self.note(status));
+        }
+        interrupt(&self.child);
+        let until = Instant::now() + STOP_WAIT;
+        while Instant::now() < until {
+            if let Some(status) = self.child.try_wait()? {
+                return Ok(self.note(status));
+            }
+            std::thread::sleep(REAP_EVERY);
+        }
+        // Already gone between the two calls is fine: the wait below reaps it.
+        let _ = self.child.kill();
+        let status = self.child.wait()?;
+        Ok(self.note(status))
+    }
+
+    fn note(&mut self, status: ExitStatus) -> i32 {
+        let code = exit_code(status);
+        self.exited = Some((code, Instant::now()));
+        code
+    }
+
+    /// The exit code once the trace is over, stopping the command first if it is still
+    /// running, and passing on its last lines (waiting at most [`OUTPUT_WAIT`]).
+    pub fn finish(mut self) -> Result<i32, TraceError> {
+        let code = self.stop().map_err(|e| self.error(e))?;
+        let until = Instant::now() + OUTPUT_WAIT;
+        for _ in 0..self.relays {
+            let left = until.saturating_duration_since(Instant::now());
+            if self.relays_done.recv_timeout(left).is_err() {
+                break;
+            }
+        }
+        Ok(code)
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        // Nothing more can be done about an error here: the command is killed or gone.
+        let _ = self.stop();
+    }
+}
+
+/// Sends SIGINT to the command, as Ctrl-C in a terminal would.
+fn interrupt(child: &Child) {
+    #[cfg(unix)]
+    {
+        use nix::sys::signal::{kill, Signal};
+        use nix::unistd::Pid;
+        if let Ok(pid) = i32::try_from(child.id()) {
+            // It may have exited meanwhile (not yet reaped, so the pid is still its own).
+            let _ = kill(Pid::from_raw(pid), Signal::SIGINT);
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = child;
 }
 
 /// The exit code to pass on for a finished command.
-fn exit_code(status: std::process::ExitStatus) -> i32 {
+fn exit_code(status: ExitStatus) -> i32 {
     #[cfg(unix)]
     {
         use std::os::unix::process::ExitStatusExt;
@@ -124,29 +217,4 @@ fn exit_code(status: std::process::ExitStatus) -> i32 {
         }
     }
     status.code().unwrap_or(1)
-}
-
-/// The exit code once the trace is over: the command's (waiting for it when Ctrl-C,
-/// which it got too from the same terminal, stopped the trace first), or 0.
-pub fn end(
-    child: Option<Running>,
-    exited: Option<(i32, Instant)>,
-    command: &[OsString],
-) -> Result<i32, TraceError> {
-    let Some(mut running) = child else {
-        return Ok(0);
-    };
-    let code = match exited {
-        Some((code, _)) => code,
-        None => running
-            .child
-            .wait()
-            .map(exit_code)
-            .map_err(|source| TraceError::Command {
-                command: command[0].to_string_lossy().into_owned(),
-                source,
-            })?,
-    };
-    running.finish_output();
-    Ok(code)
 }

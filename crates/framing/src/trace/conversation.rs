@@ -190,6 +190,11 @@ impl Conversation {
         }
     }
 
+    /// The initial sequence number of `side`, once its SYN was seen.
+    pub fn isn(&self, side: Side) -> Option<u32> {
+        self.isn[side.index()]
+    }
+
     /// The address of `side`.
     pub fn addr(&self, side: Side) -> SocketAddr {
         match side {

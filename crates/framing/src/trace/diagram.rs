@@ -14,12 +14,14 @@
 //! with the connection's number, so that two connections at once stay apart, and the
 //! fields are `name=value` words, easy to read and to pick out with `grep`.
 
+use std::net::SocketAddr;
+
 use netbasics::cli::plural;
 
 use super::conversation::{Conversation, Shown, Side};
 use super::notes;
 use super::segment::flag_names;
-use super::states::StateChange;
+use super::states::{Seen, StateChange};
 
 /// The width of an arrow, flags inside.
 const ARROW: usize = 25;
@@ -51,12 +53,18 @@ pub const STATES_LEGEND: &str = "\
 states: `~ client ESTABLISHED` lines are the kernel's socket table (/proc/net/tcp), read
         whenever the segments so far are drawn: a state shorter than that may not show.";
 
-/// The heading of a connection: who is on which side.
-pub fn header(conversation: &Conversation) -> String {
-    format!(
-        "#{} client {} -> server {}",
-        conversation.id, conversation.client, conversation.server
-    )
+/// The heading of connection number `id`: who is on which side.
+///
+/// # Examples
+///
+/// ```
+/// use framing::trace::diagram::header;
+///
+/// let (client, server) = ("127.0.0.1:50001".parse().unwrap(), "127.0.0.1:8888".parse().unwrap());
+/// assert_eq!(header(1, client, server), "#1 client 127.0.0.1:50001 -> server 127.0.0.1:8888");
+/// ```
+pub fn header(id: usize, client: SocketAddr, server: SocketAddr) -> String {
+    format!("#{id} client {client} -> server {server}")
 }
 
 /// An arrow with the flags in its middle: `----SYN---->` or `<--SYN+ACK---`.
@@ -137,12 +145,23 @@ pub fn state_line(change: &StateChange) -> String {
     format!("#{}  ~ {} {state}", change.conversation, change.side)
 }
 
+/// Why a connection's footer is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// It ended: a RST, or both FINs acknowledged.
+    Ended,
+    /// The trace stopped while it was still open.
+    TraceStopped,
+    /// A new SYN with another ISN came on the same two ports while it looked open.
+    Replaced,
+}
+
 /// The footer of a connection: segments, bytes each way, and how it ended.
 ///
 /// # Examples
 ///
 /// See the tests of `tcp-trace` and the lesson page for what it prints.
-pub fn footer(conversation: &Conversation, finished: bool) -> String {
+pub fn footer(conversation: &Conversation, ending: Ending) -> String {
     let c = conversation;
     let how = if c.refused {
         "refused: the SYN was answered with RST".to_string()
@@ -153,10 +172,10 @@ pub fn footer(conversation: &Conversation, finished: bool) -> String {
     } else {
         "nobody closed".to_string()
     };
-    let what = if finished {
-        "end"
-    } else {
-        "not finished when the trace stopped"
+    let what = match ending {
+        Ending::Ended => "end",
+        Ending::TraceStopped => "not finished when the trace stopped",
+        Ending::Replaced => "not finished: a new SYN (another ISN) reused its two ports",
     };
     format!(
         "#{} {what}: {}; client sent {}, server sent {}; {how}",
@@ -167,15 +186,13 @@ pub fn footer(conversation: &Conversation, finished: bool) -> String {
     )
 }
 
-/// The states each side was left in: `#1 states left: client TIME_WAIT, server gone`.
-pub fn states_left(
-    conversation: usize,
-    client: Option<super::states::TcpState>,
-    server: Option<super::states::TcpState>,
-) -> String {
-    let say = |state: Option<super::states::TcpState>| match state {
-        Some(state) => state.to_string(),
-        None => "gone (closed)".to_string(),
+/// The states each side was left in: `#1 states left: client TIME_WAIT, server gone
+/// (closed)`. A side never seen in the table is said to be so, not "gone".
+pub fn states_left(conversation: usize, client: Seen, server: Seen) -> String {
+    let say = |seen: Seen| match seen {
+        Seen::In(state) => state.to_string(),
+        Seen::Gone => "gone (closed)".to_string(),
+        Seen::Never => "never seen in the table".to_string(),
     };
     format!(
         "#{conversation} states left: client {}, server {}",
@@ -195,5 +212,18 @@ mod tests {
         assert_eq!(arrow(Side::Client, "SYN").len(), ARROW);
         // A label longer than the arrow still gets its head.
         assert!(arrow(Side::Client, &"X".repeat(40)).ends_with('>'));
+    }
+
+    #[test]
+    fn a_side_never_seen_is_not_reported_gone() {
+        use crate::trace::states::TcpState;
+        assert_eq!(
+            states_left(1, Seen::In(TcpState::TimeWait), Seen::Never),
+            "#1 states left: client TIME_WAIT, server never seen in the table"
+        );
+        assert_eq!(
+            states_left(2, Seen::Gone, Seen::Gone),
+            "#2 states left: client gone (closed), server gone (closed)"
+        );
     }
 }

@@ -35,7 +35,9 @@ pub enum Note {
     WindowStillZero,
     /// The window opens again after being 0.
     WindowOpen,
-    /// Data the sender had sent before: it got no ACK in time (or a duplicate).
+    /// Data the sender had sent before. Even on loopback: a full receiver may drop what
+    /// it has no room for. The sender resends after its timeout, or sooner (Linux's fast
+    /// retransmit after duplicate ACKs, its tail-loss probe of the last segment).
     Retransmission,
     /// A segment sent into a zero window to learn when it opens: one byte of data, or
     /// (as Linux does) none, with the sequence number of a byte already acknowledged.

@@ -156,8 +156,9 @@ impl Segment {
         self.len + u32::from(self.has(TcpFlags::SYN)) + u32::from(self.has(TcpFlags::FIN))
     }
 
-    /// The flags as the diagram names them: `SYN`, `SYN+ACK`, `PSH+ACK`, `FIN+ACK`,
-    /// `RST+ACK` (the order people say them in, the opening flag first).
+    /// The flags as the diagram names them, joined by `+`: `SYN`, `SYN+ACK`, `PSH+ACK`,
+    /// `FIN+ACK`, `RST+ACK` (in [`TcpFlags::names`]' order, the lowest bit first, as
+    /// Wireshark lists them).
     ///
     /// # Examples
     ///
@@ -176,25 +177,10 @@ impl Segment {
 
 /// See [`Segment::flag_names`].
 pub fn flag_names(flags: TcpFlags) -> String {
-    const ORDER: [(TcpFlags, &str); 8] = [
-        (TcpFlags::SYN, "SYN"),
-        (TcpFlags::FIN, "FIN"),
-        (TcpFlags::RST, "RST"),
-        (TcpFlags::PSH, "PSH"),
-        (TcpFlags::URG, "URG"),
-        (TcpFlags::ACK, "ACK"),
-        (TcpFlags::ECE, "ECE"),
-        (TcpFlags::CWR, "CWR"),
-    ];
-    let names: Vec<&str> = ORDER
-        .iter()
-        .filter(|(flag, _)| flags.contains(*flag))
-        .map(|(_, name)| *name)
-        .collect();
-    if names.is_empty() {
+    if flags.is_empty() {
         "none".to_string()
     } else {
-        names.join("+")
+        flags.names().collect::<Vec<_>>().join("+")
     }
 }
 

@@ -5,7 +5,7 @@
 //! Between frames it looks at what decides the end:
 //!
 //! - Ctrl-C (the `stop` flag);
-//! - `--count N`: N connections have ended;
+//! - `--count N`: N connections have ended (a command still running then is stopped);
 //! - with a command: the command has exited, and every connection followed has ended
 //!   (FIN both ways and the last ACK, or RST), or the grace period after the exit (2 s
 //!   by default) is over, whichever comes first. The end is checked when no frame is
@@ -14,7 +14,9 @@
 //!   not before 200 ms after the exit).
 //!
 //! The command (see [`super::command`]) is started only after the ready line is printed;
-//! `tcp-trace` exits with its exit code.
+//! `tcp-trace` exits with its exit code. When the trace ends first (Ctrl-C, or an error),
+//! the command is stopped: it never outlives the trace. `Lifetime` holds the command
+//! and these end conditions for both [`run`] and [`run_states_only`].
 //!
 //! With `--states` the socket table is read whenever no frame is waiting (every few
 //! milliseconds when all is quiet), and each side's state changes are printed among the
@@ -30,13 +32,14 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use super::command::{end, note_exit, start};
+use super::command::{start, Running};
 
 use super::capture::{Capture, CaptureError};
 use super::conversation::{Conversation, Side};
-use super::diagram;
+use super::diagram::{self, Ending};
 use super::segment::Segment;
 use super::states::{self, StateWatch, TcpState};
+use super::tracker::Observed;
 use super::tracker::Tracker;
 
 /// How long a read waits for a frame before the loop looks at everything else.
@@ -101,6 +104,65 @@ fn say(out: &mut dyn Write, line: &str) -> Result<(), TraceError> {
         .map_err(TraceError::Output)
 }
 
+/// The command being traced and the conditions that end a trace, shared by [`run`] and
+/// [`run_states_only`].
+struct Lifetime {
+    command: Option<Running>,
+    count: Option<usize>,
+    grace: Duration,
+    /// `--count` was reached while the command was still running.
+    count_reached: bool,
+}
+
+impl Lifetime {
+    /// Starts the command, if there is one.
+    fn start(options: &Options) -> Result<Lifetime, TraceError> {
+        Ok(Lifetime {
+            command: start(&options.command)?,
+            count: options.count,
+            grace: options.grace,
+            count_reached: false,
+        })
+    }
+
+    /// Whether `ended` connections are what `--count` asked for.
+    fn count_reached(&mut self, ended: usize) -> bool {
+        self.count_reached = self.count.is_some_and(|count| ended >= count);
+        self.count_reached
+    }
+
+    /// When the command exited, if there is one and it has.
+    fn exited(&mut self) -> Result<Option<Instant>, TraceError> {
+        match self.command.as_mut() {
+            Some(command) => command.exited(),
+            None => Ok(None),
+        }
+    }
+
+    /// Whether the trace is over after the command's exit at `at`: `settled`, every
+    /// connection followed has ended and every frame the command caused is read, or the
+    /// grace period is over.
+    fn over_after_exit(&self, at: Instant, settled: bool) -> bool {
+        settled || at.elapsed() > self.grace
+    }
+
+    /// The exit code: the command's, stopping it first if it still runs (Ctrl-C);
+    /// 0 without a command, or when `--count` was reached and the command was stopped
+    /// for it.
+    fn finish(mut self) -> Result<i32, TraceError> {
+        let Some(mut command) = self.command.take() else {
+            return Ok(0);
+        };
+        let ran_to_its_end = command.exited()?.is_some();
+        let code = command.finish()?;
+        Ok(if self.count_reached && !ran_to_its_end {
+            0
+        } else {
+            code
+        })
+    }
+}
+
 /// Traces until it is time to stop (see the module's docs) and returns the exit code:
 /// the command's, or 0.
 pub fn run(options: &Options, out: &mut dyn Write, stop: &AtomicBool) -> Result<i32, TraceError> {
@@ -109,51 +171,22 @@ pub fn run(options: &Options, out: &mut dyn Write, stop: &AtomicBool) -> Result<
     if options.states {
         say(out, diagram::STATES_LEGEND)?;
     }
-    let mut child = start(&options.command)?;
+    // Dropped on every way out, `?` included: the command is stopped then too.
+    let mut lifetime = Lifetime::start(options)?;
     let mut tracker = Tracker::new(options.port);
     let mut watch = StateWatch::new();
     let mut ended = 0;
-    let mut exited: Option<(i32, Instant)> = None;
     let mut last_look = Instant::now();
-    loop {
-        if stop.load(Ordering::SeqCst) {
-            break;
-        }
+    while !stop.load(Ordering::SeqCst) {
         let frame = capture.next_frame().map_err(TraceError::Read)?;
         let quiet = frame.is_none();
         let observed = frame
             .and_then(|frame| Segment::from_frame(frame).ok())
             .and_then(|segment| tracker.observe(&segment));
         if let Some(observed) = observed {
-            if observed.opened {
-                if let Some(conversation) = tracker
-                    .active()
-                    .iter()
-                    .find(|c| c.id == observed.shown.conversation)
-                {
-                    say(out, &diagram::header(conversation))?;
-                }
-            }
-            say(
-                out,
-                &diagram::segment_line(&observed.shown, options.raw_seq),
-            )?;
-            if let Some(conversation) = observed.ended {
-                if options.states {
-                    settle(&mut watch, &conversation, out)?;
-                }
-                say(out, &diagram::footer(&conversation, true))?;
-                if options.states {
-                    let left = |side| watch.last(conversation.id, side);
-                    let line = diagram::states_left(
-                        conversation.id,
-                        left(Side::Client),
-                        left(Side::Server),
-                    );
-                    say(out, &line)?;
-                }
+            if draw(&observed, options, &mut watch, out)? {
                 ended += 1;
-                if options.count.is_some_and(|count| ended >= count) && child.is_none() {
+                if lifetime.count_reached(ended) {
                     break;
                 }
             }
@@ -163,10 +196,9 @@ pub fn run(options: &Options, out: &mut dyn Write, stop: &AtomicBool) -> Result<
         // stream of other traffic.
         if quiet || last_look.elapsed() >= LOOK_EVERY {
             last_look = Instant::now();
-            note_exit(&mut child, &mut exited, &options.command)?;
-            if let Some((_, at)) = exited {
+            if let Some(at) = lifetime.exited()? {
                 let drained = quiet || at.elapsed() >= DRAIN;
-                if (drained && tracker.active().is_empty()) || at.elapsed() > options.grace {
+                if lifetime.over_after_exit(at, drained && tracker.active().is_empty()) {
                     break;
                 }
             }
@@ -176,9 +208,46 @@ pub fn run(options: &Options, out: &mut dyn Write, stop: &AtomicBool) -> Result<
         }
     }
     for conversation in tracker.finish() {
-        say(out, &diagram::footer(&conversation, false))?;
+        say(out, &diagram::footer(&conversation, Ending::TraceStopped))?;
     }
-    end(child, exited, &options.command)
+    lifetime.finish()
+}
+
+/// Prints what one segment meant: the footer of a connection it replaced, the header of
+/// one it opened, its own line, and the footer of one it ended. Returns whether it ended
+/// one.
+fn draw(
+    observed: &Observed,
+    options: &Options,
+    watch: &mut StateWatch,
+    out: &mut dyn Write,
+) -> Result<bool, TraceError> {
+    if let Some(old) = &observed.replaced {
+        say(out, &diagram::footer(old, Ending::Replaced))?;
+    }
+    if let Some((client, server)) = observed.opened {
+        say(
+            out,
+            &diagram::header(observed.shown.conversation, client, server),
+        )?;
+    }
+    say(
+        out,
+        &diagram::segment_line(&observed.shown, options.raw_seq),
+    )?;
+    let Some(conversation) = &observed.ended else {
+        return Ok(false);
+    };
+    if options.states {
+        settle(watch, conversation, out)?;
+    }
+    say(out, &diagram::footer(conversation, Ending::Ended))?;
+    if options.states {
+        let seen = |side| watch.seen(conversation.id, side);
+        let line = diagram::states_left(conversation.id, seen(Side::Client), seen(Side::Server));
+        say(out, &line)?;
+    }
+    Ok(true)
 }
 
 /// Reads the socket table and prints the state changes of the connections followed.
@@ -246,15 +315,14 @@ pub fn run_states_only(
         &format!("watching the socket table ({port}); no segments without CAP_NET_RAW"),
     )?;
     say(out, diagram::STATES_LEGEND)?;
-    let mut child = start(&options.command)?;
+    let mut lifetime = Lifetime::start(options)?;
     let mut watch = StateWatch::new();
     // Each connection: its number, client, server, and whether it is over.
     let mut connections: Vec<(usize, SocketAddr, SocketAddr, bool)> = Vec::new();
-    let mut exited: Option<(i32, Instant)> = None;
     while !stop.load(Ordering::SeqCst) {
         // Has the command exited? Asked before the table is read, so that a connection
         // made and closed just before the exit is still found in this reading.
-        note_exit(&mut child, &mut exited, &options.command)?;
+        let exited = lifetime.exited()?;
         let table = read()?;
         for entry in &table {
             let known = connections.iter().any(|&(_, c, s, _)| {
@@ -298,22 +366,23 @@ pub fn run_states_only(
                 .all(|&side| matches!(left(side), None | Some(TcpState::TimeWait)))
             {
                 *over = true;
+                let seen = |side| watch.seen(*id, side);
                 say(
                     out,
-                    &diagram::states_left(*id, left(Side::Client), left(Side::Server)),
+                    &diagram::states_left(*id, seen(Side::Client), seen(Side::Server)),
                 )?;
             }
         }
         let ended = connections.iter().filter(|c| c.3).count();
-        if child.is_none() && options.count.is_some_and(|count| ended >= count) {
+        if lifetime.count_reached(ended) {
             break;
         }
-        if let Some((_, at)) = exited {
-            if ended == connections.len() || at.elapsed() > options.grace {
+        if let Some(at) = exited {
+            if lifetime.over_after_exit(at, ended == connections.len()) {
                 break;
             }
         }
         std::thread::sleep(POLL);
     }
-    end(child, exited, &options.command)
+    lifetime.finish()
 }

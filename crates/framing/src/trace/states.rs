@@ -42,8 +42,9 @@ pub enum TcpState {
     FinWait1,
     /// 5: its FIN is acknowledged; it waits for the other side's FIN.
     FinWait2,
-    /// 6: both FINs are done and this side, the one that closed first, waits (2 x MSL,
-    /// 60 s on Linux) so that a late segment of this connection cannot be taken for one
+    /// 6: both FINs are done and this side, the one that closed first, waits (2 x MSL:
+    /// 4 minutes with RFC 9293's MSL of 2 minutes; Linux waits a fixed 60 s,
+    /// `TCP_TIMEWAIT_LEN`) so that a late segment of this connection cannot be taken for one
     /// of a new connection between the same ports, and so it can repeat its last ACK.
     TimeWait,
     /// 7: closed (a socket about to go away).
@@ -207,7 +208,9 @@ fn parse_addr(text: &str) -> Option<SocketAddr> {
             IpAddr::V6(Ipv6Addr::from(octets))
         }
     };
-    Some(SocketAddr::new(ip, port))
+    // A dual-stack socket (bound to `::`) lists an IPv4 peer as `::ffff:127.0.0.1`,
+    // while the capture shows plain IPv4: compare them as one.
+    Some(SocketAddr::new(ip.to_canonical(), port))
 }
 
 /// Reads a whole table (its first line is the heading).
@@ -234,12 +237,27 @@ pub fn read_tables() -> std::io::Result<Vec<Entry>> {
     Ok(entries)
 }
 
-/// The state of the socket at `local` talking to `remote`, if the table has it.
+/// The state of the socket at `local` talking to `remote`, if the table has it. An
+/// IPv4-mapped IPv6 address (`::ffff:127.0.0.1`) matches its IPv4 address.
 pub fn state_of(table: &[Entry], local: SocketAddr, remote: SocketAddr) -> Option<TcpState> {
+    let canonical = |a: SocketAddr| SocketAddr::new(a.ip().to_canonical(), a.port());
+    let (local, remote) = (canonical(local), canonical(remote));
     table
         .iter()
-        .find(|e| e.local == local && e.remote == remote)
+        .find(|e| canonical(e.local) == local && canonical(e.remote) == remote)
         .map(|e| e.state)
+}
+
+/// What the table showed of one side, last time it was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seen {
+    /// Not once: the state was never caught (too short), or the socket is not in this
+    /// machine's table.
+    Never,
+    /// It was there, and is gone now (closed and freed).
+    Gone,
+    /// It is there, in this state.
+    In(TcpState),
 }
 
 /// A change of one side's state, as seen in the table.
@@ -298,6 +316,15 @@ impl StateWatch {
     /// The last state seen of a side (`None`: never seen, or gone).
     pub fn last(&self, conversation: usize, side: Side) -> Option<TcpState> {
         self.seen.get(&(conversation, side)).copied().flatten()
+    }
+
+    /// What was last seen of a side, telling "never seen" from "gone".
+    pub fn seen(&self, conversation: usize, side: Side) -> Seen {
+        match self.seen.get(&(conversation, side)) {
+            None => Seen::Never,
+            Some(None) => Seen::Gone,
+            Some(Some(state)) => Seen::In(*state),
+        }
     }
 }
 

@@ -4,7 +4,11 @@
 //! a RST, or a FIN from each side with each FIN acknowledged. Connections that were
 //! already open when the capture started are not shown: without their SYN there is no
 //! ISN to count from, and no telling who the client is. A new SYN between the same two
-//! ports after the end (the port reused) opens a new conversation.
+//! ports after the end (the port reused) opens a new conversation; so does a SYN whose
+//! sequence number is not the ISN already seen while the old one looked still open (its
+//! end was missed, or it was abandoned): the old one is then reported as replaced.
+
+use std::net::SocketAddr;
 
 use super::conversation::{Conversation, Shown, Side};
 use super::segment::Segment;
@@ -13,8 +17,12 @@ use crate::wire::TcpFlags;
 /// What one segment meant to the [`Tracker`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Observed {
-    /// The segment opened a new connection (its header comes first).
-    pub opened: bool,
+    /// The connection still open on the same two ports that this segment's new SYN
+    /// replaced (its footer comes first, as unfinished).
+    pub replaced: Option<Conversation>,
+    /// The segment opened a new connection: its client and server (its header comes
+    /// next). Carried here because the same segment may also end it (a SYN with RST).
+    pub opened: Option<(SocketAddr, SocketAddr)>,
     /// The segment, ready to draw.
     pub shown: Shown,
     /// The connection, when this segment ended it (its footer comes after).
@@ -39,7 +47,7 @@ pub struct Observed {
 ///     ..syn
 /// };
 /// let mut tracker = Tracker::new(Some(8888));
-/// assert!(tracker.observe(&syn).unwrap().opened);
+/// assert!(tracker.observe(&syn).unwrap().opened.is_some());
 /// let shown = tracker.observe(&syn_ack).unwrap().shown;
 /// assert_eq!((shown.seq, shown.ack), (0, Some(1))); // relative: ack = client's seq + 1
 /// ```
@@ -63,15 +71,27 @@ impl Tracker {
     /// Takes a segment into account: `None` when it belongs to no connection followed
     /// (another port, or a connection whose SYN was not seen).
     pub fn observe(&mut self, segment: &Segment) -> Option<Observed> {
+        let opens = segment.has(TcpFlags::SYN) && !segment.has(TcpFlags::ACK);
         let found = self
             .active
             .iter()
             .enumerate()
             .find_map(|(i, conversation)| conversation.side_of(segment).map(|side| (i, side)));
-        let (index, side, opened) = match found {
-            Some((index, side)) => (index, side, false),
+        // A SYN with another ISN on the same ports: a new connection, not this one's.
+        let replaced = match found {
+            Some((index, side))
+                if opens
+                    && self.active[index]
+                        .isn(side)
+                        .is_some_and(|isn| isn != segment.seq) =>
+            {
+                Some(self.active.remove(index))
+            }
+            _ => None,
+        };
+        let (index, side, opened) = match found.filter(|_| replaced.is_none()) {
+            Some((index, side)) => (index, side, None),
             None => {
-                let opens = segment.has(TcpFlags::SYN) && !segment.has(TcpFlags::ACK);
                 let port_matches = self
                     .port
                     .map_or(true, |p| segment.src.port() == p || segment.dst.port() == p);
@@ -80,7 +100,11 @@ impl Tracker {
                 }
                 self.opened += 1;
                 self.active.push(Conversation::new(self.opened, segment));
-                (self.active.len() - 1, Side::Client, true)
+                (
+                    self.active.len() - 1,
+                    Side::Client,
+                    Some((segment.src, segment.dst)),
+                )
             }
         };
         let shown = self.active[index].observe(segment, side);
@@ -90,6 +114,7 @@ impl Tracker {
             None
         };
         Some(Observed {
+            replaced,
             opened,
             shown,
             ended,

@@ -165,6 +165,23 @@ impl TcpFlags {
     pub const fn is_empty(self) -> bool {
         self.0 == 0
     }
+
+    /// The names of the set flags, lowest bit first (the order Wireshark prints them).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use framing::wire::TcpFlags;
+    ///
+    /// let names: Vec<_> = (TcpFlags::ACK | TcpFlags::SYN).names().collect();
+    /// assert_eq!(names, ["SYN", "ACK"]);
+    /// ```
+    pub fn names(self) -> impl Iterator<Item = &'static str> {
+        TcpFlags::NAMES
+            .into_iter()
+            .filter(move |(flag, _)| self.contains(*flag))
+            .map(|(_, name)| name)
+    }
 }
 
 impl BitOr for TcpFlags {
@@ -185,15 +202,11 @@ impl fmt::Display for TcpFlags {
     /// The names of the set flags, as Wireshark shows them: `[SYN, ACK]`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("[")?;
-        let mut first = true;
-        for (flag, name) in TcpFlags::NAMES {
-            if self.contains(flag) {
-                if !first {
-                    f.write_str(", ")?;
-                }
-                f.write_str(name)?;
-                first = false;
+        for (i, name) in self.names().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
             }
+            f.write_str(name)?;
         }
         f.write_str("]")
     }

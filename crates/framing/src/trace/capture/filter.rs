@@ -61,8 +61,8 @@ pub fn program(loopback: u32, port: Option<u16>) -> Vec<Op> {
     op(JEQ_K, To::Next, To::Drop, loopback);
     op(LD_W_ABS, To::Next, To::Next, SKF_AD_OFF + SKF_AD_PKTTYPE);
     op(JEQ_K, To::Drop, To::Next, PACKET_OUTGOING);
-    op(LD_H_ABS, To::Next, To::Next, 12); // EtherType
-                                          // IPv4 is checked at 6..; IPv6 starts at `ipv6`, after the IPv4 part.
+    // The EtherType. IPv4 is checked at 6..; IPv6 starts at `ipv6`, after the IPv4 part.
+    op(LD_H_ABS, To::Next, To::Next, 12);
     let ipv6 = if port.is_some() { 15 } else { 11 };
     op(JEQ_K, To::Next, To::At(ipv6), 0x0800);
     op(LD_B_ABS, To::Next, To::Next, 14 + 9); // IPv4 protocol

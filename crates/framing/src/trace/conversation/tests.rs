@@ -5,7 +5,7 @@ use crate::trace::tracker::{Observed, Tracker};
 
 const C: &str = "127.0.0.1:50001";
 const S: &str = "127.0.0.1:8888";
-const C_ISN: u32 = 4_000_000_000; // close to the wrap-around, on purpose
+const C_ISN: u32 = u32::MAX - 2; // the client's data crosses 2^32, on purpose
 const S_ISN: u32 = 7000;
 
 fn seg(from_client: bool, seq: u32, ack: u32, flags: TcpFlags, len: u32, window: u16) -> Segment {
@@ -62,7 +62,11 @@ fn an_echo_conversation_from_syn_to_the_last_ack() {
         seg(true, c(7), S_ISN + 7, ACK, 0, 512),
     ]);
     let (seen, tracker) = run(&all);
-    assert!(seen[0].opened && !seen[1].opened);
+    assert!(seen[0].opened.is_some() && seen[1].opened.is_none());
+    // The client's bytes 1..=5 are 2^32 - 2, 2^32 - 1, 0, 1, 2 on the wire: the wrap is
+    // crossed, and the server acknowledges 3.
+    assert_eq!(seen[3].shown.raw_seq, u32::MAX - 1);
+    assert_eq!(seen[4].shown.raw_ack, 3);
     let numbers: Vec<_> = seen.iter().map(|o| (o.shown.seq, o.shown.ack)).collect();
     assert_eq!(
         numbers,
@@ -191,4 +195,63 @@ fn data_after_the_clients_fin_is_a_half_close() {
     assert_eq!(seen[7].shown.notes, [Note::Fin(Side::Server)]);
     assert_eq!(seen[8].shown.notes, [Note::LastAck]);
     assert!(seen[8].ended.is_some());
+}
+
+#[test]
+fn a_new_syn_with_another_isn_replaces_a_connection_still_open() {
+    let mut all = handshake();
+    all.push(seg(
+        true,
+        C_ISN.wrapping_add(1),
+        S_ISN + 1,
+        PSH | ACK,
+        5,
+        512,
+    ));
+    // The same ports again, a new ISN: the old connection's end was never seen.
+    let new_isn = 123_456;
+    all.push(seg(true, new_isn, 0, SYN, 0, 65495));
+    all.push(seg(false, 9000, new_isn + 1, SYN | ACK, 0, 65483));
+    let (seen, tracker) = run(&all);
+    let new_syn = &seen[4];
+    let old = new_syn.replaced.as_ref().expect("the old one is replaced");
+    assert_eq!((old.id, old.segments, old.ended), (1, 4, false));
+    assert!(new_syn.opened.is_some());
+    assert_eq!(
+        (new_syn.shown.conversation, new_syn.shown.seq),
+        (2, 0),
+        "counted from the new ISN"
+    );
+    assert_eq!(seen[5].shown.conversation, 2);
+    assert_eq!(seen[5].shown.ack, Some(1));
+    assert_eq!(tracker.active().len(), 1);
+    assert!(
+        crate::trace::diagram::footer(old, crate::trace::diagram::Ending::Replaced)
+            .starts_with("#1 not finished: a new SYN (another ISN) reused its two ports")
+    );
+}
+
+#[test]
+fn a_repeated_syn_stays_in_its_connection() {
+    let syn = seg(true, C_ISN, 0, SYN, 0, 65495);
+    let (seen, tracker) = run(&[syn, syn]);
+    assert!(seen[1].opened.is_none() && seen[1].replaced.is_none());
+    assert_eq!(seen[1].shown.conversation, 1);
+    assert_eq!(tracker.opened(), 1);
+}
+
+#[test]
+fn a_syn_with_rst_opens_and_ends_in_one_segment_and_still_has_its_header() {
+    let (seen, tracker) = run(&[seg(true, C_ISN, 0, SYN | RST, 0, 0)]);
+    let (client, server) = seen[0].opened.expect("it opened one");
+    assert_eq!(
+        (client.to_string(), server.to_string()),
+        (C.into(), S.into())
+    );
+    assert!(seen[0].ended.is_some());
+    assert!(tracker.active().is_empty());
+    assert_eq!(
+        crate::trace::diagram::header(seen[0].shown.conversation, client, server),
+        format!("#1 client {C} -> server {S}")
+    );
 }

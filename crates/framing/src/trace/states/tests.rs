@@ -39,6 +39,48 @@ fn real_lines_of_both_tables() {
 }
 
 #[test]
+fn a_dual_stack_socket_matches_the_ipv4_addresses_of_the_capture() {
+    // A server bound to `::` and an IPv4 client: /proc/net/tcp6 lists the server's side
+    // as ::ffff:127.0.0.1, the capture (and /proc/net/tcp, for the client) as 127.0.0.1.
+    let mapped = |port| SocketAddr::new("::ffff:127.0.0.1".parse().unwrap(), port);
+    let server_side = Entry {
+        local: mapped(8888),
+        remote: mapped(50001),
+        state: TcpState::CloseWait,
+    };
+    let table = vec![parse_line(&kernel_line(&server_side)).unwrap()];
+    assert_eq!(table[0].local.to_string(), "127.0.0.1:8888");
+    let (client, server) = (
+        "127.0.0.1:50001".parse().unwrap(),
+        "127.0.0.1:8888".parse().unwrap(),
+    );
+    assert_eq!(state_of(&table, server, client), Some(TcpState::CloseWait));
+    // And the other way: an entry given as mapped matches a plain IPv4 query.
+    assert_eq!(
+        state_of(&[server_side], server, client),
+        Some(TcpState::CloseWait)
+    );
+}
+
+#[test]
+fn never_seen_is_not_gone() {
+    let (client, server): (SocketAddr, SocketAddr) = (
+        "127.0.0.1:50001".parse().unwrap(),
+        "127.0.0.1:8888".parse().unwrap(),
+    );
+    let client_side = Entry {
+        local: client,
+        remote: server,
+        state: TcpState::Established,
+    };
+    let mut watch = StateWatch::new();
+    watch.changes(&[client_side], 1, client, server);
+    watch.changes(&[], 1, client, server);
+    assert_eq!(watch.seen(1, Side::Client), Seen::Gone);
+    assert_eq!(watch.seen(1, Side::Server), Seen::Never);
+}
+
+#[test]
 fn names_are_the_kernels() {
     let names: Vec<String> = (1..=12)
         .map(|n| TcpState::from_code(n).to_string())
@@ -101,7 +143,10 @@ proptest! {
     #[test]
     fn kernel_lines_round_trip(local in any_addr(), remote in any_addr(), code in 1u8..=12) {
         let entry = Entry { local, remote, state: TcpState::from_code(code) };
-        prop_assert_eq!(parse_line(&kernel_line(&entry)), Ok(entry));
+        // An IPv4-mapped address comes back as its IPv4 address.
+        let canonical = |a: SocketAddr| SocketAddr::new(a.ip().to_canonical(), a.port());
+        let expected = Entry { local: canonical(local), remote: canonical(remote), ..entry };
+        prop_assert_eq!(parse_line(&kernel_line(&entry)), Ok(expected));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use netbasics::port::{services_on, Origin};
 use netbasics::MacAddr;
 
+use crate::wire::tcp::options::{iter, TcpOption};
 use crate::wire::{EtherType, IpProtocol, Layer};
 
 pub(super) fn describe_mac(mac: MacAddr) -> String {
@@ -53,60 +54,43 @@ pub(super) fn hex_bytes(bytes: &[u8]) -> String {
 }
 
 /// The TCP options in words: `MSS 1460, SACK permitted, NOP, window scale 7 (x128)`.
-///
-/// Each option is a kind byte; kinds 0 (end of list) and 1 (no-operation, padding) are
-/// that one byte, every other kind is followed by a length byte counting both.
 pub(super) fn describe_tcp_options(options: &[u8]) -> String {
     let mut parts = Vec::new();
-    let mut rest = options;
-    while let Some((&kind, after_kind)) = rest.split_first() {
-        match kind {
-            0 => {
-                parts.push("end of options".to_string());
-                break;
+    for option in iter(options) {
+        parts.push(match option {
+            TcpOption::End => "end of options".to_string(),
+            TcpOption::Nop => "NOP".to_string(),
+            TcpOption::Malformed { kind, rest } => {
+                format!("malformed option (kind {kind}): {}", hex_bytes(rest))
             }
-            1 => {
-                parts.push("NOP".to_string());
-                rest = after_kind;
-                continue;
-            }
-            _ => {}
-        }
-        let len = after_kind.first().map(|&len| usize::from(len));
-        let option = match len {
-            Some(len) if len >= 2 && len <= rest.len() => &rest[..len],
-            _ => {
-                parts.push(format!(
-                    "malformed option (kind {kind}): {}",
-                    hex_bytes(rest)
-                ));
-                break;
-            }
-        };
-        let data = &option[2..];
-        parts.push(match (kind, data) {
-            (2, [a, b]) => format!("MSS {}", u16::from_be_bytes([*a, *b])),
-            (3, [shift]) => format!("window scale {shift} (x{})", 1u64 << (*shift).min(14)),
-            (4, []) => "SACK permitted".to_string(),
-            (5, blocks) if blocks.len() % 8 == 0 => {
-                let ranges: Vec<String> = blocks
-                    .chunks_exact(8)
-                    .map(|b| {
-                        let left = u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
-                        let right = u32::from_be_bytes([b[4], b[5], b[6], b[7]]);
-                        format!("{left}-{right}")
-                    })
-                    .collect();
-                format!("SACK {}", ranges.join(" "))
-            }
-            (8, [a, b, c, d, e, f, g, h]) => format!(
-                "timestamps {}/{}",
-                u32::from_be_bytes([*a, *b, *c, *d]),
-                u32::from_be_bytes([*e, *f, *g, *h])
-            ),
-            _ => format!("kind {kind} ({})", hex_bytes(option)),
+            TcpOption::Option { kind, data, bytes } => describe_option(kind, data, bytes),
         });
-        rest = &rest[option.len()..];
     }
     parts.join(", ")
+}
+
+/// One option of a known length in words (`bytes`: the whole option, for unknown kinds).
+fn describe_option(kind: u8, data: &[u8], bytes: &[u8]) -> String {
+    match (kind, data) {
+        (2, [a, b]) => format!("MSS {}", u16::from_be_bytes([*a, *b])),
+        (3, [shift]) => format!("window scale {shift} (x{})", 1u64 << (*shift).min(14)),
+        (4, []) => "SACK permitted".to_string(),
+        (5, blocks) if blocks.len() % 8 == 0 => {
+            let ranges: Vec<String> = blocks
+                .chunks_exact(8)
+                .map(|b| {
+                    let left = u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+                    let right = u32::from_be_bytes([b[4], b[5], b[6], b[7]]);
+                    format!("{left}-{right}")
+                })
+                .collect();
+            format!("SACK {}", ranges.join(" "))
+        }
+        (8, [a, b, c, d, e, f, g, h]) => format!(
+            "timestamps {}/{}",
+            u32::from_be_bytes([*a, *b, *c, *d]),
+            u32::from_be_bytes([*e, *f, *g, *h])
+        ),
+        _ => format!("kind {kind} ({})", hex_bytes(bytes)),
+    }
 }

@@ -6,7 +6,7 @@
 //! largest segment the sender accepts) and the window scale (kind 3, RFC 7323: how many
 //! bits to shift every later window field left, so windows can pass 64 KiB).
 //!
-//! (The decoder's `describe` walks the same list to put every option in words.)
+//! [`iter`] walks the list; [`find`] and the decoder's description of every option use it.
 
 /// Option kind 2: maximum segment size.
 pub const KIND_MSS: u8 = 2;
@@ -14,6 +14,90 @@ pub const KIND_MSS: u8 = 2;
 pub const KIND_WINDOW_SCALE: u8 = 3;
 /// The largest window scale RFC 7323 allows; a bigger shift is read as 14.
 pub const MAX_WINDOW_SCALE: u8 = 14;
+
+/// One item of an options list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TcpOption<'a> {
+    /// Kind 0: the list ends here (what follows is padding).
+    End,
+    /// Kind 1: no-operation, one byte of padding.
+    Nop,
+    /// Any other kind, with its data.
+    Option {
+        /// The kind byte.
+        kind: u8,
+        /// The data after the kind and length bytes.
+        data: &'a [u8],
+        /// The whole option: kind, length, data.
+        bytes: &'a [u8],
+    },
+    /// A kind whose length byte is missing, below 2, or past the end: the rest of the
+    /// list (from this kind on) cannot be read.
+    Malformed {
+        /// The kind byte.
+        kind: u8,
+        /// The rest of the list, from the kind on.
+        rest: &'a [u8],
+    },
+}
+
+/// The options of a list, in order; it stops after [`TcpOption::End`] or
+/// [`TcpOption::Malformed`].
+#[derive(Debug, Clone)]
+pub struct Options<'a> {
+    rest: &'a [u8],
+}
+
+/// Walks an options list.
+///
+/// # Examples
+///
+/// ```
+/// use framing::wire::tcp::options::{iter, TcpOption};
+///
+/// let items: Vec<_> = iter(&[1, 3, 3, 7, 0, 0]).collect();
+/// assert_eq!(items[0], TcpOption::Nop);
+/// assert!(matches!(items[1], TcpOption::Option { kind: 3, data: [7], .. }));
+/// assert_eq!(items[2], TcpOption::End);
+/// assert_eq!(items.len(), 3);
+/// ```
+pub fn iter(options: &[u8]) -> Options<'_> {
+    Options { rest: options }
+}
+
+impl<'a> Iterator for Options<'a> {
+    type Item = TcpOption<'a>;
+
+    fn next(&mut self) -> Option<TcpOption<'a>> {
+        let rest = self.rest;
+        let (&kind, after_kind) = rest.split_first()?;
+        match kind {
+            0 => {
+                self.rest = &[];
+                return Some(TcpOption::End);
+            }
+            1 => {
+                self.rest = after_kind;
+                return Some(TcpOption::Nop);
+            }
+            _ => {}
+        }
+        match after_kind.first().map(|&len| usize::from(len)) {
+            Some(len) if len >= 2 && len <= rest.len() => {
+                self.rest = &rest[len..];
+                Some(TcpOption::Option {
+                    kind,
+                    data: &rest[2..len],
+                    bytes: &rest[..len],
+                })
+            }
+            _ => {
+                self.rest = &[];
+                Some(TcpOption::Malformed { kind, rest })
+            }
+        }
+    }
+}
 
 /// The data of the first option of `kind`, or `None` when it is absent or the list is
 /// malformed before it (a length byte that is missing, below 2, or past the end).
@@ -30,26 +114,10 @@ pub const MAX_WINDOW_SCALE: u8 = 14;
 /// assert_eq!(find(&[3, 9], KIND_WINDOW_SCALE), None); // a length past the end
 /// ```
 pub fn find(options: &[u8], kind: u8) -> Option<&[u8]> {
-    let mut rest = options;
-    while let Some((&this, after_kind)) = rest.split_first() {
-        match this {
-            0 => return None,
-            1 => {
-                rest = after_kind;
-                continue;
-            }
-            _ => {}
-        }
-        let len = usize::from(*after_kind.first()?);
-        if len < 2 || len > rest.len() {
-            return None;
-        }
-        if this == kind {
-            return Some(&rest[2..len]);
-        }
-        rest = &rest[len..];
-    }
-    None
+    iter(options).find_map(|option| match option {
+        TcpOption::Option { kind: k, data, .. } if k == kind => Some(data),
+        _ => None,
+    })
 }
 
 /// The window scale a SYN announces (capped at 14, as RFC 7323 says to), if any.
@@ -98,6 +166,24 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn the_options_walked_are_the_list_in_order(bytes in proptest::collection::vec(any::<u8>(), 0..44)) {
+            // Every item is the bytes right after the one before: nothing skipped or read twice.
+            let mut at = 0;
+            for option in iter(&bytes) {
+                let len = match option {
+                    TcpOption::End | TcpOption::Nop => 1,
+                    TcpOption::Option { bytes: whole, data, .. } => {
+                        prop_assert_eq!(&whole[2..], data);
+                        whole.len()
+                    }
+                    TcpOption::Malformed { rest, .. } => rest.len(),
+                };
+                prop_assert!(at + len <= bytes.len());
+                at += len;
+            }
+        }
+
         #[test]
         fn arbitrary_options_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..44)) {
             let _ = mss(&bytes);
