@@ -36,7 +36,8 @@
 //!   the urgent pointer is valid, ECE and CWR carry congestion notification.
 //! - **Window**: how many more bytes the receiver has room for (flow control).
 //! - **Checksum**: over an IPv4 pseudo-header (addresses, protocol 6, segment length),
-//!   the header and the data; unlike UDP's it is never optional.
+//!   or IPv6's inside IPv6, then the header and the data; unlike UDP's over IPv4 it is
+//!   never optional.
 //!
 //! There is no length field: the segment ends where the IPv4 payload ends. So a
 //! [`Packet`] is always made over exactly one segment, and that is why TCP's stream has
@@ -61,10 +62,10 @@
 //! ```
 
 use std::fmt;
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 use std::ops::{BitOr, BitOrAssign};
 
-use super::checksum::ipv4_pseudo_header;
+use super::checksum::{ipv4_pseudo_header, ipv6_pseudo_header, Checksum};
 use super::{read_u16, read_u32, Layer, WireError};
 
 /// Where each field of the TCP header sits.
@@ -339,11 +340,27 @@ impl<T: AsRef<[u8]>> Packet<T> {
     /// The checksum this segment should carry, sent from `src` to `dst`: over the
     /// pseudo-header, the header (checksum field counted as zero) and the data.
     pub fn compute_checksum(&self, src_addr: Ipv4Addr, dst_addr: Ipv4Addr) -> u16 {
-        let segment = self.buffer.as_ref();
-        // A segment inside IPv4 is under 64 KiB; the saturation only guards a buffer
+        let pseudo = ipv4_pseudo_header(src_addr, dst_addr, PROTOCOL_TCP, self.segment_len());
+        self.checksum_after(pseudo)
+    }
+
+    /// Like [`Packet::compute_checksum`], for a segment inside IPv6.
+    pub fn compute_checksum_ipv6(&self, src_addr: Ipv6Addr, dst_addr: Ipv6Addr) -> u16 {
+        let pseudo = ipv6_pseudo_header(src_addr, dst_addr, PROTOCOL_TCP, self.segment_len());
+        self.checksum_after(pseudo)
+    }
+
+    /// The segment's length for the pseudo-header: the whole buffer.
+    fn segment_len(&self) -> u32 {
+        // A segment inside IP is under 64 KiB; the saturation only guards a buffer
         // nobody could send.
-        let len = u32::try_from(segment.len()).unwrap_or(u32::MAX);
-        let mut sum = ipv4_pseudo_header(src_addr, dst_addr, PROTOCOL_TCP, len);
+        u32::try_from(self.buffer.as_ref().len()).unwrap_or(u32::MAX)
+    }
+
+    /// The one computation behind both: `pseudo`, then the segment with its checksum
+    /// field left out.
+    fn checksum_after(&self, mut sum: Checksum) -> u16 {
+        let segment = self.buffer.as_ref();
         sum.add(&segment[..field::CHECKSUM.start]);
         sum.add(&segment[field::CHECKSUM.end..]);
         sum.finish()
@@ -365,12 +382,50 @@ impl<T: AsRef<[u8]>> Packet<T> {
     /// assert!(TcpPacket::new_checked(&header[..]).unwrap().verify_checksum(lo, lo));
     /// ```
     pub fn verify_checksum(&self, src_addr: Ipv4Addr, dst_addr: Ipv4Addr) -> bool {
-        self.checksum() == self.compute_checksum(src_addr, dst_addr)
+        self.check_checksum(src_addr, dst_addr).is_ok()
     }
 
     /// Like [`Packet::verify_checksum`], but a mismatch is an error naming both values.
     pub fn check_checksum(&self, src_addr: Ipv4Addr, dst_addr: Ipv4Addr) -> Result<(), WireError> {
-        let computed = self.compute_checksum(src_addr, dst_addr);
+        self.check_against(self.compute_checksum(src_addr, dst_addr))
+    }
+
+    /// Whether the checksum field is right for a segment inside IPv6.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use framing::wire::TcpPacket;
+    /// use std::net::Ipv6Addr;
+    ///
+    /// // The SYN above, sent from [::1] to [::1]: the same header with the checksum
+    /// // over IPv6's pseudo-header.
+    /// let header = [
+    ///     0xba, 0x1e, 0x22, 0xb8, 0xd8, 0xb3, 0xac, 0x18, 0, 0, 0, 0,
+    ///     0x50, 0x02, 0xff, 0xd7, 0x4e, 0x66, 0, 0,
+    /// ];
+    /// let lo = Ipv6Addr::LOCALHOST;
+    /// let packet = TcpPacket::new_checked(&header[..]).unwrap();
+    /// assert!(packet.verify_checksum_ipv6(lo, lo));
+    /// // Over IPv4 the same bytes are wrong: the pseudo-header differs.
+    /// let lo4 = std::net::Ipv4Addr::LOCALHOST;
+    /// assert!(!packet.verify_checksum(lo4, lo4));
+    /// ```
+    pub fn verify_checksum_ipv6(&self, src_addr: Ipv6Addr, dst_addr: Ipv6Addr) -> bool {
+        self.check_checksum_ipv6(src_addr, dst_addr).is_ok()
+    }
+
+    /// Like [`Packet::verify_checksum_ipv6`], but a mismatch is an error naming both
+    /// values.
+    pub fn check_checksum_ipv6(
+        &self,
+        src_addr: Ipv6Addr,
+        dst_addr: Ipv6Addr,
+    ) -> Result<(), WireError> {
+        self.check_against(self.compute_checksum_ipv6(src_addr, dst_addr))
+    }
+
+    fn check_against(&self, computed: u16) -> Result<(), WireError> {
         if self.checksum() == computed {
             Ok(())
         } else {

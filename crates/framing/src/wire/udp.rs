@@ -21,7 +21,10 @@
 //! - **Checksum** covers an IPv4 pseudo-header (addresses, protocol 17, length; see
 //!   [`ipv4_pseudo_header`]), the header and the data. Over IPv4 it is
 //!   optional: 0 means "not computed". A computed checksum of 0 is therefore sent as
-//!   0xffff, which is the same number in one's complement arithmetic.
+//!   0xffff, which is the same number in one's complement arithmetic. Over IPv6 the
+//!   pseudo-header is IPv6's ([`ipv6_pseudo_header`]) and the checksum is required
+//!   (RFC 8200, section 8.1): the IPv6 header has no checksum of its own, so this is
+//!   the only check of the addresses, and a 0 is an error.
 //!
 //! # Examples
 //!
@@ -38,9 +41,9 @@
 //! assert_eq!((repr.src_port, repr.dst_port, repr.payload), (52880, 7788, &b"hello"[..]));
 //! ```
 
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 
-use super::checksum::ipv4_pseudo_header;
+use super::checksum::{ipv4_pseudo_header, ipv6_pseudo_header, Checksum};
 use super::{read_u16, Layer, WireError};
 
 /// Where each field of the UDP header sits.
@@ -157,8 +160,24 @@ impl<T: AsRef<[u8]>> Packet<T> {
     ///
     /// If the length field is longer than the buffer (use a checked packet).
     pub fn compute_checksum(&self, src_addr: Ipv4Addr, dst_addr: Ipv4Addr) -> u16 {
+        let pseudo = ipv4_pseudo_header(src_addr, dst_addr, PROTOCOL_UDP, self.len().into());
+        self.checksum_after(pseudo)
+    }
+
+    /// Like [`Packet::compute_checksum`], for a datagram inside IPv6.
+    ///
+    /// # Panics
+    ///
+    /// If the length field is longer than the buffer (use a checked packet).
+    pub fn compute_checksum_ipv6(&self, src_addr: Ipv6Addr, dst_addr: Ipv6Addr) -> u16 {
+        let pseudo = ipv6_pseudo_header(src_addr, dst_addr, PROTOCOL_UDP, self.len().into());
+        self.checksum_after(pseudo)
+    }
+
+    /// The one computation behind both: `pseudo`, then the datagram with its checksum
+    /// field left out.
+    fn checksum_after(&self, mut sum: Checksum) -> u16 {
         let datagram = &self.buffer.as_ref()[..usize::from(self.len())];
-        let mut sum = ipv4_pseudo_header(src_addr, dst_addr, PROTOCOL_UDP, self.len().into());
         sum.add(&datagram[..field::CHECKSUM.start]);
         sum.add(&datagram[field::CHECKSUM.end..]);
         match sum.finish() {
@@ -182,18 +201,56 @@ impl<T: AsRef<[u8]>> Packet<T> {
     /// assert!(!UdpPacket::new_checked(&wrong[..]).unwrap().verify_checksum(lo, lo));
     /// ```
     pub fn verify_checksum(&self, src_addr: Ipv4Addr, dst_addr: Ipv4Addr) -> bool {
-        self.checksum() == 0 || self.checksum() == self.compute_checksum(src_addr, dst_addr)
+        self.check_checksum(src_addr, dst_addr).is_ok()
     }
 
     /// Like [`Packet::verify_checksum`], but a mismatch is an error naming both values.
     pub fn check_checksum(&self, src_addr: Ipv4Addr, dst_addr: Ipv4Addr) -> Result<(), WireError> {
-        if self.verify_checksum(src_addr, dst_addr) {
+        if self.checksum() == 0 {
+            return Ok(());
+        }
+        self.check_against(self.compute_checksum(src_addr, dst_addr))
+    }
+
+    /// Whether the checksum is right for a datagram inside IPv6. A checksum of 0 is
+    /// wrong here: over IPv6 it is required.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use framing::wire::UdpPacket;
+    /// use std::net::Ipv6Addr;
+    ///
+    /// let lo = Ipv6Addr::LOCALHOST;
+    /// // Port 1 to port 2, no data: 0001 + 0002 + 0008 + pseudo-header 0001 + 0001 +
+    /// // 0008 + 0011 = 0x0026, complemented.
+    /// let right = [0u8, 1, 0, 2, 0, 8, 0xff, 0xd9];
+    /// assert!(UdpPacket::new_checked(&right[..]).unwrap().verify_checksum_ipv6(lo, lo));
+    /// let no_checksum = [0u8, 1, 0, 2, 0, 8, 0, 0];
+    /// assert!(!UdpPacket::new_checked(&no_checksum[..]).unwrap().verify_checksum_ipv6(lo, lo));
+    /// ```
+    pub fn verify_checksum_ipv6(&self, src_addr: Ipv6Addr, dst_addr: Ipv6Addr) -> bool {
+        self.check_checksum_ipv6(src_addr, dst_addr).is_ok()
+    }
+
+    /// Like [`Packet::verify_checksum_ipv6`], but a mismatch (or a 0) is an error naming
+    /// both values.
+    pub fn check_checksum_ipv6(
+        &self,
+        src_addr: Ipv6Addr,
+        dst_addr: Ipv6Addr,
+    ) -> Result<(), WireError> {
+        self.check_against(self.compute_checksum_ipv6(src_addr, dst_addr))
+    }
+
+    fn check_against(&self, computed: u16) -> Result<(), WireError> {
+        if self.checksum() == computed {
             Ok(())
         } else {
             Err(WireError::Checksum {
                 layer: Layer::Udp,
                 found: self.checksum(),
-                computed: self.compute_checksum(src_addr, dst_addr),
+                computed,
             })
         }
     }
