@@ -1,7 +1,7 @@
 //! Taking a frame apart layer by layer, the way Wireshark shows it.
 //!
 //! [`decode_frame`] starts at the Ethernet header and follows the type fields inward:
-//! EtherType 0x0800 leads to IPv4, the IPv4 protocol 17 to UDP, and what is left is the
+//! EtherType 0x0800 leads to IPv4 (0x86dd to IPv6), the IPv4 protocol 17 to UDP, and what is left is the
 //! application's data. Each layer becomes a [`DecodedLayer`]: a one-line summary and
 //! rows of (byte range, field, value), the byte ranges being the same `start..end`
 //! ranges as the `field` modules of the protocol files.
@@ -13,9 +13,11 @@
 //! does (loopback captures are full of them, see [`super::checksum`](mod@super::checksum)).
 //!
 //! The input is read with the workspace's one hex reader ([`parse_hex`], from
-//! `netbasics::text`). The code is in three files under `decode/`: `layers.rs` walks the headers inward and makes each layer's rows, `describe.rs` puts
-//! field values in words (a port's service, the TCP options), and `dump.rs` prints a
-//! [`Decoded`]: the rows in aligned columns, then the payload as a hex dump.
+//! `netbasics::text`). The code is in four files under `decode/`: `layers.rs` walks the
+//! headers inward and makes the rows of the link layers (Ethernet, ARP) and of UDP and
+//! TCP, `ip.rs` those of IPv4 and IPv6, `describe.rs` puts field values in words (a
+//! port's service, the TCP options), and `dump.rs` prints a [`Decoded`]: the rows in
+//! aligned columns, then the payload as a hex dump.
 //!
 //! # Examples
 //!
@@ -47,6 +49,7 @@ use super::{Layer, WireError};
 
 mod describe;
 mod dump;
+mod ip;
 mod layers;
 
 /// The input is read with the workspace's one hex reader: `45 00`, `4500`, `45:00`,
@@ -74,7 +77,7 @@ pub struct Row {
 pub struct DecodedLayer {
     /// Which protocol.
     pub layer: Layer,
-    /// The name to show: `Ethernet II`, `ARP`, `IPv4`, `UDP`, `TCP`.
+    /// The name to show: `Ethernet II`, `ARP`, `IPv4`, `IPv6`, `UDP`, `TCP`.
     pub name: &'static str,
     /// The header in one line.
     pub summary: String,
@@ -103,7 +106,7 @@ impl Payload {
     /// use framing::wire::decode_frame;
     ///
     /// let mut frame = vec![0u8; 14];
-    /// frame[12..14].copy_from_slice(&[0x86, 0xdd]); // IPv6: not decoded here
+    /// frame[12..14].copy_from_slice(&[0x88, 0xcc]); // LLDP: not decoded here
     /// frame.extend_from_slice(&[0x60; 100]);
     /// let payload = decode_frame(&frame).payload.unwrap();
     /// assert_eq!(payload.len(), 100);
@@ -121,7 +124,7 @@ impl Payload {
     /// use framing::wire::decode_frame;
     ///
     /// let mut frame = vec![0u8; 15];
-    /// frame[12..14].copy_from_slice(&[0x86, 0xdd]);
+    /// frame[12..14].copy_from_slice(&[0x88, 0xcc]);
     /// assert!(!decode_frame(&frame).payload.unwrap().is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
@@ -159,7 +162,7 @@ pub struct Decoded {
     pub warnings: Vec<WireError>,
 }
 
-/// Decodes an Ethernet II frame and what it carries (ARP, IPv4, UDP, TCP).
+/// Decodes an Ethernet II frame and what it carries (ARP, IPv4, IPv6, UDP, TCP).
 ///
 /// # Examples
 ///

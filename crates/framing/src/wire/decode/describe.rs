@@ -32,6 +32,24 @@ pub(super) fn describe_protocol(protocol: IpProtocol) -> String {
     }
 }
 
+/// An IPv6 next-header number in words: a protocol, or one of the extension headers
+/// that can come between the IPv6 header and the protocol (RFC 8200, section 4).
+pub(super) fn describe_next_header(number: u8) -> &'static str {
+    match number {
+        0 => "hop-by-hop options header",
+        6 => "TCP",
+        17 => "UDP",
+        43 => "routing header",
+        44 => "fragment header",
+        50 => "ESP: encrypted payload",
+        51 => "AH: authentication header",
+        58 => "ICMPv6",
+        59 => "no next header",
+        60 => "destination options header",
+        _ => "not decoded here",
+    }
+}
+
 /// A port number, with the service the lessons know it for.
 pub(super) fn describe_port(port: u16, layer: Layer) -> String {
     let service = services_on(port).into_iter().find(|service| match layer {

@@ -1,26 +1,34 @@
 //! The walk inward: each layer's header becomes a [`DecodedLayer`] of rows, then its
-//! type field says which layer comes next.
+//! type field says which layer comes next. The two IP layers are in `ip.rs`; the link
+//! layers (Ethernet, ARP) and the transport layers (UDP, TCP) are here.
 
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 use std::ops::Range;
 
-use super::describe::{
-    describe_ethertype, describe_mac, describe_port, describe_protocol, describe_tcp_options,
-    hex_bytes,
-};
+use super::describe::{describe_ethertype, describe_mac, describe_port, describe_tcp_options};
 use super::{Decoded, DecodedLayer, Payload, Row, PAYLOAD_SHOWN};
 use crate::wire::{
-    ArpOperation, ArpPacket, ArpRepr, EtherType, EthernetFrame, EthernetRepr, IpProtocol,
-    Ipv4Packet, Ipv4Repr, Layer, TcpFlags, TcpPacket, TcpRepr, UdpPacket, UdpRepr, WireError,
+    ArpOperation, ArpPacket, ArpRepr, EtherType, EthernetFrame, EthernetRepr, Layer, TcpFlags,
+    TcpPacket, TcpRepr, UdpPacket, UdpRepr, WireError,
 };
+
+/// The addresses of the IP packet a UDP or TCP header travels in: its checksum covers
+/// them, through the pseudo-header of the IP version.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum IpAddrs {
+    /// Source and destination of an IPv4 packet.
+    V4(Ipv4Addr, Ipv4Addr),
+    /// Source and destination of an IPv6 packet.
+    V6(Ipv6Addr, Ipv6Addr),
+}
 
 /// Walks the input inward, layer by layer, collecting what it finds.
 pub(super) struct Decoder<'a> {
-    input: &'a [u8],
-    out: Decoded,
+    pub(super) input: &'a [u8],
+    pub(super) out: Decoded,
     /// Where the layer being decoded starts: if it fails, the bytes from here on are
     /// shown undecoded.
-    layer_start: usize,
+    pub(super) layer_start: usize,
 }
 
 impl<'a> Decoder<'a> {
@@ -42,7 +50,7 @@ impl<'a> Decoder<'a> {
         self.out
     }
 
-    fn push(&mut self, layer: Layer, summary: String, rows: Vec<Row>) {
+    pub(super) fn push(&mut self, layer: Layer, summary: String, rows: Vec<Row>) {
         let name = match layer {
             Layer::Ethernet => "Ethernet II",
             Layer::Arp => "ARP",
@@ -60,7 +68,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// Records the bytes in `range` (of the input) as the payload, unless empty.
-    fn payload(&mut self, description: String, range: Range<usize>) {
+    pub(super) fn payload(&mut self, description: String, range: Range<usize>) {
         if range.is_empty() {
             return;
         }
@@ -101,10 +109,7 @@ impl<'a> Decoder<'a> {
         match repr.ethertype {
             EtherType::Ipv4 => self.ipv4(base, payload),
             EtherType::Arp => self.arp(base, payload),
-            EtherType::Ipv6 => {
-                self.payload("IPv6 packet (not decoded here)".into(), rest);
-                Ok(())
-            }
+            EtherType::Ipv6 => self.ipv6(base, payload),
             EtherType::Vlan => {
                 self.payload(
                     "802.1Q VLAN tag and the frame inside it (not decoded here)".into(),
@@ -193,139 +198,27 @@ impl<'a> Decoder<'a> {
         Ok(())
     }
 
-    pub(super) fn ipv4(&mut self, base: usize, bytes: &[u8]) -> Result<(), WireError> {
-        self.layer_start = base;
-        let packet = Ipv4Packet::new_checked(bytes)?;
-        let repr = Ipv4Repr::parse(&packet)?;
-        let at = |range: Range<usize>| base + range.start..base + range.end;
-        let header_len = packet.header_len();
-        let total_len = usize::from(packet.total_len());
-
-        let checksum = self.checksum_value(packet.checksum(), packet.check_checksum());
-        let flags = {
-            let mut names = Vec::new();
-            if packet.reserved_flag() {
-                names.push("reserved bit set");
-            }
-            if repr.dont_frag {
-                names.push("DF: don't fragment");
-            }
-            if repr.more_frags {
-                names.push("MF: more fragments");
-            }
-            let bits = u8::from(packet.reserved_flag()) << 2
-                | u8::from(repr.dont_frag) << 1
-                | u8::from(repr.more_frags);
-            if names.is_empty() {
-                format!("{bits:#05b}")
-            } else {
-                format!("{bits:#05b} ({})", names.join(", "))
-            }
-        };
-        let protocol_number = u8::from(repr.protocol);
-        let mut rows = vec![
-            row(at(0..1), "version", packet.version().to_string()),
-            row(
-                at(0..1),
-                "header length",
-                format!("{header_len} bytes (IHL {})", packet.ihl()),
-            ),
-            row(at(1..2), "DSCP", repr.dscp.to_string()),
-            row(at(1..2), "ECN", repr.ecn.to_string()),
-            row(at(2..4), "total length", total_len.to_string()),
-            row(
-                at(4..6),
-                "identification",
-                format!("{:#06x} ({})", repr.ident, repr.ident),
-            ),
-            row(at(6..8), "flags", flags),
-            row(
-                at(6..8),
-                "fragment offset",
-                if repr.frag_offset == 0 {
-                    "0".to_string()
-                } else {
-                    let offset = repr.frag_offset;
-                    format!("{offset} (x 8 = byte {})", usize::from(offset) * 8)
-                },
-            ),
-            row(at(8..9), "time to live", repr.ttl.to_string()),
-            row(
-                at(9..10),
-                "protocol",
-                format!("{protocol_number} ({})", describe_protocol(repr.protocol)),
-            ),
-            row(at(10..12), "header checksum", checksum),
-            row(at(12..16), "source", repr.src_addr.to_string()),
-            row(at(16..20), "destination", repr.dst_addr.to_string()),
-        ];
-        if !repr.options.is_empty() {
-            rows.push(row(
-                at(20..header_len),
-                "options",
-                format!("{} ({} bytes)", hex_bytes(repr.options), repr.options.len()),
-            ));
-        }
-        if bytes.len() > total_len {
-            rows.push(padding_row(
-                at(total_len..bytes.len()),
-                "after the total length",
-            ));
-        }
-        let summary = format!(
-            "src {}  dst {}  protocol {} ({})  ttl {}  length {}",
-            repr.src_addr,
-            repr.dst_addr,
-            protocol_number,
-            describe_protocol(repr.protocol),
-            repr.ttl,
-            total_len
-        );
-        self.push(Layer::Ipv4, summary, rows);
-
-        let payload = packet.payload();
-        let start = base + header_len;
-        let range = start..start + payload.len();
-        if packet.is_fragment() {
-            let description = format!(
-                "fragment of a larger packet (id {:#06x}, data from byte {}); \
-                 the fragments must be reassembled before the {} header can be read",
-                repr.ident,
-                usize::from(repr.frag_offset) * 8,
-                repr.protocol
-            );
-            self.payload(description, range);
-            return Ok(());
-        }
-        match repr.protocol {
-            IpProtocol::Udp => self.udp(start, payload, repr.src_addr, repr.dst_addr),
-            IpProtocol::Tcp => self.tcp(start, payload, repr.src_addr, repr.dst_addr),
-            IpProtocol::Icmp => {
-                self.payload("ICMP message (not decoded here)".into(), range);
-                Ok(())
-            }
-            IpProtocol::Unknown(n) => {
-                self.payload(format!("protocol {n} payload (not decoded here)"), range);
-                Ok(())
-            }
-        }
-    }
-
-    fn udp(
-        &mut self,
-        base: usize,
-        bytes: &[u8],
-        src: Ipv4Addr,
-        dst: Ipv4Addr,
-    ) -> Result<(), WireError> {
+    pub(super) fn udp(&mut self, base: usize, bytes: &[u8], ip: IpAddrs) -> Result<(), WireError> {
         self.layer_start = base;
         let packet = UdpPacket::new_checked(bytes)?;
         let repr = UdpRepr::parse(&packet)?;
         let at = |range: Range<usize>| base + range.start..base + range.end;
-        let checksum = if packet.checksum() == 0 {
-            "0x0000 (none: the sender did not compute one)".to_string()
-        } else {
-            self.checksum_value(packet.checksum(), packet.check_checksum(src, dst))
+        let checksum = match ip {
+            IpAddrs::V4(..) if packet.checksum() == 0 => {
+                "0x0000 (none: the sender did not compute one)".to_string()
+            }
+            IpAddrs::V4(src, dst) => {
+                self.checksum_value(packet.checksum(), packet.check_checksum(src, dst))
+            }
+            IpAddrs::V6(src, dst) => {
+                let value =
+                    self.checksum_value(packet.checksum(), packet.check_checksum_ipv6(src, dst));
+                if packet.checksum() == 0 {
+                    format!("{value}: over IPv6 the checksum is required")
+                } else {
+                    value
+                }
+            }
         };
         let len = usize::from(packet.len());
         let [src_port, dst_port] = port_rows(base, repr.src_port, repr.dst_port, Layer::Udp);
@@ -354,18 +247,16 @@ impl<'a> Decoder<'a> {
         Ok(())
     }
 
-    fn tcp(
-        &mut self,
-        base: usize,
-        bytes: &[u8],
-        src: Ipv4Addr,
-        dst: Ipv4Addr,
-    ) -> Result<(), WireError> {
+    pub(super) fn tcp(&mut self, base: usize, bytes: &[u8], ip: IpAddrs) -> Result<(), WireError> {
         self.layer_start = base;
         let packet = TcpPacket::new_checked(bytes)?;
         let repr = TcpRepr::parse(&packet)?;
         let at = |range: Range<usize>| base + range.start..base + range.end;
-        let checksum = self.checksum_value(packet.checksum(), packet.check_checksum(src, dst));
+        let check = match ip {
+            IpAddrs::V4(src, dst) => packet.check_checksum(src, dst),
+            IpAddrs::V6(src, dst) => packet.check_checksum_ipv6(src, dst),
+        };
+        let checksum = self.checksum_value(packet.checksum(), check);
         let header_len = packet.header_len();
         let ack = if repr.flags.contains(TcpFlags::ACK) {
             repr.ack_number.to_string()
@@ -438,7 +329,7 @@ impl<'a> Decoder<'a> {
 
     /// The value to show for a checksum field that holds `found`: `(good)`, or
     /// `(bad, expected ...)` with the mismatch noted as a warning.
-    fn checksum_value(&mut self, found: u16, check: Result<(), WireError>) -> String {
+    pub(super) fn checksum_value(&mut self, found: u16, check: Result<(), WireError>) -> String {
         let Err(err) = check else {
             return format!("{found:#06x} (good)");
         };
@@ -453,7 +344,7 @@ impl<'a> Decoder<'a> {
     }
 }
 
-fn row(bytes: Range<usize>, field: &'static str, value: String) -> Row {
+pub(super) fn row(bytes: Range<usize>, field: &'static str, value: String) -> Row {
     Row {
         bytes,
         field,
@@ -477,7 +368,7 @@ fn port_rows(base: usize, src_port: u16, dst_port: u16, layer: Layer) -> [Row; 2
     ]
 }
 
-fn padding_row(bytes: Range<usize>, where_: &str) -> Row {
+pub(super) fn padding_row(bytes: Range<usize>, where_: &str) -> Row {
     let len = bytes.len();
     Row {
         bytes,

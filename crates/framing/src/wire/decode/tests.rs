@@ -5,6 +5,8 @@ use super::*;
 use crate::wire::Ipv4Packet;
 use proptest::prelude::*;
 
+mod ipv6;
+
 #[test]
 fn hex_accepts_separators_and_case() {
     assert_eq!(
