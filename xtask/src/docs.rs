@@ -232,29 +232,13 @@ fn transcript(command: &str) -> Result<String> {
 fn session(spec: &str) -> Result<String> {
     let mut parts = spec.split(" | ");
     let server_line = parts.next().unwrap_or_default();
-    let words = split(server_line)?;
-    let Some((program, args)) = words.split_first() else {
-        bail!("empty server command in a serve marker");
-    };
-    // The port as written, replaced by 0 so that the OS picks a free one.
-    let at = args
-        .iter()
-        .position(|a| a == "--port")
-        .with_context(|| format!("`{server_line}`: a served command needs `--port N`"))?;
-    let shown: u16 = args
-        .get(at + 1)
-        .and_then(|p| p.parse().ok())
-        .filter(|&p| p != 0)
-        .with_context(|| format!("`{server_line}`: `--port` needs a port other than 0"))?;
-    let mut real_args = args.to_vec();
-    real_args[at + 1] = "0".to_string();
-    let server = Server::start(program, &real_args)?;
+    let (server, shown) = start_server(server_line)?;
     let real: u16 = server
         .addr
         .rsplit(':')
         .next()
         .and_then(|p| p.parse().ok())
-        .with_context(|| format!("{program} listens on {}: no port", server.addr))?;
+        .with_context(|| format!("`{server_line}` listens on {}: no port", server.addr))?;
     let mut text = format!("$ {server_line} &\nlistening on {}\n", server.addr);
     // How many times each awaited text has been waited for: the second `wait: closed`
     // waits for the second "closed" in the log.
@@ -326,6 +310,27 @@ fn session(spec: &str) -> Result<String> {
     }
     // Ports written in the marker (a client's `--bind 127.0.0.2:8788`) are shown as written.
     Ok(renumber_ports(&text, real, shown, &written_ports(spec)))
+}
+
+/// Starts the server of a marker, `server_line`, with `--port 0` in place of the port
+/// written (so that the OS picks a free one), and returns it with the port written.
+pub fn start_server(server_line: &str) -> Result<(Server, u16)> {
+    let words = split(server_line)?;
+    let Some((program, args)) = words.split_first() else {
+        bail!("empty server command in a marker");
+    };
+    let at = args
+        .iter()
+        .position(|a| a == "--port")
+        .with_context(|| format!("`{server_line}`: a served command needs `--port N`"))?;
+    let shown: u16 = args
+        .get(at + 1)
+        .and_then(|p| p.parse().ok())
+        .filter(|&p| p != 0)
+        .with_context(|| format!("`{server_line}`: `--port` needs a port other than 0"))?;
+    let mut real_args = args.to_vec();
+    real_args[at + 1] = "0".to_string();
+    Ok((Server::start(program, &real_args)?, shown))
 }
 
 /// The output of a session's client, run by `running`, ending with a line break; an error

@@ -24,12 +24,18 @@ pub const PYTHON: &str = "python3";
 
 /// Whether `python3` can be run here.
 pub fn python_found() -> bool {
-    Command::new(PYTHON)
+    found(PYTHON)
+}
+
+/// Whether `program` is installed: it can be started (`program --version`; whether it
+/// knows that option does not matter, nginx does not).
+pub fn found(program: &str) -> bool {
+    Command::new(program)
         .arg("--version")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .status()
-        .is_ok_and(|status| status.success())
+        .is_ok()
 }
 
 /// The cargo that runs us (cargo sets `CARGO` for the programs it runs).

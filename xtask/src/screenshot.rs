@@ -14,8 +14,8 @@
 //! check (`cargo xtask test`) only asks that the file exists, because two browsers never
 //! draw the same pixels (fonts, versions).
 
-use crate::run::root;
-use crate::server::Server;
+use crate::docs;
+use crate::run::{found, root};
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -58,8 +58,7 @@ fn parse(spec: &str) -> Result<Shot<'_>> {
 }
 
 /// Takes the screenshot `spec` asks for (`check`: only makes sure the picture exists).
-/// Returns what it did, for the summary line.
-pub fn take(spec: &str, check: bool) -> Result<&'static str> {
+pub fn take(spec: &str, check: bool) -> Result<()> {
     let shot = parse(spec)?;
     let picture = root().join("docs").join(shot.file);
     if check {
@@ -69,14 +68,14 @@ pub fn take(spec: &str, check: bool) -> Result<&'static str> {
                 picture.display()
             );
         }
-        return Ok("exists");
+        return Ok(());
     }
     let Some(browser) = chromium() else {
         eprintln!(
             "skipped: chromium not found (apt-get install chromium): {} kept as it is",
             shot.file
         );
-        return Ok("kept");
+        return Ok(());
     };
     // Without a font for Chinese, the browser draws 标题 as two empty boxes: a picture
     // that would teach the opposite of what it shows.
@@ -85,39 +84,25 @@ pub fn take(spec: &str, check: bool) -> Result<&'static str> {
             "skipped: no font for Chinese (apt-get install fonts-wqy-microhei): {} kept as it is",
             shot.file
         );
-        return Ok("kept");
+        return Ok(());
     }
-    let words = shlex::split(shot.server)
-        .with_context(|| format!("in `{}`: an unclosed quote", shot.server))?;
-    let Some((program, args)) = words.split_first() else {
-        bail!("empty server command in a screenshot marker");
-    };
-    let mut args = args.to_vec();
-    let at = args
-        .iter()
-        .position(|a| a == "--port")
-        .with_context(|| format!("`{}`: a served command needs `--port N`", shot.server))?;
-    let Some(port) = args.get_mut(at + 1) else {
-        bail!("`{}`: `--port` needs a value", shot.server);
-    };
-    *port = "0".to_string();
-    let server = Server::start(program, &args)?;
+    let (server, _) = docs::start_server(shot.server)?;
     let url = format!("http://{}{}", server.addr, shot.url);
     if let Some(dir) = picture.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
     let profile = tempdir()?;
-    let result = draw(&browser, &profile, &url, &picture);
+    let result = draw(browser, &profile, &url, &picture);
     let _ = std::fs::remove_dir_all(&profile);
     drop(server);
     result?;
     eprintln!("screenshot of {url} written to {}", picture.display());
-    Ok("written")
+    Ok(())
 }
 
 /// Headless Chromium draws `url` into `picture`, with a fresh profile in `profile` and
 /// nothing that would reach beyond loopback (no proxy, no background fetches).
-fn draw(browser: &Path, profile: &Path, url: &str, picture: &Path) -> Result<()> {
+fn draw(browser: &str, profile: &Path, url: &str, picture: &Path) -> Result<()> {
     let out = Command::new(browser)
         .args([
             "--headless",
@@ -137,7 +122,7 @@ fn draw(browser: &Path, profile: &Path, url: &str, picture: &Path) -> Result<()>
         .arg(url)
         .stdin(Stdio::null())
         .output()
-        .with_context(|| format!("running {}", browser.display()))?;
+        .with_context(|| format!("running {browser}"))?;
     if !out.status.success() || !picture.is_file() {
         bail!(
             "chromium could not draw {url} ({}): {}",
@@ -148,14 +133,11 @@ fn draw(browser: &Path, profile: &Path, url: &str, picture: &Path) -> Result<()>
     Ok(())
 }
 
-/// The Chromium on `PATH`, if any.
-fn chromium() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    ["chromium", "chromium-browser"].iter().find_map(|name| {
-        std::env::split_paths(&path)
-            .map(|dir| dir.join(name))
-            .find(|p| p.is_file())
-    })
+/// The Chromium installed here, under either of its names, if any.
+fn chromium() -> Option<&'static str> {
+    ["chromium", "chromium-browser"]
+        .into_iter()
+        .find(|name| found(name))
 }
 
 /// Whether fontconfig knows a font that covers Chinese (`fc-list :lang=zh`).

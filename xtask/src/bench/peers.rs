@@ -316,15 +316,7 @@ impl Server {
     }
 }
 
-/// Whether `program` can be started (`program --version` runs).
-pub fn found(program: &str) -> bool {
-    Command::new(program)
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok()
-}
+pub use crate::run::found;
 
 /// The course-style Python program `source`, run by python3 with `args`.
 pub fn python(source: &str, args: &[String]) -> Command {
