@@ -166,13 +166,9 @@ fn measure(cmd: &mut Command) -> Result<Figures> {
     Figures::parse(stdout.lines().last().unwrap_or(""))
 }
 
+/// `python3`, when it is installed.
 fn python() -> Option<&'static str> {
-    Command::new("python3")
-        .arg("--version")
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|_| "python3")
+    crate::run::python_found().then_some(crate::run::PYTHON)
 }
 
 /// The line a table shows when the Python peers cannot run.
